@@ -1,0 +1,81 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # Connection and authentication options shared by every alibabacloud.sas module.
+    DOCUMENTATION = r"""
+options:
+  access_key:
+    description:
+      - Alibaba Cloud AccessKey ID.
+      - Credentials are looked up in this order, the first that is set wins
+        (an empty value counts as unset) -
+        I(access_key) and I(secret_key) (with I(security_token));
+        I(profile) from the aliyun CLI file C(~/.aliyun/config.json);
+        the environment variables C(ALIBABA_CLOUD_ACCESS_KEY_ID), C(ALIBABA_CLOUD_ACCESS_KEY_SECRET)
+        and C(ALIBABA_CLOUD_SECURITY_TOKEN) (or the legacy C(ALICLOUD_ACCESS_KEY), C(ALICLOUD_SECRET_KEY),
+        C(ALICLOUD_SECURITY_TOKEN));
+        then the C(alibabacloud-credentials) default chain (OIDC, ECS RAM role, credentials URI).
+    type: str
+    aliases: [alicloud_access_key, access_key_id]
+  secret_key:
+    description:
+      - Alibaba Cloud AccessKey secret. Never shown in output, logs or errors.
+      - Goes with I(access_key).
+    type: str
+    aliases: [alicloud_secret_key, access_key_secret]
+  security_token:
+    description:
+      - STS security token, for temporary credentials given with I(access_key) and I(secret_key).
+    type: str
+  region:
+    description:
+      - Region of the Security Center instance, for example C(cn-shanghai) or C(ap-southeast-1).
+      - Selects the official endpoint the way the SDK does - mainland China and Hong Kong regions use
+        C(tds.cn-shanghai.aliyuncs.com), the others C(tds.ap-southeast-1.aliyuncs.com).
+      - If not set, the value of C(ALIBABA_CLOUD_REGION_ID) (or the legacy C(ALICLOUD_REGION)) is used.
+      - Required unless I(endpoint) is set.
+    type: str
+    aliases: [region_id]
+  profile:
+    description:
+      - Name of a profile in the aliyun CLI file C(~/.aliyun/config.json).
+      - Modes C(AK), C(StsToken), C(RamRoleArn) and C(EcsRamRole) are supported.
+      - If not set, the value of C(ALIBABA_CLOUD_PROFILE) (or the legacy C(ALICLOUD_PROFILE)) is used.
+      - Mutually exclusive with I(access_key) and I(secret_key).
+    type: str
+  endpoint:
+    description:
+      - Full URL of the SAS API endpoint, scheme and port included, for example
+        C(https://tds.cn-shanghai.aliyuncs.com) or C(http://127.0.0.1:18080) for the emulator.
+      - Overrides the endpoint chosen by I(region).
+      - If not set, the value of C(ALIBABA_CLOUD_SAS_ENDPOINT) is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to check the endpoint's TLS certificate. Only turn off for a test endpoint.
+    type: bool
+    default: true
+  connect_timeout:
+    description:
+      - Seconds to wait for a connection to the endpoint.
+    type: float
+    default: 5
+  read_timeout:
+    description:
+      - Seconds to wait for an answer to one API request.
+      - Throttled, unavailable and unreachable calls are retried with jittered exponential backoff,
+        at most 6 attempts and 60 seconds per call.
+    type: float
+    default: 10
+requirements:
+  - python >= 3.9
+  - alibabacloud-sas20181203 >= 9.3.3
+  - alibabacloud-credentials >= 1.0.2
+notes:
+  - Every module in this collection is in the C(alibabacloud.sas.sas) action group, so
+    C(module_defaults) with C(group/alibabacloud.sas.sas) sets these options once for a play.
+"""

@@ -1,0 +1,45 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Facts of the SAS 2018-12-03 API, named once (sources: shared/SAS_API.md sections)."""
+
+from __future__ import annotations
+
+API_VERSION = "2018-12-03"
+
+# §2.1: DescribeSuspEvents pages hold at most 100 entries.
+MAX_PAGE_SIZE = 100
+# §2.4 [3P]: HandleSecurityEvents takes at most 20 alert ids per call.
+MAX_IDS_PER_HANDLE_CALL = 20
+# §3.2: DescribeSuspEvents must be sent From=sas.
+FROM_SAS = "sas"
+
+LEVELS = ("serious", "suspicious", "remind")
+LANGUAGES = ("en", "zh")
+
+# §3.1: EventStatus codes and the names this collection returns beside them.
+EVENT_STATUS_NAMES = {
+    1: "pending",
+    2: "ignored",
+    4: "confirmed",
+    8: "false_positive",
+    16: "processing",
+    32: "handled",
+    64: "expired",
+    128: "deleted",
+    512: "auto_blocking",
+    513: "auto_blocked",
+    604: "system_false_positive",
+}
+PENDING_STATUS = 1
+
+# §2.1 Dealed filter: N = pending, Y = handled; absent = everything.
+DEALED_BY_STATUS_FILTER = {"pending": "N", "handled": "Y", "all": None}
+
+
+def status_name(event_status: object) -> str:
+    """Name an EventStatus (int in DescribeSuspEvents, str in DescribeSuspEventDetail)."""
+    try:
+        code = int(event_status)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "unknown"
+    return EVENT_STATUS_NAMES.get(code, "unknown_%d" % code)

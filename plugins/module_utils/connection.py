@@ -1,0 +1,108 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The SDK client, and every call made through it: retries, error classification, fan-out."""
+
+from __future__ import annotations
+
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Iterable, List, Optional, Tuple, TypeVar
+from urllib.parse import urlsplit
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, from_sdk_exception
+from ansible_collections.alibabacloud.sas.plugins.module_utils.retries import RetryPolicy, call_with_retries
+from ansible_collections.alibabacloud.sas.plugins.module_utils.version import COLLECTION_VERSION
+
+USER_AGENT = "AlibabaCloud-Ansible-SAS/%s" % COLLECTION_VERSION
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class EndpointError(ValueError):
+    """An endpoint option the SDK could not use."""
+
+
+def parse_endpoint(endpoint: str) -> Tuple[str, str]:
+    """(protocol, host[:port]) from a URL such as http://127.0.0.1:18080 or a bare host name."""
+    text = endpoint.strip()
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise EndpointError("endpoint %r is not valid: give a URL such as https://tds.cn-shanghai.aliyuncs.com "
+                            "or http://127.0.0.1:18080" % endpoint)
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise EndpointError("endpoint %r must not have a path or query: the API lives at /" % endpoint)
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise EndpointError("endpoint %r has an invalid port" % endpoint) from None
+    return parts.scheme, parts.netloc
+
+
+def _snake(action: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", action).lower()
+
+
+class SasConnection:
+    """One SDK client, shared by every call (and thread) of a module run."""
+
+    def __init__(self, client: Any, runtime: Any, models: Any, policy: RetryPolicy,
+                 secrets: Iterable[str] = ()):
+        self.client = client
+        self.endpoint = getattr(client, "_endpoint", None)
+        self._runtime = runtime
+        self._models = models
+        self._policy = policy
+        self._secrets = tuple(secrets)
+        self._lock = threading.Lock()
+        self.calls = 0      # API requests sent, retries included
+        self.retries = 0
+
+    def call(self, action: str, write: bool = False, **params: Any) -> Any:
+        """Call action with wire-named-in-snake_case params; returns the response body model."""
+        request = getattr(self._models, action + "Request")(**params)
+        method = getattr(self.client, _snake(action) + "_with_options")
+
+        def once() -> Any:
+            with self._lock:
+                self.calls += 1
+            try:
+                return method(request, self._runtime).body
+            except Exception as exc:  # every SDK stack raises differently; errors.py sorts it out
+                raise from_sdk_exception(exc, action, self._secrets) from None
+
+        return call_with_retries(once, self._policy, write=write, on_retry=self._count_retry)
+
+    def _count_retry(self, error: SasApiError, delay: float) -> None:
+        with self._lock:
+            self.retries += 1
+
+    def map(self, function: Callable[[T], R], items: List[T], concurrency: int) -> List[R]:
+        """function over items with at most concurrency calls in flight; results in input order."""
+        if concurrency <= 1 or len(items) <= 1:
+            return [function(item) for item in items]
+        with ThreadPoolExecutor(max_workers=min(concurrency, len(items))) as pool:
+            return list(pool.map(function, items))
+
+
+def connect(endpoint: Optional[str], region: Optional[str], credential_kwargs: dict,
+            connect_timeout: float, read_timeout: float, validate_certs: bool,
+            policy: Optional[RetryPolicy] = None, secrets: Iterable[str] = (),
+            max_connections: int = 8) -> SasConnection:
+    """Build the SDK client. Imports the SDK here, not at module load: it is the costly part."""
+    from alibabacloud_sas20181203 import models
+    from alibabacloud_sas20181203.client import Client
+    from alibabacloud_tea_openapi.models import Config
+    from darabonba.runtime import RuntimeOptions
+
+    config = Config(region_id=region, user_agent=USER_AGENT, max_idle_conns=max_connections,
+                    **credential_kwargs)
+    if endpoint:
+        config.protocol, config.endpoint = parse_endpoint(endpoint)
+    timeouts = {"connect_timeout": int(connect_timeout * 1000), "read_timeout": int(read_timeout * 1000)}
+    config.connect_timeout, config.read_timeout = timeouts["connect_timeout"], timeouts["read_timeout"]
+    runtime = RuntimeOptions(ignore_ssl=not validate_certs, max_idle_conns=max_connections, **timeouts)
+    return SasConnection(Client(config), runtime, models, policy or RetryPolicy(), secrets)

@@ -1,0 +1,178 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One error type for everything the SDK can raise, classified for retries and for users.
+
+The SDK raises different classes across its stacks (tea-openapi 0.3 and 0.4), so this
+module reads attributes, never classes (shared/SAS_API.md §1.8).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+# Kinds of failure; they decide what may be retried and how the message reads.
+API = "api"                    # the service answered with an error body
+NOT_SENT = "not_sent"          # the request never reached the service: safe to send again
+AMBIGUOUS = "ambiguous"        # sent, but no answer: the service may have acted on it
+CREDENTIALS = "credentials"    # no usable credentials
+BAD_RESPONSE = "bad_response"  # an answer that is not the service's JSON (e.g. a proxy's HTML 502)
+
+# Service codes that mean "try again later" (§4.1, §4.3).
+TRANSIENT_CODES = ("Throttling", "ServiceUnavailable", "InternalError", "ServerError")
+
+# Fragments of the HTTP library's messages that prove the request was never sent.
+_NOT_SENT_MARKERS = (
+    "NewConnectionError",
+    "Failed to establish a new connection",
+    "Connection refused",
+    "ConnectTimeoutError",
+    "NameResolutionError",
+    "Name or service not known",
+    "Temporary failure in name resolution",
+)
+
+# What to do about common codes, in the user's words.
+_HINTS = {
+    "InvalidAccessKeyId.NotFound": "check access_key: the service does not know this AccessKey ID",
+    "SignatureDoesNotMatch": "check secret_key: it does not belong to this AccessKey ID",
+    "IncompleteSignature": "check secret_key and the clock of the host that runs the module",
+    "InvalidSecurityToken.Expired": "the STS security_token has expired: get a new one",
+    "InvalidSecurityToken.Malformed": "check security_token",
+    "NoPermission": "the RAM policy lacks the yundun-sas permission for this action",
+    "Forbidden.RAM": "the RAM policy lacks the yundun-sas permission for this action",
+    "Throttling.User": "the account is over its API quota; lower concurrency or try later",
+    "SecurityEventNotExists": "the alert does not exist (it may have expired or been handled)",
+    "OperationTaskNotExists": "the handling task id is unknown to the service",
+}
+
+
+class SasApiError(Exception):
+    """A failed SAS call, with what a user and the retry logic need to know."""
+
+    def __init__(self, action: str, kind: str, message: str, code: Optional[str] = None,
+                 request_id: Optional[str] = None, recommend: Optional[str] = None,
+                 http_status: Optional[int] = None, retry_after: Optional[float] = None):
+        super().__init__(message)
+        self.action = action
+        self.kind = kind
+        self.message = message
+        self.code = code
+        self.request_id = request_id
+        self.recommend = recommend
+        self.http_status = http_status
+        self.retry_after = retry_after  # seconds, from the server's x-acs-retry-after
+
+    @property
+    def transient(self) -> bool:
+        """Worth another try for a call that is safe to repeat."""
+        if self.kind in (NOT_SENT, AMBIGUOUS, BAD_RESPONSE):
+            return True
+        if self.kind != API:
+            return False
+        if self.http_status is not None and (self.http_status >= 500 or self.http_status == 429):
+            return True
+        return any((self.code or "").startswith(prefix) for prefix in TRANSIENT_CODES)
+
+    @property
+    def safe_to_resend(self) -> bool:
+        """Worth another try even for a write: the service surely did not act on it."""
+        if self.kind == NOT_SENT:
+            return True
+        # A throttled or unavailable answer means the request was refused, not processed.
+        return self.kind == API and self.transient and (self.http_status or 0) < 500
+
+    def describe(self) -> str:
+        """One plain sentence for `msg`."""
+        if self.kind == API:
+            text = "%s was refused by the service: %s (code %s, HTTP %s, request id %s)" % (
+                self.action, self.message, self.code, self.http_status, self.request_id)
+        elif self.kind == CREDENTIALS:
+            text = "No usable Alibaba Cloud credentials for %s: %s" % (self.action, self.message)
+        elif self.kind == BAD_RESPONSE:
+            text = "%s got an answer that is not the service's JSON: %s" % (self.action, self.message)
+        else:
+            text = "%s could not reach the SAS endpoint: %s" % (self.action, self.message)
+        hint = _HINTS.get(self.code or "")
+        return text + ("; " + hint if hint else "")
+
+    def to_result(self) -> dict:
+        """The `error` entry of a failed module result (snake_case)."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "request_id": self.request_id,
+            "recommend": self.recommend,
+            "http_status": self.http_status,
+        }
+
+
+def from_sdk_exception(exc: BaseException, action: str, secrets: Iterable[str] = ()) -> SasApiError:
+    """Classify anything an SDK call raised; secrets are cut out of every text."""
+    inner = getattr(exc, "inner_exception", None)
+    if inner is not None:  # UnretryableException: network, credentials or unparseable answer
+        return _from_unretryable(inner, action, secrets)
+    data = getattr(exc, "data", None)
+    if getattr(exc, "code", None) is not None and isinstance(data, dict):
+        # The SDK writes an absent Code as the string 'None' and drops statusCode with an empty body.
+        code = None if str(exc.code) == "None" else str(exc.code)  # type: ignore[attr-defined]
+        status = data.get("statusCode") or getattr(exc, "status_code", None) or getattr(exc, "statusCode", None)
+        return SasApiError(
+            action, API,
+            redact(str(data.get("Message") or data.get("message") or getattr(exc, "message", "")), secrets),
+            code=code,
+            request_id=data.get("RequestId") or data.get("requestId") or getattr(exc, "request_id", None),
+            recommend=data.get("Recommend"),
+            http_status=_int_or_none(status),
+            retry_after=_retry_after_seconds(exc),
+        )
+    if getattr(exc, "code", None) == "InvalidCredentials":
+        return SasApiError(action, CREDENTIALS, redact(str(getattr(exc, "message", exc)), secrets),
+                           code="InvalidCredentials")
+    if isinstance(exc, OSError):  # a network error that escaped the SDK's wrapping
+        return SasApiError(action, NOT_SENT if _looks_not_sent(str(exc)) else AMBIGUOUS,
+                           _short(redact(str(exc), secrets)))
+    # Anything else is an answer the SDK could not parse: the old stack's RuntimeError for a
+    # non-JSON body, or a body of the wrong JSON shape.
+    return SasApiError(action, BAD_RESPONSE, _short(redact(str(exc), secrets)))
+
+
+def _from_unretryable(inner: BaseException, action: str, secrets: Iterable[str]) -> SasApiError:
+    text = str(getattr(inner, "message", None) or inner)
+    name = type(inner).__name__
+    if "Credential" in name:
+        return SasApiError(action, CREDENTIALS, _short(redact(text, secrets)))
+    if isinstance(inner, RuntimeError) and "json" in text.lower():
+        return SasApiError(action, BAD_RESPONSE, _short(redact(text, secrets)))
+    return SasApiError(action, NOT_SENT if _looks_not_sent(text) else AMBIGUOUS,
+                       _short(redact(text, secrets)))
+
+
+def _looks_not_sent(text: str) -> bool:
+    return any(marker in text for marker in _NOT_SENT_MARKERS)
+
+
+def _retry_after_seconds(exc: BaseException) -> Optional[float]:
+    value = getattr(exc, "retry_after", None)  # milliseconds (tea-openapi ThrottlingException)
+    try:
+        return int(value) / 1000.0 if value is not None and int(value) > 0 else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _int_or_none(value: object) -> Optional[int]:
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _short(text: str, limit: int = 400) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Replace every secret value in text (secrets too short to be real are left alone)."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "********")
+    return text

@@ -1,0 +1,100 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The module base every alibabacloud.sas module uses: shared options, SDK check, client, errors."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from typing import Any, NoReturn, Optional
+
+from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
+from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import (
+    EndpointError,
+    SasConnection,
+    connect,
+    parse_endpoint,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, redact
+
+SDK_PACKAGES = {
+    "alibabacloud_sas20181203": "alibabacloud-sas20181203",
+    "alibabacloud_tea_openapi": "alibabacloud-tea-openapi",
+    "alibabacloud_credentials": "alibabacloud-credentials",
+    "darabonba": "darabonba-core",
+}
+
+
+def env_fallback_non_empty(*names: str) -> str:
+    """Like env_fallback, but an empty variable counts as unset (AWX injects empty fields)."""
+    value = credentials.first_set(os.environ, names)
+    if value is None:
+        raise AnsibleFallbackNotFound
+    return value
+
+
+def sas_argument_spec() -> dict:
+    """The options every module shares; documented once in the alibabacloud.sas.sas doc fragment."""
+    return dict(
+        access_key=dict(type="str", aliases=["alicloud_access_key", "access_key_id"], no_log=False),
+        secret_key=dict(type="str", aliases=["alicloud_secret_key", "access_key_secret"], no_log=True),
+        security_token=dict(type="str", no_log=True),
+        region=dict(type="str", aliases=["region_id"],
+                    fallback=(env_fallback_non_empty, list(credentials.REGION_ENV))),
+        profile=dict(type="str"),
+        endpoint=dict(type="str", fallback=(env_fallback_non_empty, list(credentials.ENDPOINT_ENV))),
+        validate_certs=dict(type="bool", default=True),
+        connect_timeout=dict(type="float", default=5.0),
+        read_timeout=dict(type="float", default=10.0),
+    )
+
+
+class SasModule(AnsibleModule):
+    """AnsibleModule with the shared options merged in and a lazily built SAS connection."""
+
+    def __init__(self, argument_spec: Optional[dict] = None, **kwargs: Any):
+        spec = sas_argument_spec()
+        spec.update(argument_spec or {})
+        super().__init__(argument_spec=spec, **kwargs)
+        missing = [pip for name, pip in SDK_PACKAGES.items() if importlib.util.find_spec(name) is None]
+        if missing:
+            self.fail_json(msg=missing_required_lib(" and ".join(missing)))
+        for name in ("connect_timeout", "read_timeout"):
+            if self.params[name] <= 0:
+                self.fail_json(msg="%s must be a positive number of seconds, got %s" % (name, self.params[name]))
+        self._connection: Optional[SasConnection] = None
+        self._secrets: tuple = ()
+
+    @property
+    def connection(self) -> SasConnection:
+        if self._connection is None:
+            self._connection = self._connect()
+        return self._connection
+
+    def _connect(self) -> SasConnection:
+        params = self.params
+        try:
+            source = credentials.resolve(params)
+        except credentials.CredentialError as exc:
+            self.fail_json(msg=str(exc))
+        self._secrets = source.secrets
+        endpoint, region = params["endpoint"] or None, params["region"] or None
+        if not endpoint and not region:
+            self.fail_json(msg="region is required (or endpoint): set the region option, or "
+                               "ALIBABA_CLOUD_REGION_ID, e.g. cn-shanghai or ap-southeast-1")
+        try:
+            if endpoint:
+                parse_endpoint(endpoint)
+            return connect(endpoint, region, credentials.sdk_config_kwargs(source),
+                           params["connect_timeout"], params["read_timeout"], params["validate_certs"],
+                           secrets=source.secrets, max_connections=max(8, params.get("concurrency") or 0))
+        except EndpointError as exc:
+            self.fail_json(msg=str(exc))
+        except Exception as exc:  # the SDK's own constructor checks, e.g. a malformed credentials file
+            self.fail_json(msg="cannot set up the SAS client: %s" % redact(str(exc), self._secrets))
+
+    def fail_api(self, error: SasApiError, **result: Any) -> NoReturn:
+        """Fail with one structured error; result keeps whatever the module had done so far."""
+        self.fail_json(msg=error.describe(), error=error.to_result(), **result)

@@ -1,0 +1,362 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sas_alert_info
+short_description: List Alibaba Cloud Security Center (SAS) host alerts
+version_added: 0.1.0
+description:
+  - Lists Security Center alerts (DescribeSuspEvents), reading every page, with the service's filters.
+  - Returns every field of each alert in snake_case, with its status as a name beside the numeric
+    C(event_status).
+  - With I(include_details), also reads each alert's detail (DescribeSuspEventDetail), a bounded
+    number of calls at a time.
+author:
+  - alibabacloud.sas maintainers (@alibabacloud)
+extends_documentation_fragment:
+  - alibabacloud.sas.sas
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; it runs the same in check mode.
+  diff_mode:
+    support: none
+    description: The module only reads.
+options:
+  alert_ids:
+    description:
+      - Read only these alerts, whatever their status (unless I(status) is given too).
+      - Ids the service does not know are listed in RV(missing_ids).
+    type: list
+    elements: int
+  status:
+    description:
+      - C(pending) lists the alerts still to handle, C(handled) those already handled (ignored,
+        whitelisted, handled, expired, ...), C(all) both.
+      - Defaults to C(pending), or to C(all) when I(alert_ids) is given.
+    type: str
+    choices: [pending, handled, all]
+  levels:
+    description:
+      - Only alerts of these severity levels.
+    type: list
+    elements: str
+    choices: [serious, suspicious, remind]
+  alert_types:
+    description:
+      - Only alerts of these types (the service's C(AlarmEventType)), for example C(Unusual logon)
+        or C(Web shell). Each type is listed on its own and the results are merged.
+    type: list
+    elements: str
+  name:
+    description:
+      - Only alerts whose name, or whose asset's name or IP address, contains this text
+        (the service's C(Remark) filter).
+    type: str
+  uuids:
+    description:
+      - Only alerts on the servers with these Security Center UUIDs.
+    type: list
+    elements: str
+  time_start:
+    description:
+      - Only alerts last seen at or after this time, C(YYYY-MM-DD HH:MM:SS) (or C(YYYY-MM-DD),
+        or with a C(T) between date and time), in the service's time zone.
+    type: str
+  time_end:
+    description:
+      - Only alerts last seen at or before this time; same format as I(time_start).
+    type: str
+  lang:
+    description:
+      - Language of the names and descriptions the service returns.
+    type: str
+    choices: [en, zh]
+    default: en
+  max_results:
+    description:
+      - Stop after this many alerts. RV(truncated) tells whether more were left.
+      - By default every page is read.
+    type: int
+  include_details:
+    description:
+      - Also read each alert's detail and return it under C(detail).
+    type: bool
+    default: false
+  concurrency:
+    description:
+      - How many detail or per-id lookups run at once.
+    type: int
+    default: 8
+"""
+
+EXAMPLES = r"""
+- name: Set credentials once for every alibabacloud.sas task
+  module_defaults:
+    group/alibabacloud.sas.sas:
+      region: cn-shanghai
+      profile: security-ops
+  block:
+    - name: List pending serious and suspicious alerts
+      alibabacloud.sas.sas_alert_info:
+        levels: [serious, suspicious]
+      register: pending
+
+    - name: Show how many
+      ansible.builtin.debug:
+        msg: "{{ pending.total_count }} pending alerts"
+
+- name: Read two alerts by id, with their details
+  alibabacloud.sas.sas_alert_info:
+    alert_ids: [702173474, 702173475]
+    include_details: true
+  register: two
+
+- name: Unusual logons of the last day on two servers
+  alibabacloud.sas.sas_alert_info:
+    alert_types: [Unusual logon]
+    uuids: [4b3c8a57-0c5a-4bf4-8c1b-0f5e7a7c1d2e, 9c1f3d2a-6e4b-4f0a-9d7e-2b8c5a1e3f40]
+    time_start: "{{ '%Y-%m-%d %H:%M:%S' | strftime(now(utc=false).timestamp() - 86400) }}"
+  register: logons
+"""
+
+RETURN = r"""
+alerts:
+  description:
+    - The alerts, every field the service returns in snake_case.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The alert id, used by the other modules of this collection.
+      type: int
+      sample: 702173474
+    status:
+      description:
+        - The status as a name - C(pending), C(ignored), C(confirmed), C(false_positive), C(processing),
+          C(handled), C(expired), C(deleted), C(auto_blocking), C(auto_blocked), C(system_false_positive).
+      type: str
+      sample: pending
+    event_status:
+      description: The status code as the service gives it.
+      type: int
+      sample: 1
+    level:
+      description: C(serious), C(suspicious) or C(remind).
+      type: str
+      sample: serious
+    alarm_event_type:
+      description: The alert type.
+      type: str
+      sample: Unusual logon
+    alarm_event_name_display:
+      description: The alert name, in I(lang).
+      type: str
+      sample: ECS login from unusual location
+    uuid:
+      description: The Security Center UUID of the server.
+      type: str
+    instance_name:
+      description: The name of the server.
+      type: str
+    internet_ip:
+      description: The public IP address of the server.
+      type: str
+    intranet_ip:
+      description: The private IP address of the server.
+      type: str
+    last_time:
+      description: When the alert was last seen, C(YYYY-MM-DD HH:MM:SS).
+      type: str
+    details:
+      description: What the service says about the alert (source IP, file path, ...).
+      type: list
+      elements: dict
+    detail:
+      description: The alert's detail (DescribeSuspEventDetail), in snake_case.
+      type: dict
+      returned: when I(include_details=true)
+total_count:
+  description:
+    - How many alerts match, as the service counts them (for I(alert_ids), how many were found).
+  returned: always
+  type: int
+  sample: 42
+truncated:
+  description: Whether I(max_results) stopped the listing before every match was read.
+  returned: always
+  type: bool
+  sample: false
+missing_ids:
+  description: Ids from I(alert_ids) that the service does not know (or that the filters exclude).
+  returned: when I(alert_ids) is given
+  type: list
+  elements: int
+  sample: []
+"""
+
+import datetime
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
+    DEALED_BY_STATUS_FILTER,
+    FROM_SAS,
+    status_name,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
+from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import read_all_pages
+from ansible_collections.alibabacloud.sas.plugins.module_utils.transformation import model_to_snake
+
+SERVICE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+ACCEPTED_TIME_FORMATS = (SERVICE_TIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
+
+
+def service_time(module, option):
+    """An option's time in the service's format, or a failure that says what is accepted."""
+    value = module.params[option]
+    if value is None:
+        return None
+    for fmt in ACCEPTED_TIME_FORMATS:
+        try:
+            return datetime.datetime.strptime(value.strip(), fmt)
+        except ValueError:
+            continue
+    module.fail_json(msg="%s=%r is not a time: use YYYY-MM-DD HH:MM:SS (or YYYY-MM-DD)" % (option, value))
+
+
+def listing_filters(module):
+    """DescribeSuspEvents parameters (SDK attribute names) shared by every listing call."""
+    params = module.params
+    status = params["status"] or ("all" if params["alert_ids"] else "pending")
+    start, end = service_time(module, "time_start"), service_time(module, "time_end")
+    if start and end and start > end:
+        module.fail_json(msg="time_start (%s) is after time_end (%s)" % (params["time_start"], params["time_end"]))
+    filters = dict(
+        from_=FROM_SAS,
+        lang=params["lang"],
+        dealed=DEALED_BY_STATUS_FILTER[status],
+        levels=",".join(params["levels"]) if params["levels"] else None,
+        uuids=",".join(params["uuids"]) if params["uuids"] else None,
+        remark=params["name"] or None,
+        time_start=start.strftime(SERVICE_TIME_FORMAT) if start else None,
+        time_end=end.strftime(SERVICE_TIME_FORMAT) if end else None,
+    )
+    return {key: value for key, value in filters.items() if value is not None}
+
+
+def list_alerts(module, filters, max_results):
+    """Every page of one listing; returns (alert models, total_count, truncated)."""
+    connection = module.connection
+
+    def fetch_page(page, size):
+        body = connection.call("DescribeSuspEvents", current_page=str(page), page_size=str(size), **filters)
+        return body.susp_events or [], body.total_count or 0
+
+    listing = read_all_pages(fetch_page, key=lambda alert: alert.id, max_results=max_results)
+    return listing.items, listing.total_count, listing.truncated
+
+
+def alerts_by_type(module, filters):
+    """One listing per alert type (the service takes a single type), merged without duplicates."""
+    max_results = module.params["max_results"]
+    types = module.params["alert_types"] or [None]
+    found, seen, total, truncated = [], set(), 0, False
+    for alert_type in dict.fromkeys(types):
+        remaining = None if max_results is None else max_results - len(found)
+        if remaining is not None and remaining <= 0:
+            truncated = True
+            break
+        type_filters = dict(filters, parent_event_types=alert_type) if alert_type else filters
+        items, count, cut = list_alerts(module, type_filters, remaining)
+        total += count
+        truncated = truncated or cut
+        for alert in items:
+            if alert.id not in seen:
+                seen.add(alert.id)
+                found.append(alert)
+    return found, total, truncated
+
+
+def alerts_by_id(module, filters):
+    """One lookup per requested id, a bounded number at a time; returns (found, missing ids)."""
+    alert_ids = list(dict.fromkeys(module.params["alert_ids"]))
+
+    def lookup(alert_id):
+        body = module.connection.call("DescribeSuspEvents", id=alert_id, current_page="1", page_size="1",
+                                      **filters)
+        return next((alert for alert in body.susp_events or [] if alert.id == alert_id), None)
+
+    results = module.connection.map(lookup, alert_ids, module.params["concurrency"])
+    found = [alert for alert in results if alert is not None]
+    missing = [alert_id for alert_id, alert in zip(alert_ids, results) if alert is None]
+    return found, missing
+
+
+def with_detail(module, alerts):
+    """Each alert dict with its DescribeSuspEventDetail under `detail`."""
+    def read(alert):
+        body = module.connection.call("DescribeSuspEventDetail", suspicious_event_id=alert["id"],
+                                      from_=FROM_SAS, lang=module.params["lang"])
+        detail = model_to_snake(body)
+        detail.pop("request_id", None)
+        detail["status"] = status_name(detail.get("event_status"))
+        return dict(alert, detail=detail)
+
+    return module.connection.map(read, alerts, module.params["concurrency"])
+
+
+def alert_result(model):
+    alert = model_to_snake(model)
+    alert["status"] = status_name(alert.get("event_status"))
+    return alert
+
+
+def main():
+    module = SasModule(
+        argument_spec=dict(
+            alert_ids=dict(type="list", elements="int"),
+            status=dict(type="str", choices=["pending", "handled", "all"]),
+            levels=dict(type="list", elements="str", choices=["serious", "suspicious", "remind"]),
+            alert_types=dict(type="list", elements="str"),
+            name=dict(type="str"),
+            uuids=dict(type="list", elements="str"),
+            time_start=dict(type="str"),
+            time_end=dict(type="str"),
+            lang=dict(type="str", choices=["en", "zh"], default="en"),
+            max_results=dict(type="int"),
+            include_details=dict(type="bool", default=False),
+            concurrency=dict(type="int", default=8),
+        ),
+        mutually_exclusive=[("alert_ids", "alert_types"), ("alert_ids", "max_results")],
+        supports_check_mode=True,
+    )
+    params = module.params
+    if params["max_results"] is not None and params["max_results"] < 1:
+        module.fail_json(msg="max_results must be at least 1, got %d" % params["max_results"])
+    if not 1 <= params["concurrency"] <= 32:
+        module.fail_json(msg="concurrency must be between 1 and 32, got %d" % params["concurrency"])
+    if params["alert_ids"] is not None and not params["alert_ids"]:
+        module.fail_json(msg="alert_ids is empty: give at least one alert id, or leave it out to list alerts")
+
+    filters = listing_filters(module)
+    result = dict(changed=False, truncated=False)
+    try:
+        if params["alert_ids"]:
+            found, result["missing_ids"] = alerts_by_id(module, filters)
+            total = len(found)
+        else:
+            found, total, result["truncated"] = alerts_by_type(module, filters)
+        alerts = [alert_result(model) for model in found]
+        if params["include_details"]:
+            alerts = with_detail(module, alerts)
+    except SasApiError as error:
+        module.fail_api(error, **result)
+    module.exit_json(alerts=alerts, total_count=total, **result)
+
+
+if __name__ == "__main__":
+    main()

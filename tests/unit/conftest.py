@@ -1,0 +1,32 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Make the collection importable as ansible_collections.alibabacloud.sas in unit tests.
+
+The repository root is the collection; build/collections/ansible_collections/alibabacloud/sas
+is a symlink to it (build/ is git-ignored) and build/collections goes first on sys.path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+COLLECTIONS_DIR = os.path.join(REPO_ROOT, "build", "collections")
+COLLECTION_LINK = os.path.join(COLLECTIONS_DIR, "ansible_collections", "alibabacloud", "sas")
+
+
+def _ensure_collection_link() -> None:
+    if not os.path.lexists(COLLECTION_LINK):
+        os.makedirs(os.path.dirname(COLLECTION_LINK), exist_ok=True)
+        try:
+            os.symlink(os.path.relpath(REPO_ROOT, os.path.dirname(COLLECTION_LINK)), COLLECTION_LINK)
+        except FileExistsError:  # created meanwhile by a parallel run
+            pass
+    if os.path.realpath(COLLECTION_LINK) != os.path.realpath(REPO_ROOT):
+        raise RuntimeError(f"{COLLECTION_LINK} does not point to {REPO_ROOT}: remove it and run the tests again")
+
+
+_ensure_collection_link()
+if COLLECTIONS_DIR not in sys.path:
+    sys.path.insert(0, COLLECTIONS_DIR)

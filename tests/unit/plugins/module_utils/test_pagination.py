@@ -1,0 +1,151 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import MAX_PAGE_SIZE
+from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import (
+    read_all_pages,
+)
+
+
+class Service:
+    """A flat-paged listing of ids 0..total-1, recording every (page, size) asked for."""
+
+    def __init__(self, total, items=None, reported_total=None, call_limit=1000):
+        self.items = list(range(total)) if items is None else items
+        self.reported_total = total if reported_total is None else reported_total
+        self.requests = []
+        self.call_limit = call_limit
+
+    def __call__(self, page, size):
+        self.requests.append((page, size))
+        if len(self.requests) > self.call_limit:
+            raise AssertionError(f"more than {self.call_limit} page reads: the loop does not end")
+        start = (page - 1) * size
+        return self.items[start:start + size], self.reported_total
+
+
+def ident(item):
+    return item
+
+
+def test_max_page_size_is_100():
+    assert MAX_PAGE_SIZE == 100
+
+
+def test_250_items_take_3_pages():
+    service = Service(250)
+    listing = read_all_pages(service, ident)
+    assert service.requests == [(1, 100), (2, 100), (3, 100)]
+    assert listing.items == list(range(250))
+    assert (listing.total_count, listing.truncated, listing.pages) == (250, False, 3)
+
+
+def test_10000_items_take_exactly_100_pages():
+    service = Service(10000)
+    listing = read_all_pages(service, ident)
+    assert len(service.requests) == 100
+    assert service.requests[-1] == (100, 100)
+    assert len(listing.items) == 10000
+    assert (listing.total_count, listing.truncated, listing.pages) == (10000, False, 100)
+
+
+def test_exact_multiple_makes_no_extra_empty_call():
+    service = Service(200)
+    listing = read_all_pages(service, ident)
+    assert service.requests == [(1, 100), (2, 100)]
+    assert len(listing.items) == 200
+    assert listing.pages == 2
+
+
+def test_empty_listing_takes_one_call():
+    service = Service(0)
+    listing = read_all_pages(service, ident)
+    assert service.requests == [(1, 100)]
+    assert (listing.items, listing.total_count, listing.truncated, listing.pages) == ([], 0, False, 1)
+
+
+def test_max_results_truncates():
+    service = Service(250)
+    listing = read_all_pages(service, ident, max_results=150)
+    assert service.requests == [(1, 100), (2, 100)]
+    assert listing.items == list(range(150))
+    assert (listing.total_count, listing.truncated, listing.pages) == (250, True, 2)
+
+
+@pytest.mark.parametrize("max_results", [250, 251, 1000])
+def test_max_results_not_below_total_is_not_truncated(max_results):
+    service = Service(250)
+    listing = read_all_pages(service, ident, max_results=max_results)
+    assert len(service.requests) == 3
+    assert listing.items == list(range(250))
+    assert listing.truncated is False
+
+
+def test_small_max_results_shrinks_the_page():
+    service = Service(250)
+    listing = read_all_pages(service, ident, max_results=30)
+    assert service.requests == [(1, 30)]
+    assert listing.items == list(range(30))
+    assert (listing.truncated, listing.pages) == (True, 1)
+
+
+def test_max_results_equal_to_small_total_is_not_truncated():
+    service = Service(30)
+    listing = read_all_pages(service, ident, max_results=30)
+    assert service.requests == [(1, 30)]
+    assert (len(listing.items), listing.truncated) == (30, False)
+
+
+def test_duplicates_across_pages_are_kept_once():
+    # The list moved while it was read: page 2 starts again with the last item of page 1.
+    items = list(range(100)) + list(range(99, 249))
+    service = Service(250, items=items, reported_total=250)
+    listing = read_all_pages(service, lambda item: item)
+    assert listing.items == list(range(249))
+    assert len(listing.items) == len(set(listing.items))
+    assert service.requests == [(1, 100), (2, 100), (3, 100)]
+
+
+def test_duplicates_are_detected_by_key():
+    pages = {1: [{"Id": 1, "v": "a"}, {"Id": 2, "v": "b"}], 2: [{"Id": 2, "v": "b2"}, {"Id": 3, "v": "c"}]}
+    calls = []
+
+    def fetch(page, size):
+        calls.append(page)
+        return pages.get(page, []), 4
+
+    listing = read_all_pages(fetch, lambda item: item["Id"], page_size=2)
+    assert [item["v"] for item in listing.items] == ["a", "b", "c"]
+    assert calls == [1, 2, 3]
+
+
+def test_short_page_before_the_total_stops():
+    service = Service(150, reported_total=1000)
+    listing = read_all_pages(service, ident)
+    assert service.requests == [(1, 100), (2, 100)]
+    assert len(listing.items) == 150
+    assert (listing.total_count, listing.truncated) == (1000, False)
+
+
+def test_empty_page_before_the_total_stops():
+    service = Service(100, reported_total=1000)
+    listing = read_all_pages(service, ident)
+    assert service.requests == [(1, 100), (2, 100)]
+    assert len(listing.items) == 100
+
+
+def test_full_page_of_only_duplicates_stops():
+    def same_page(page, size):
+        same_page.calls += 1
+        if same_page.calls > 20:
+            raise AssertionError(f"read_all_pages asked for page {page}: it does not stop")
+        return list(range(100)), 250
+
+    same_page.calls = 0
+    listing = read_all_pages(same_page, ident)
+    assert len(listing.items) == 100
+    assert same_page.calls == 2
