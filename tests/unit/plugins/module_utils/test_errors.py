@@ -116,7 +116,6 @@ def test_server_exception_with_an_unknown_code_is_transient_by_status():
     assert error.safe_to_resend is False
 
 
-
 def test_server_exception_with_an_empty_json_body_keeps_its_status():
     # exactly what tea-openapi 0.4.6 do_request raises for `503` + body `{}`
     exc = ServerException(status_code=503, code="None", message="code: 503, None request id: None",

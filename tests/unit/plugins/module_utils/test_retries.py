@@ -221,6 +221,7 @@ def test_on_retry_not_called_when_nothing_is_retried():
 
 def test_backoff_grows_exponentially_and_is_bounded():
     policy = RetryPolicy(base_delay=0.5, max_delay=10.0)
+
     def upper(low, high):  # a deterministic "rng": always the top of the range
         return high
 
