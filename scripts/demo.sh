@@ -29,4 +29,4 @@ export ALIBABA_CLOUD_ACCESS_KEY_SECRET=demoAccessKeySecret
 export ALIBABA_CLOUD_ECS_METADATA_DISABLED=true
 export ANSIBLE_COLLECTIONS_PATH=$collections
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
-ansible-playbook -i localhost, playbooks/demo.yml "$@"
+ansible-playbook playbooks/demo.yml "$@"
