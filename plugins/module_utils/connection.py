@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, from_sdk_exception
 from ansible_collections.alibabacloud.sas.plugins.module_utils.retries import RetryPolicy, call_with_retries
+from ansible_collections.alibabacloud.sas.plugins.module_utils.sdk import load_client_and_models
 from ansible_collections.alibabacloud.sas.plugins.module_utils.version import COLLECTION_VERSION
 
 USER_AGENT = "AlibabaCloud-Ansible-SAS/%s" % COLLECTION_VERSION
@@ -93,10 +94,10 @@ def connect(endpoint: Optional[str], region: Optional[str], credential_kwargs: d
             policy: Optional[RetryPolicy] = None, secrets: Iterable[str] = (),
             max_connections: int = 8) -> SasConnection:
     """Build the SDK client. Imports the SDK here, not at module load: it is the costly part."""
-    from alibabacloud_sas20181203 import models
-    from alibabacloud_sas20181203.client import Client
     from alibabacloud_tea_openapi.models import Config
     from darabonba.runtime import RuntimeOptions
+
+    Client, models = load_client_and_models()
 
     config = Config(region_id=region, user_agent=USER_AGENT, max_idle_conns=max_connections,
                     **credential_kwargs)
