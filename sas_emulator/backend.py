@@ -1,0 +1,644 @@
+"""State and behaviour of the emulated Security Center: alerts, hosts, handling tasks, whitelist
+rules and the clock. No HTTP and no wire format here (responses.py does that).
+
+Handling outcome table (one place; SAS_API.md §3.1, §3.3; [GUESS] where the docs are silent):
+
+| OperationCode                       | needs agent | final EventStatus on Success |
+|-------------------------------------|-------------|------------------------------|
+| ignore                              | no          | 2  ignored                   |
+| advance_mark_mis_info, mark_mis_info,
+  defense_mark_mis_info              | no          | 8  false positive            |
+| block_ip, kill_and_quara, quara, virus_quara, virus_quara_bin, kill_process, cleanup,
+  stop_container, kill_container_process
+                                      | yes         | 32 handled                   |
+| manual_handled, offline_handled, disable_malicious_defense
+                                      | no          | 32 handled                   |
+| rm_mark_mis_info, cancle_manual     | no          | 1  pending again             |
+| client_problem_check, rm_defense_mark_mis_info
+                                      | c.p.c. yes  | unchanged                    |
+
+A task decides each alert's result when --task-delay-ms has passed: `<op>.AgentOffline` when the op
+needs the agent and the host's agent is offline; `<op>.ProcessNotExist` for kill_process and the
+killing sub-operations of kill_and_quara when the process is gone; else `<op>.Success`. A failed
+alert returns to the status it had before (pending) with OperateErrorCode set.
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import catalog
+from . import constants as C
+from .dataset import AGENT_OPERATIONS
+from .exceptions import (
+    IllegalParam,
+    InvalidParam,
+    InvalidParameter,
+    MissingParameter,
+    NoPermission,
+    OperationTaskNotExists,
+    SecurityEventNotExists,
+)
+
+# Final status per operation on success; None keeps the status the alert had (see table above).
+OPERATION_FINAL_STATUS: dict[str, int | None] = {
+    C.OP_IGNORE: C.STATUS_IGNORED,
+    C.OP_ADVANCE_MARK_MIS_INFO: C.STATUS_FALSE_POSITIVE,
+    C.OP_MARK_MIS_INFO: C.STATUS_FALSE_POSITIVE,
+    C.OP_DEFENSE_MARK_MIS_INFO: C.STATUS_FALSE_POSITIVE,
+    C.OP_BLOCK_IP: C.STATUS_HANDLED,
+    C.OP_KILL_AND_QUARA: C.STATUS_HANDLED,
+    C.OP_QUARA: C.STATUS_HANDLED,
+    C.OP_VIRUS_QUARA: C.STATUS_HANDLED,
+    C.OP_VIRUS_QUARA_BIN: C.STATUS_HANDLED,
+    C.OP_KILL_PROCESS: C.STATUS_HANDLED,
+    C.OP_CLEANUP: C.STATUS_HANDLED,
+    C.OP_STOP_CONTAINER: C.STATUS_HANDLED,
+    C.OP_KILL_CONTAINER_PROCESS: C.STATUS_HANDLED,
+    C.OP_MANUAL_HANDLED: C.STATUS_HANDLED,
+    C.OP_OFFLINE_HANDLED: C.STATUS_HANDLED,
+    C.OP_DISABLE_MALICIOUS_DEFENSE: C.STATUS_HANDLED,
+    C.OP_RM_MARK_MIS_INFO: C.STATUS_PENDING,
+    C.OP_CANCEL_MANUAL: C.STATUS_PENDING,
+    C.OP_CLIENT_PROBLEM_CHECK: None,
+    C.OP_RM_DEFENSE_MARK_MIS_INFO: None,
+}
+KNOWN_OPERATIONS = frozenset(OPERATION_FINAL_STATUS)
+# Operations whose alert status they reverse (offered on already-dealt alerts).
+WHITELIST_OPERATIONS = frozenset({C.OP_ADVANCE_MARK_MIS_INFO, C.OP_MARK_MIS_INFO, C.OP_DEFENSE_MARK_MIS_INFO})
+# Suggested OperationParams shown by DescribeSecurityEventOperations ([GUESS] shapes from §3.3).
+BLOCK_IP_DEFAULT_SECONDS = 7 * 86400
+
+
+@dataclass
+class Host:
+    uuid: str
+    instance_id: str
+    instance_name: str
+    internet_ip: str = ""
+    intranet_ip: str = ""
+    region_id: str = "cn-hangzhou"
+    os: str = ""
+    agent_online: bool = True  # a hand-written dataset may leave it out
+    cluster: dict[str, str] | None = None
+
+
+@dataclass
+class WhitelistRule:
+    name_key: str
+    uuid: str  # a host UUID (rule for that asset) or "ALL"
+    field: str
+    operate: str
+    value: str
+
+
+@dataclass
+class Alert:
+    id: int
+    name: catalog.AlertName
+    level: str
+    host: Host | None
+    status: int
+    first_seen_ms: int
+    last_seen_ms: int
+    unique_info: str
+    alarm_unique_info: str
+    details: list[tuple[str, str]]
+    process_alive: bool
+    restricted_ops: frozenset[str]
+    sale_version: str
+    has_trace_info: bool
+    container: dict[str, str] | None
+    operations_override: tuple[str, ...] | None = None
+    last_operation: str | None = None
+    operate_time_ms: int | None = None
+    operate_error_code: str | None = None
+    operate_msg: str | None = None
+    blocked_ip_until_ms: int | None = None
+
+    @property
+    def type(self) -> catalog.AlertType:
+        return catalog.ALERT_TYPES[self.name.type_key]
+
+    @property
+    def operations(self) -> tuple[str, ...]:
+        return self.operations_override if self.operations_override is not None else self.name.operations
+
+    def detail(self, key: str) -> str | None:
+        for k, v in self.details:
+            if k == key:
+                return v
+        return None
+
+
+@dataclass
+class TaskEvent:
+    alert_id: int
+    previous_status: int
+    status: str = C.EVENT_PROCESSING
+    error_code: str = ""
+
+
+@dataclass
+class Task:
+    id: int
+    operation: str
+    sub_operation: str | None
+    params: dict[str, Any]
+    mark_rules: list[dict[str, str]] | None
+    remark: str | None
+    due_s: float
+    stuck: bool
+    events: list[TaskEvent]
+    done: bool = False
+
+    @property
+    def status(self) -> str:
+        return aggregate_task_status(self.events)
+
+
+def aggregate_task_status(events: list[TaskEvent]) -> str:
+    # Doc (§2.5): Success = "The task is successful", Failure = "The task failed"; there is no
+    # partial state, so one failed alert makes the task not successful -> Failure.
+    if any(e.status == C.EVENT_PROCESSING for e in events):
+        return C.TASK_PROCESSING
+    if any(e.status == C.EVENT_FAILED for e in events):
+        return C.TASK_FAILURE
+    return C.TASK_SUCCESS
+
+
+@dataclass
+class OperationOffer:
+    code: str
+    params: dict[str, Any]
+    user_can_operate: bool
+    rules: list[WhitelistRule] = field(default_factory=list)
+    mark_fields: list[tuple[catalog.MarkFieldSpec, str]] = field(default_factory=list)  # (spec, alert's value)
+
+
+@dataclass
+class AlertQuery:
+    """DescribeSuspEvents filters, already parsed by the wire layer."""
+
+    dealed: str | None = None
+    statuses: set[int] | None = None
+    levels: set[str] | None = None
+    uuids: set[str] | None = None
+    remark: str | None = None
+    name: str | None = None
+    alarm_unique_info: str | None = None
+    unique_info: str | None = None
+    alert_id: int | None = None
+    last_time_start_ms: int | None = None
+    last_time_end_ms: int | None = None
+    operate_time_start_ms: int | None = None
+    operate_time_end_ms: int | None = None
+    parent_event_types: set[str] | None = None
+    event_names: set[str] | None = None
+    cluster_id: str | None = None
+    assets_types: set[str] | None = None
+    operate_error_codes: set[str] | None = None
+    tactic_id: str | None = None
+    sort_column: str | None = None
+    sort_type: str | None = None
+
+
+@dataclass
+class HandleRequest:
+    operation: str
+    alert_ids: list[int]
+    params: dict[str, Any]
+    mark_rules: list[dict[str, Any]] | None
+    remark: str | None
+
+
+class SasBackend:
+    """One account's Security Center state. Every public method is thread-safe."""
+
+    def __init__(self, dataset: dict[str, Any], *, task_delay_ms: int = 1000,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self.task_delay_ms = task_delay_ms
+        self.tasks_stuck = False
+        self._lock = threading.RLock()
+        self._next_task_id = 29051101  # like the doc examples' 290511xx; never reset
+        self._dataset = copy.deepcopy(dataset)
+        self._load(self._dataset)
+
+    # --- state loading ---------------------------------------------------------------------
+    def _load(self, data: dict[str, Any]) -> None:
+        now_ms = self.now_ms()
+        self.account_uid: int = int(data.get("account", {}).get("ali_uid", 1000000000000000))
+        self.hosts = {h["uuid"]: Host(**{k: h.get(k) for k in Host.__dataclass_fields__ if k in h})
+                      for h in data["hosts"]}
+        self.alerts: dict[int, Alert] = {}
+        for a in data["alerts"]:
+            override = a.get("operations")
+            ago = a.get("operate_ago_s")
+            self.alerts[a["id"]] = Alert(
+                id=a["id"], name=catalog.ALERT_NAMES[a["name_key"]], level=a["level"],
+                host=self.hosts.get(a["host_uuid"]) if a.get("host_uuid") else None, status=a["status"],
+                first_seen_ms=now_ms - int(a["first_seen_ago_s"]) * 1000,
+                last_seen_ms=now_ms - int(a["last_seen_ago_s"]) * 1000,
+                unique_info=a["unique_info"], alarm_unique_info=a["alarm_unique_info"],
+                details=[(d["key"], d["value"]) for d in a.get("details", [])],
+                process_alive=bool(a.get("process_alive")), restricted_ops=frozenset(a.get("restricted_ops") or ()),
+                sale_version=str(a.get("sale_version", "1")), has_trace_info=bool(a.get("has_trace_info")),
+                container=a.get("container"), operations_override=tuple(override) if override is not None else None,
+                last_operation=a.get("last_operation"),
+                operate_time_ms=now_ms - int(ago) * 1000 if ago is not None else None,
+                operate_error_code=a.get("operate_error_code"), operate_msg=a.get("operate_msg"),
+            )
+        self.rules = [WhitelistRule(r["name_key"], r["uuid"], r["field"], r["operate"], r["value"])
+                      for r in data["whitelist_rules"]]
+        self.tasks: dict[int, Task] = {}
+        self._open_tasks: list[Task] = []
+
+    def reset(self, dataset: dict[str, Any] | None = None) -> None:
+        """Back to the loaded dataset (or a new one): alerts, rules, tasks; task ids keep counting."""
+        with self._lock:
+            if dataset is not None:
+                self._dataset = copy.deepcopy(dataset)
+            self.tasks_stuck = False
+            self._load(self._dataset)
+
+    def now_ms(self) -> int:
+        return int(self.clock() * 1000)
+
+    # --- clock-driven task completion -------------------------------------------------------
+    def _advance(self) -> None:
+        now = self.clock()
+        still_open = []
+        for task in self._open_tasks:
+            if not task.stuck and now >= task.due_s:
+                self._complete(task)
+            else:
+                still_open.append(task)
+        self._open_tasks = still_open
+
+    def _complete(self, task: Task) -> None:
+        now_ms = self.now_ms()
+        for event in task.events:
+            alert = self.alerts.get(event.alert_id)
+            if alert is None:  # removed by a reset with another dataset
+                event.status, event.error_code = C.EVENT_FAILED, f"{task.operation}.Failure"
+                continue
+            result = self._outcome(task, alert)
+            event.error_code = f"{task.operation}.{result}"
+            alert.operate_error_code = event.error_code
+            alert.operate_time_ms = now_ms
+            if task.remark is not None:
+                alert.operate_msg = task.remark
+            if result != C.RESULT_SUCCESS:
+                event.status = C.EVENT_FAILED
+                alert.status = event.previous_status
+                continue
+            event.status = C.EVENT_SUCCESS
+            self._apply_effect(task, alert)
+            final = OPERATION_FINAL_STATUS[task.operation]
+            alert.status = event.previous_status if final is None else final
+            alert.last_operation = task.operation
+        task.done = True
+
+    def _outcome(self, task: Task, alert: Alert) -> str:
+        if task.operation in AGENT_OPERATIONS and (alert.host is None or not alert.host.agent_online):
+            return C.RESULT_AGENT_OFFLINE
+        if self._kills(task) and not alert.process_alive:
+            return C.RESULT_PROCESS_NOT_EXIST
+        return C.RESULT_SUCCESS
+
+    @staticmethod
+    def _kills(task: Task) -> bool:
+        return task.operation == C.OP_KILL_PROCESS or (
+            task.operation == C.OP_KILL_AND_QUARA and task.sub_operation in C.KILLING_SUB_OPERATIONS)
+
+    def _apply_effect(self, task: Task, alert: Alert) -> None:
+        if self._kills(task):
+            alert.process_alive = False
+        elif task.operation == C.OP_BLOCK_IP:
+            alert.blocked_ip_until_ms = int(task.params["expireTime"])
+        elif task.operation == C.OP_ADVANCE_MARK_MIS_INFO and task.mark_rules is not None:
+            self._replace_rules(alert, task.mark_rules)
+
+    def _replace_rules(self, alert: Alert, new_rules: list[dict[str, str]]) -> None:
+        # The documented gotcha (§3.4): the new list REPLACES every rule that applies to this alert.
+        host_uuid = alert.host.uuid if alert.host else None
+        self.rules = [r for r in self.rules
+                      if not (r.name_key == alert.name.key and r.uuid in (C.MARK_SCOPE_ALL, host_uuid))]
+        for rule in new_rules:
+            scope = C.MARK_SCOPE_ALL if rule["uuid"] == C.MARK_SCOPE_ALL else (host_uuid or C.MARK_SCOPE_ALL)
+            self.rules.append(WhitelistRule(alert.name.key, scope, rule["field"], rule["operate"], rule["fieldValue"]))
+
+    # --- queries ----------------------------------------------------------------------------
+    def list_alerts(self, query: AlertQuery, page: int, page_size: int) -> tuple[list[Alert], int]:
+        with self._lock:
+            self._advance()
+            matched = [a for a in self.alerts.values() if self._matches(a, query)]
+            if query.dealed == "Y":
+                column = query.sort_column or C.SORT_COLUMN_OPERATE_TIME
+                descending = (query.sort_type or "desc") == "desc"
+                if column == C.SORT_COLUMN_LAST_TIME:
+                    matched.sort(key=lambda a: (a.last_seen_ms, a.id), reverse=descending)
+                else:
+                    matched.sort(key=lambda a: (a.operate_time_ms or 0, a.id), reverse=descending)
+            else:
+                # Stable total order, so pages neither overlap nor skip while nothing changes.
+                matched.sort(key=lambda a: (a.last_seen_ms, a.id), reverse=True)
+            start = (page - 1) * page_size
+            return [copy.copy(a) for a in matched[start:start + page_size]], len(matched)
+
+    @staticmethod
+    def _matches(a: Alert, q: AlertQuery) -> bool:
+        if q.dealed == "N" and a.status != C.STATUS_PENDING:
+            return False
+        if q.dealed == "Y" and a.status == C.STATUS_PENDING:
+            return False
+        if q.statuses and a.status not in q.statuses:
+            return False
+        if q.levels and a.level not in q.levels:
+            return False
+        if q.uuids and (a.host is None or a.host.uuid not in q.uuids):
+            return False
+        if q.alert_id is not None and a.id != q.alert_id:
+            return False
+        if q.alarm_unique_info and a.alarm_unique_info != q.alarm_unique_info:
+            return False
+        if q.unique_info and a.unique_info != q.unique_info:
+            return False
+        if q.last_time_start_ms is not None and a.last_seen_ms < q.last_time_start_ms:
+            return False
+        if q.last_time_end_ms is not None and a.last_seen_ms > q.last_time_end_ms:
+            return False
+        if q.operate_time_start_ms is not None and (a.operate_time_ms or 0) < q.operate_time_start_ms:
+            return False
+        if q.operate_time_end_ms is not None and (a.operate_time_ms or 0) > q.operate_time_end_ms:
+            return False
+        if q.parent_event_types and not ({a.type.en, a.type.zh, a.type.key} & q.parent_event_types):
+            return False
+        if q.event_names and not ({a.name.en, a.name.zh, a.name.key} & q.event_names):
+            return False
+        if q.cluster_id and (not a.container or a.container.get("cluster_id") != q.cluster_id):
+            return False
+        if q.assets_types and asset_type(a) not in q.assets_types:
+            return False
+        if q.tactic_id and a.name.tactic != q.tactic_id:
+            return False
+        if q.operate_error_codes and a.operate_error_code not in q.operate_error_codes:
+            return False
+        if q.name and (a.host is None or q.name.lower() not in a.host.instance_name.lower()):
+            return False
+        if q.remark:
+            needle = q.remark.lower()
+            hay = [a.name.en, a.name.zh, a.type.en, a.type.zh]
+            if a.host:
+                hay += [a.host.instance_name, a.host.instance_id, a.host.internet_ip, a.host.intranet_ip]
+            if not any(needle in h.lower() for h in hay if h):
+                return False
+        return True
+
+    def get_alert(self, alert_id: int) -> Alert:
+        with self._lock:
+            self._advance()
+            alert = self.alerts.get(alert_id)
+            if alert is None:
+                raise SecurityEventNotExists()
+            return copy.copy(alert)
+
+    def rules_for(self, alert: Alert) -> list[WhitelistRule]:
+        with self._lock:
+            host_uuid = alert.host.uuid if alert.host else None
+            return [copy.copy(r) for r in self.rules
+                    if r.name_key == alert.name.key and r.uuid in (C.MARK_SCOPE_ALL, host_uuid)]
+
+    def _offered_codes(self, alert: Alert) -> list[str]:
+        """What DescribeSecurityEventOperations lists for the alert in its current state."""
+        if alert.status == C.STATUS_PENDING:
+            return list(alert.operations)
+        if alert.status == C.STATUS_FALSE_POSITIVE and alert.last_operation in WHITELIST_OPERATIONS | {None}:
+            return [C.OP_RM_MARK_MIS_INFO]
+        if alert.status == C.STATUS_HANDLED and alert.last_operation == C.OP_MANUAL_HANDLED:
+            return [C.OP_CANCEL_MANUAL]
+        return []  # expired (doc: empty list), processing, ignored, handled by isolation
+
+    def operations(self, alert_id: int) -> tuple[Alert, list[OperationOffer]]:
+        with self._lock:
+            alert = self.get_alert(alert_id)
+            offers = []
+            for code in self._offered_codes(alert):
+                offer = OperationOffer(code, self._suggested_params(code), code not in alert.restricted_ops)
+                if code == C.OP_ADVANCE_MARK_MIS_INFO:
+                    offer.rules = self.rules_for(alert)
+                    offer.mark_fields = [(catalog.MARK_FIELDS[f], alert.detail(catalog.MARK_FIELDS[f].detail_key) or "")
+                                         for f in alert.name.mark_fields]
+                offers.append(offer)
+            return alert, offers
+
+    def _suggested_params(self, code: str) -> dict[str, Any]:
+        if code == C.OP_BLOCK_IP:
+            return {"expireTime": self.now_ms() + BLOCK_IP_DEFAULT_SECONDS * 1000}
+        if code == C.OP_KILL_AND_QUARA:
+            return {"subOperation": C.SUB_OP_KILL_AND_QUARA}
+        if code in (C.OP_VIRUS_QUARA, C.OP_VIRUS_QUARA_BIN):
+            return {"subOperation": C.SUB_OP_QUARA_FILE}
+        return {}
+
+    # --- handling ---------------------------------------------------------------------------
+    def handle(self, request: HandleRequest) -> Task:
+        with self._lock:
+            self._advance()
+            op = request.operation
+            if op not in KNOWN_OPERATIONS:
+                raise InvalidParameter("OperationCode", f"Unknown operation {op!r}.")
+            sub_operation = self._check_params(op, request.params)
+            alerts = []
+            for alert_id in request.alert_ids:
+                alert = self.alerts.get(alert_id)
+                if alert is None:
+                    raise SecurityEventNotExists(f"SecurityEventId {alert_id}.")
+                alerts.append(alert)
+            for alert in alerts:
+                if op not in self._offered_codes(alert):
+                    # The alert does not offer this operation in its state: a bad request (InvalidParam),
+                    # not an authorization problem.
+                    raise InvalidParam(f"Operation {op!r} is not available for security event {alert.id} "
+                                       f"(EventStatus {alert.status}).")
+                if op in alert.restricted_ops:
+                    # UserCanOperate=false (edition limit): the caller may not run it -> 403 NoPermission,
+                    # the code the docs list for these APIs when the caller is not allowed.
+                    raise NoPermission(f"Operation {op!r} is not available in the current edition "
+                                       f"for security event {alert.id}.")
+            mark_rules = None
+            if op == C.OP_ADVANCE_MARK_MIS_INFO:
+                if request.mark_rules is None:
+                    raise MissingParameter("MarkMissParam")
+                mark_rules = [self._check_rule(rule, alerts) for rule in request.mark_rules]
+                if not mark_rules:
+                    raise InvalidParameter("MarkMissParam", "At least one rule is required.")
+            task = Task(id=self._next_task_id, operation=op, sub_operation=sub_operation, params=request.params,
+                        mark_rules=mark_rules,
+                        remark=request.remark, due_s=self.clock() + self.task_delay_ms / 1000.0,
+                        stuck=self.tasks_stuck,
+                        events=[TaskEvent(a.id, a.status) for a in alerts])
+            self._next_task_id += 1
+            for alert in alerts:
+                alert.status = C.STATUS_PROCESSING
+            self.tasks[task.id] = task
+            self._open_tasks.append(task)
+            if task.due_s <= self.clock() and not task.stuck:
+                self._advance()
+            return task
+
+    def _check_params(self, op: str, params: dict[str, Any]) -> str | None:
+        """OperationParams content (§3.3). Returns the subOperation, if any."""
+        if op == C.OP_BLOCK_IP:
+            expire = params.get("expireTime")
+            if isinstance(expire, str) and expire.isdigit():
+                expire = int(expire)
+            if not isinstance(expire, int) or isinstance(expire, bool):
+                raise InvalidParameter("OperationParams", "block_ip needs expireTime (epoch milliseconds).")
+            if expire <= self.now_ms():
+                raise InvalidParameter("OperationParams", "expireTime must be in the future.")
+            params["expireTime"] = expire
+            return None
+        allowed = {C.OP_KILL_AND_QUARA: C.KILL_AND_QUARA_SUB_OPERATIONS,
+                   C.OP_VIRUS_QUARA: C.VIRUS_QUARA_SUB_OPERATIONS,
+                   C.OP_VIRUS_QUARA_BIN: C.VIRUS_QUARA_SUB_OPERATIONS}.get(op)
+        if allowed is None:
+            return None
+        sub = params.get("subOperation")
+        if sub not in allowed:
+            raise InvalidParameter("OperationParams", f"{op} needs subOperation, one of: {', '.join(allowed)}.")
+        return sub
+
+    @staticmethod
+    def _check_rule(rule: Any, alerts: list[Alert]) -> dict[str, str]:
+        """One MarkMissParam entry (§3.4), checked against every alert it will apply to."""
+        if not isinstance(rule, dict):
+            raise InvalidParameter("MarkMissParam", "Each rule must be a JSON object.")
+        values = {k: rule.get(k) for k in ("uuid", "field", "operate", "fieldValue")}
+        for key, value in values.items():
+            if not isinstance(value, str) or not value:
+                raise InvalidParameter("MarkMissParam", f'Each rule needs a non-empty string "{key}".')
+        for alert in alerts:
+            host_uuid = alert.host.uuid if alert.host else None
+            if values["uuid"] not in (C.MARK_SCOPE_PART, C.MARK_SCOPE_ALL, host_uuid):
+                raise InvalidParameter("MarkMissParam",
+                                       f'uuid must be "part", "ALL" or the asset UUID of event {alert.id}.')
+            if values["field"] not in alert.name.mark_fields:
+                raise InvalidParameter("MarkMissParam",
+                                       f'field {values["field"]!r} cannot be used for event {alert.id}; '
+                                       f"use one of {list(alert.name.mark_fields)}.")
+        spec = catalog.MARK_FIELDS[values["field"]]
+        if values["operate"] not in spec.operates:
+            raise InvalidParameter("MarkMissParam", f'operate {values["operate"]!r} is not supported for '
+                                   f"{spec.name}; use one of {list(spec.operates)}.")
+        if values["operate"] == C.MARK_OPERATE_IN_IP_SEGMENT:
+            try:
+                ipaddress.ip_network(values["fieldValue"], strict=False)
+            except ValueError:
+                raise InvalidParameter("MarkMissParam", "inIpSegment needs a CIDR such as 192.0.2.0/24.") from None
+        if values["operate"] == C.MARK_OPERATE_REGEX:
+            try:
+                re.compile(values["fieldValue"])
+            except re.error:
+                raise InvalidParameter("MarkMissParam", "fieldValue is not a valid regular expression.") from None
+        return values  # type: ignore[return-value]
+
+    def operation_status(self, task_id: int | None, alert_ids: list[int] | None) -> tuple[str, list[TaskEvent]]:
+        with self._lock:
+            self._advance()
+            if task_id is None and not alert_ids:
+                raise IllegalParam("Specify TaskId or SecurityEventIds.")
+            if task_id is not None:
+                task = self.tasks.get(task_id)
+                if task is None:
+                    raise OperationTaskNotExists()
+                events = task.events
+                if alert_ids:
+                    wanted = set(alert_ids)
+                    events = [e for e in events if e.alert_id in wanted]
+                return task.status, [copy.copy(e) for e in events]
+            found = []
+            for alert_id in dict.fromkeys(alert_ids or []):
+                for task in sorted(self.tasks.values(), key=lambda t: t.id, reverse=True):
+                    event = next((e for e in task.events if e.alert_id == alert_id), None)
+                    if event is not None:
+                        found.append(copy.copy(event))
+                        break
+            if not found:
+                raise OperationTaskNotExists()
+            return aggregate_task_status(found), found
+
+    # --- test hooks (control plane) ---------------------------------------------------------
+    def set_tasks_stuck(self, stuck: bool, release: bool = False) -> None:
+        with self._lock:
+            self.tasks_stuck = stuck
+            if release:
+                for task in self._open_tasks:
+                    task.stuck = False
+                self._advance()
+
+    def set_host(self, host_uuid: str, *, agent_online: bool) -> Host:
+        with self._lock:
+            host = self.hosts.get(host_uuid)
+            if host is None:
+                raise KeyError(host_uuid)
+            host.agent_online = agent_online
+            return copy.copy(host)
+
+    def patch_alert(self, alert_id: int, changes: dict[str, Any]) -> None:
+        """Change internal fields of one alert (process_alive, status, restricted_ops, level)."""
+        with self._lock:
+            alert = self.alerts.get(alert_id)
+            if alert is None:
+                raise KeyError(alert_id)
+            for key, value in changes.items():
+                if key == "process_alive":
+                    alert.process_alive = bool(value)
+                elif key == "status" and value in C.EVENT_STATUSES:
+                    alert.status = value
+                elif key == "restricted_ops":
+                    alert.restricted_ops = frozenset(value)
+                elif key == "level" and value in C.LEVELS:
+                    alert.level = value
+                else:
+                    raise ValueError(f"cannot patch {key!r} = {value!r}")
+
+    def internal_view(self, alert_id: int) -> dict[str, Any]:
+        with self._lock:
+            self._advance()
+            alert = self.alerts.get(alert_id)
+            if alert is None:
+                raise KeyError(alert_id)
+            tasks = [{"task_id": t.id, "operation": t.operation, "status": t.status,
+                      "event": next(vars(e) for e in t.events if e.alert_id == alert_id)}
+                     for t in self.tasks.values() if any(e.alert_id == alert_id for e in t.events)]
+            return {
+                "id": alert.id, "name_key": alert.name.key, "type_key": alert.name.type_key,
+                "name_en": alert.name.en, "level": alert.level, "status": alert.status,
+                "host": vars(alert.host) if alert.host else None,
+                "process_alive": alert.process_alive, "restricted_ops": sorted(alert.restricted_ops),
+                "operations": list(alert.operations), "offered_operations": self._offered_codes(alert),
+                "last_operation": alert.last_operation, "operate_error_code": alert.operate_error_code,
+                "operate_time_ms": alert.operate_time_ms, "operate_msg": alert.operate_msg,
+                "blocked_ip_until_ms": alert.blocked_ip_until_ms,
+                "last_seen_ms": alert.last_seen_ms, "first_seen_ms": alert.first_seen_ms,
+                "details": dict(alert.details), "whitelist_rules": [vars(r) for r in self.rules_for(alert)],
+                "tasks": tasks,
+            }
+
+    def hosts_view(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(vars(h)) for h in self.hosts.values()]
+
+
+def asset_type(alert: Alert) -> str:
+    """AssetsTypeList value of an alert ([GUESS]: ecs / container / cloud)."""
+    return alert.name.asset

@@ -1,0 +1,154 @@
+"""Values that come from the SAS 2018-12-03 API, each named once with its source.
+
+Section numbers refer to /work/shared/SAS_API.md.
+"""
+
+from __future__ import annotations
+
+# --- Wire (SAS_API.md §1.3, §2) ------------------------------------------------------------
+API_VERSION = "2018-12-03"
+# HostId of error bodies: the service endpoint (§4.1 [GUESS]: tds.aliyuncs.com).
+HOST_ID = "tds.aliyuncs.com"
+# Error bodies carry a troubleshoot link like the doc example in §4.1.
+RECOMMEND_URL = "https://api.alibabacloud.com/troubleshoot?intl_lang=EN_US&q={code}&product=Sas&requestId={request_id}"
+JSON_CONTENT_TYPE = "application/json;charset=utf-8"
+
+ACTION_DESCRIBE_SUSP_EVENTS = "DescribeSuspEvents"
+ACTION_DESCRIBE_SUSP_EVENT_DETAIL = "DescribeSuspEventDetail"
+ACTION_DESCRIBE_SECURITY_EVENT_OPERATIONS = "DescribeSecurityEventOperations"
+ACTION_HANDLE_SECURITY_EVENTS = "HandleSecurityEvents"
+ACTION_DESCRIBE_SECURITY_EVENT_OPERATION_STATUS = "DescribeSecurityEventOperationStatus"
+SUPPORTED_ACTIONS = (
+    ACTION_DESCRIBE_SUSP_EVENTS,
+    ACTION_DESCRIBE_SUSP_EVENT_DETAIL,
+    ACTION_DESCRIBE_SECURITY_EVENT_OPERATIONS,
+    ACTION_HANDLE_SECURITY_EVENTS,
+    ACTION_DESCRIBE_SECURITY_EVENT_OPERATION_STATUS,
+)
+
+# --- Signature (§1.4) ---------------------------------------------------------------------
+SIGNATURE_ALGORITHM = "ACS3-HMAC-SHA256"
+# Real algorithms the SDK can select (§1.4) that this emulator answers with an error.
+UNSUPPORTED_SIGNATURE_ALGORITHMS = ("ACS3-HMAC-SM3", "ACS3-RSA-SHA256")
+ACS_DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# POP rejects requests whose timestamp is more than 15 minutes off the server clock.
+MAX_CLOCK_SKEW_SECONDS = 15 * 60
+# A nonce may be used once within the timestamp window.
+NONCE_TTL_SECONDS = 2 * MAX_CLOCK_SKEW_SECONDS
+EMPTY_BODY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+# --- EventStatus (§3.1) -------------------------------------------------------------------
+STATUS_ALL = 0  # request filter only
+STATUS_PENDING = 1
+STATUS_IGNORED = 2
+STATUS_CONFIRMED = 4
+STATUS_FALSE_POSITIVE = 8  # whitelisted / marked as false positive
+STATUS_PROCESSING = 16
+STATUS_HANDLED = 32
+STATUS_EXPIRED = 64
+STATUS_DELETED = 128
+STATUS_AUTO_BLOCKING = 512
+STATUS_AUTO_BLOCKED = 513
+STATUS_SYSTEM_FALSE_POSITIVE = 604
+EVENT_STATUSES = (
+    STATUS_PENDING, STATUS_IGNORED, STATUS_CONFIRMED, STATUS_FALSE_POSITIVE, STATUS_PROCESSING,
+    STATUS_HANDLED, STATUS_EXPIRED, STATUS_DELETED, STATUS_AUTO_BLOCKING, STATUS_AUTO_BLOCKED,
+    STATUS_SYSTEM_FALSE_POSITIVE,
+)
+
+# --- Levels (§3.2) ------------------------------------------------------------------------
+LEVEL_SERIOUS = "serious"
+LEVEL_SUSPICIOUS = "suspicious"
+LEVEL_REMIND = "remind"
+LEVELS = (LEVEL_SERIOUS, LEVEL_SUSPICIOUS, LEVEL_REMIND)
+
+LANG_ZH = "zh"
+LANG_EN = "en"
+DEFAULT_LANG = LANG_ZH  # §2.1: "Default value: zh"
+FROM_SAS = "sas"
+
+# --- Paging (§2.1: PageSize default 20, max 100; CurrentPage default 1) ----------------------
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+DEFAULT_CURRENT_PAGE = 1
+# Time filters / LastTime strings (§3.2); the service answers in Beijing time [GUESS].
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+SERVICE_UTC_OFFSET_HOURS = 8
+
+# DescribeSuspEvents sorting with Dealed=Y (§2.1 SortColumn / SortType).
+SORT_COLUMN_LAST_TIME = "lastTime"
+SORT_COLUMN_OPERATE_TIME = "operateTime"
+SORT_COLUMNS = (SORT_COLUMN_LAST_TIME, SORT_COLUMN_OPERATE_TIME)
+SORT_TYPES = ("asc", "desc")
+
+# --- HandleSecurityEvents (§2.4, §3.3, §3.4) -----------------------------------------------
+# [3P] skill "Batch limit": at most 20 alerts per HandleSecurityEvents call.
+MAX_HANDLE_EVENT_IDS = 20
+
+OP_BLOCK_IP = "block_ip"
+OP_ADVANCE_MARK_MIS_INFO = "advance_mark_mis_info"
+OP_MARK_MIS_INFO = "mark_mis_info"
+OP_RM_MARK_MIS_INFO = "rm_mark_mis_info"
+OP_DEFENSE_MARK_MIS_INFO = "defense_mark_mis_info"
+OP_RM_DEFENSE_MARK_MIS_INFO = "rm_defense_mark_mis_info"
+OP_IGNORE = "ignore"
+OP_MANUAL_HANDLED = "manual_handled"
+OP_CANCEL_MANUAL = "cancle_manual"  # sic: the API's spelling (§3.3)
+OP_OFFLINE_HANDLED = "offline_handled"
+OP_KILL_PROCESS = "kill_process"
+OP_CLEANUP = "cleanup"
+OP_KILL_AND_QUARA = "kill_and_quara"
+OP_QUARA = "quara"
+OP_VIRUS_QUARA = "virus_quara"
+OP_VIRUS_QUARA_BIN = "virus_quara_bin"
+OP_DISABLE_MALICIOUS_DEFENSE = "disable_malicious_defense"
+OP_CLIENT_PROBLEM_CHECK = "client_problem_check"
+OP_STOP_CONTAINER = "stop_container"  # [3P only]
+OP_KILL_CONTAINER_PROCESS = "kill_container_process"  # [3P only]
+
+# subOperation values (§3.3 [DOC] zh HandleSecurityEvents page).
+SUB_OP_QUARA_FILE = "quaraFileByMd5andPath"
+SUB_OP_KILL_AND_QUARA_BY_PID = "killAndQuaraFileByPidAndMd5andPath"
+SUB_OP_KILL_ONLY = "killByMd5andPath"
+SUB_OP_KILL_AND_QUARA = "killAndQuaraFileByMd5andPath"
+SUB_OP_KILL_CONTAINER_BY_PID = "killProcessByPidandPathandCmdline"
+SUB_OP_KILL_CONTAINER_BY_MD5 = "killContainerProcessByMd5AndPath"
+KILL_AND_QUARA_SUB_OPERATIONS = (
+    SUB_OP_QUARA_FILE, SUB_OP_KILL_AND_QUARA_BY_PID, SUB_OP_KILL_ONLY, SUB_OP_KILL_AND_QUARA,
+    SUB_OP_KILL_CONTAINER_BY_PID, SUB_OP_KILL_CONTAINER_BY_MD5,
+)
+# Sub-operations of kill_and_quara that need the process to be alive (quarantine-only does not).
+KILLING_SUB_OPERATIONS = tuple(s for s in KILL_AND_QUARA_SUB_OPERATIONS if s != SUB_OP_QUARA_FILE)
+VIRUS_QUARA_SUB_OPERATIONS = (SUB_OP_QUARA_FILE,)
+
+# Whitelist rule operators (§3.4); inIpSegment only for IP fields [3P].
+MARK_OPERATE_CONTAINS = "contains"
+MARK_OPERATE_NOT_CONTAINS = "notContains"
+MARK_OPERATE_REGEX = "regex"
+MARK_OPERATE_EQUAL = "strEqual"
+MARK_OPERATE_NOT_EQUAL = "strNotEqual"
+MARK_OPERATE_IN_IP_SEGMENT = "inIpSegment"
+STRING_MARK_OPERATES = (
+    MARK_OPERATE_CONTAINS, MARK_OPERATE_NOT_CONTAINS, MARK_OPERATE_REGEX, MARK_OPERATE_EQUAL,
+    MARK_OPERATE_NOT_EQUAL,
+)
+IP_MARK_OPERATES = STRING_MARK_OPERATES + (MARK_OPERATE_IN_IP_SEGMENT,)
+# MarkMissParam "uuid": part = current asset, ALL = all assets (§3.4).
+MARK_SCOPE_PART = "part"
+MARK_SCOPE_ALL = "ALL"
+
+# --- Handling task status (§2.5, §3.2) -------------------------------------------------------
+TASK_PROCESSING = "Processing"
+TASK_SUCCESS = "Success"
+TASK_FAILURE = "Failure"  # TaskStatus spelling
+EVENT_PROCESSING = "Processing"
+EVENT_SUCCESS = "Success"
+EVENT_FAILED = "Failed"  # per-event Status spelling
+# Per-event ErrorCode suffixes: "<OperationCode>.<Result>" (§3.2 [DOC] + [3P]).
+RESULT_SUCCESS = "Success"
+RESULT_AGENT_OFFLINE = "AgentOffline"
+RESULT_PROCESS_NOT_EXIST = "ProcessNotExist"
+
+# --- QPS (§4.3) -------------------------------------------------------------------------------
+# [GUESS] 10 calls per second per API per account; --qps sets the emulator's bucket.
+DOCUMENTED_QPS_GUESS = 10

@@ -1,0 +1,475 @@
+"""HTTP front of the emulator: POP request handling (version, action, signature, QPS, faults),
+the request log, injected latency and the unsigned loopback-only control plane under /_emulator/.
+
+The SDK keeps HTTP/1.1 keep-alive sessions per host:port (SAS_API.md §1.2), so the server is a
+ThreadingHTTPServer speaking HTTP/1.1 and always sends Content-Length.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from . import constants as C
+from .backend import SasBackend
+from .exceptions import (
+    InternalError,
+    InvalidActionNotFound,
+    InvalidSignatureMethod,
+    InvalidVersion,
+    MissingParameter,
+    NoPermission,
+    SasError,
+    ServiceUnavailable,
+    ThrottlingUser,
+)
+from .responses import SasResponses, error_body, new_request_id
+from .signing import Credentials, Verifier
+
+CONTROL_PREFIX = "/_emulator/"
+FAULT_THROTTLE = "throttle"
+FAULT_UNAVAILABLE = "unavailable"
+FAULT_INTERNAL_ERROR = "internal_error"
+FAULT_NO_PERMISSION = "no_permission"
+FAULT_DROP = "drop"
+FAULT_TIMEOUT = "timeout"
+FAULT_RESET_AFTER_COMMIT = "reset_after_commit"
+FAULTS = (FAULT_THROTTLE, FAULT_UNAVAILABLE, FAULT_INTERNAL_ERROR, FAULT_NO_PERMISSION, FAULT_DROP, FAULT_TIMEOUT,
+          FAULT_RESET_AFTER_COMMIT)
+ERROR_FAULTS: dict[str, type[SasError]] = {
+    FAULT_THROTTLE: ThrottlingUser,
+    FAULT_UNAVAILABLE: ServiceUnavailable,
+    FAULT_INTERNAL_ERROR: InternalError,
+    FAULT_NO_PERMISSION: NoPermission,
+}
+DEFAULT_TIMEOUT_FAULT_MS = 30_000
+# Never written to the request log (legacy RPC carries them in the query string).
+SECRET_PARAMS = frozenset({"Signature", "SecurityToken", "AccessKeySecret"})
+
+
+@dataclass
+class FaultRule:
+    action: str
+    fault: str
+    times: int = 1
+    retry_after_ms: int | None = None
+    delay_ms: int | None = None  # timeout fault only: how long to hold the answer
+
+    @classmethod
+    def parse(cls, raw: Any) -> FaultRule:
+        if not isinstance(raw, dict):
+            raise ValueError("each rule must be an object")
+        action, fault = raw.get("action", "*"), raw.get("fault")
+        if fault not in FAULTS:
+            raise ValueError(f"fault must be one of {', '.join(FAULTS)}")
+        if action != "*" and action not in C.SUPPORTED_ACTIONS:
+            raise ValueError(f"action must be '*' or one of {', '.join(C.SUPPORTED_ACTIONS)}")
+        times = raw.get("times", 1)
+        retry_after = raw.get("retry_after_ms")
+        delay = raw.get("delay_ms")
+        for name, value in (("times", times), ("retry_after_ms", retry_after), ("delay_ms", delay)):
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+                raise ValueError(f"{name} must be a non-negative integer")
+        return cls(action, fault, times, retry_after, delay)
+
+
+class FaultInjector:
+    """The next N matching calls fail as asked (POST /_emulator/faults)."""
+
+    def __init__(self) -> None:
+        self._rules: list[FaultRule] = []
+        self._lock = threading.Lock()
+
+    def add(self, rules: list[FaultRule]) -> None:
+        with self._lock:
+            self._rules.extend(r for r in rules if r.times > 0)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules.clear()
+
+    def take(self, action: str) -> FaultRule | None:
+        with self._lock:
+            for rule in self._rules:
+                if rule.action in ("*", action):
+                    rule.times -= 1
+                    if rule.times <= 0:
+                        self._rules.remove(rule)
+                    return rule
+            return None
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [asdict(r) for r in self._rules]
+
+
+class TokenBuckets:
+    """Per-action token bucket (the real quota is per API per account, §4.3)."""
+
+    def __init__(self, qps: float, clock=time.monotonic) -> None:
+        self.qps = qps
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, action: str) -> bool:
+        if self.qps <= 0:
+            return True
+        capacity = max(1.0, float(self.qps))  # a burst of at least one call, even below 1 QPS
+        with self._lock:
+            now = self.clock()
+            tokens, last = self._buckets.get(action, (capacity, now))
+            tokens = min(capacity, tokens + (now - last) * self.qps)
+            if tokens < 1.0:
+                self._buckets[action] = (tokens, now)
+                return False
+            self._buckets[action] = (tokens - 1.0, now)
+            return True
+
+    def reset(self, qps: float | None = None) -> None:
+        with self._lock:
+            if qps is not None:
+                self.qps = qps
+            self._buckets.clear()
+
+
+class RequestLog:
+    """One JSON line per API call, flushed at once; never headers, secrets or tokens."""
+
+    def __init__(self, path: str | None) -> None:
+        self._file = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115 - kept open for the run
+        self._lock = threading.Lock()
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self._file is None:
+            return
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        with self._lock:
+            self._file.write(line + "\n")
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            with self._lock:
+                self._file.close()
+                self._file = None
+
+
+@dataclass
+class Stats:
+    calls: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, dict[str, int]] = field(default_factory=dict)
+    errors: dict[str, dict[str, int]] = field(default_factory=dict)
+    faults: dict[str, dict[str, int]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def record(self, action: str, status: int, error_code: str | None, fault: str | None) -> None:
+        with self.lock:
+            self.calls[action] = self.calls.get(action, 0) + 1
+            by_status = self.statuses.setdefault(action, {})
+            by_status[str(status)] = by_status.get(str(status), 0) + 1
+            if error_code:
+                by_code = self.errors.setdefault(action, {})
+                by_code[error_code] = by_code.get(error_code, 0) + 1
+            if fault:
+                by_fault = self.faults.setdefault(action, {})
+                by_fault[fault] = by_fault.get(fault, 0) + 1
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return {"total": sum(self.calls.values()), "calls": dict(self.calls),
+                    "statuses": json.loads(json.dumps(self.statuses)), "errors": json.loads(json.dumps(self.errors)),
+                    "faults": json.loads(json.dumps(self.faults))}
+
+    def clear(self) -> None:
+        with self.lock:
+            self.calls.clear()
+            self.statuses.clear()
+            self.errors.clear()
+            self.faults.clear()
+
+
+@dataclass
+class EmulatorConfig:
+    host: str = "127.0.0.1"
+    port: int = 18080
+    access_key_id: str = "testAK"
+    access_key_secret: str = "testSecret"
+    security_token: str | None = None
+    latency_ms: int = 0
+    task_delay_ms: int = 1000
+    qps: float = 0
+    request_log: str | None = None
+    verbose: bool = False
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    daemon_threads = True  # a held "timeout" answer must not block shutdown
+    allow_reuse_address = True
+
+    def __init__(self, config: EmulatorConfig, dataset: dict[str, Any]) -> None:
+        self.config = config
+        self.backend = SasBackend(dataset, task_delay_ms=config.task_delay_ms)
+        self.responses = SasResponses(self.backend)
+        self.verifier = Verifier(Credentials(config.access_key_id, config.access_key_secret, config.security_token))
+        self.faults = FaultInjector()
+        self.buckets = TokenBuckets(config.qps)
+        self.request_log = RequestLog(config.request_log)
+        self.stats = Stats()
+        super().__init__((config.host, config.port), RequestHandler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.request_log.close()
+
+
+class _Dropped(Exception):
+    """Close the connection without an answer."""
+
+
+class RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: EmulatorServer
+    timeout = 300  # idle keep-alive connections are closed eventually
+    # Headers and body go out in two writes; with Nagle on, keep-alive clients wait ~40 ms per call.
+    disable_nagle_algorithm = True
+
+    # --- plumbing -----------------------------------------------------------------------------
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        if self.server.config.verbose:
+            sys.stderr.write("%s - %s\n" % (self.address_string(), format % args))
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _send_json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", C.JSON_CONTENT_TYPE)
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (e.g. read timeout)
+            self.close_connection = True
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+        self._route("POST")
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._route("GET")
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        self._route("DELETE")
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self._route("PUT")
+
+    def _route(self, method: str) -> None:
+        path = urlsplit(self.path).path
+        if path.startswith(CONTROL_PREFIX):
+            self._control(method, path)
+        else:
+            self._api(method)
+
+    # --- the API ------------------------------------------------------------------------------
+    def _api(self, method: str) -> None:
+        server = self.server
+        request_id = new_request_id()
+        body = self._read_body()
+        split = urlsplit(self.path)
+        query = parse_qsl(split.query, keep_blank_values=True, errors="replace")
+        params = dict(query)
+        if (self.headers.get("Content-Type") or "").startswith("application/x-www-form-urlencoded") and body:
+            params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        headers: dict[str, list[str]] = {}
+        for name, value in self.headers.items():
+            headers.setdefault(name.lower(), []).append(value)
+        action = (headers.get("x-acs-action") or [params.get("Action", "")])[-1].strip()
+        record: dict[str, Any] = {
+            "ts": time.time(), "action": action,
+            "params": {k: v for k, v in params.items() if k not in SECRET_PARAMS},
+            "status": 0, "error_code": None, "request_id": request_id, "task_id": None, "fault": None,
+        }
+        status, response, extra_headers, fault, hold_s = 200, None, {}, None, 0.0
+        try:
+            self._check_gateway(method, split.path, query, headers, body, params, action)
+            fault = server.faults.take(action)
+            if fault is not None:
+                record["fault"] = fault.fault
+                if fault.fault == FAULT_DROP:
+                    raise _Dropped()
+                if fault.fault in ERROR_FAULTS:
+                    retry = {"x-acs-retry-after": str(fault.retry_after_ms)} if fault.retry_after_ms else None
+                    raise ERROR_FAULTS[fault.fault](headers=retry)
+            response = server.responses.dispatch(action, params, request_id)
+            task = response.get("HandleSecurityEventsResponse", {}).get("TaskId")
+            record["task_id"] = task
+            if fault is not None and fault.fault == FAULT_RESET_AFTER_COMMIT:
+                raise _Dropped()  # the work is done, the answer is lost
+            if fault is not None and fault.fault == FAULT_TIMEOUT:
+                # The work is done (and logged) at once; only the answer comes too late.
+                hold_s = (fault.delay_ms if fault.delay_ms is not None else DEFAULT_TIMEOUT_FAULT_MS) / 1000
+        except _Dropped:
+            self._finish_record(record, 0)
+            self._drop()
+            return
+        except SasError as exc:
+            status, response, extra_headers = exc.status, error_body(exc, request_id), exc.headers
+            record["error_code"] = exc.code
+        except Exception as exc:  # a bug in the emulator must still answer like the service would
+            sys.stderr.write(f"sas_emulator: internal error on {action}: {exc!r}\n")
+            err = InternalError()
+            status, response, extra_headers = err.status, error_body(err, request_id), {}
+            record["error_code"] = err.code
+        self._finish_record(record, status)
+        delay = hold_s + server.config.latency_ms / 1000
+        if delay > 0:
+            time.sleep(delay)
+        self._send_json(status, response, {"x-acs-request-id": request_id, **extra_headers})
+
+    def _finish_record(self, record: dict[str, Any], status: int) -> None:
+        record["status"] = status
+        self.server.request_log.write(record)
+        self.server.stats.record(record["action"] or "(none)", status, record["error_code"], record["fault"])
+
+    def _check_gateway(self, method: str, path: str, query: list[tuple[str, str]], headers: dict[str, list[str]],
+                       body: bytes, params: dict[str, str], action: str) -> None:
+        """What the POP gateway checks before SAS sees the call."""
+        if "Signature" in params and "authorization" not in headers:
+            raise InvalidSignatureMethod("Legacy RPC signatures (Signature=..., HMAC-SHA1) are not supported by this "
+                                         f"emulator; use the default {C.SIGNATURE_ALGORITHM} signer.")
+        version = (headers.get("x-acs-version") or [params.get("Version", "")])[-1].strip()
+        if not version:
+            raise MissingParameter("Version")
+        if version != C.API_VERSION:
+            raise InvalidVersion(f"Sas supports {C.API_VERSION}, got {version!r}.")
+        if not action:
+            raise MissingParameter("Action")
+        if action not in C.SUPPORTED_ACTIONS or path != "/" or method not in ("POST", "GET"):
+            raise InvalidActionNotFound()
+        self.server.verifier.verify(method, path, query, headers, body)
+        if not self.server.buckets.allow(action):
+            raise ThrottlingUser()
+
+    # --- the control plane ----------------------------------------------------------------------
+    def _control(self, method: str, path: str) -> None:
+        try:
+            loopback = ipaddress.ip_address(self.client_address[0]).is_loopback
+        except ValueError:
+            loopback = False
+        raw = self._read_body()
+        if not loopback:
+            self._send_json(403, {"error": "the control plane answers loopback clients only"})
+            return
+        try:
+            payload = json.loads(raw) if raw.strip() else {}
+        except json.JSONDecodeError as exc:
+            self._send_json(400, {"error": f"body is not JSON: {exc}"})
+            return
+        parts = [p for p in path[len(CONTROL_PREFIX):].split("/") if p]
+        try:
+            status, body = self._control_route(method, parts, payload)
+        except (ValueError, TypeError) as exc:
+            status, body = 400, {"error": str(exc)}
+        except KeyError as exc:
+            status, body = 404, {"error": f"not found: {exc}"}
+        self._send_json(status, body)
+
+    def _control_route(self, method: str, parts: list[str], payload: Any) -> tuple[int, Any]:
+        server = self.server
+        backend = server.backend
+        route = (method, parts[0] if parts else "")
+        if route == ("GET", "health"):
+            return 200, {"ok": True, "url": server.url}
+        if parts == ["faults"]:
+            if method == "DELETE":
+                server.faults.clear()
+                return 200, {"rules": []}
+            if method == "POST":
+                rules = payload.get("rules") if isinstance(payload, dict) else None
+                if not isinstance(rules, list):
+                    raise ValueError('body must be {"rules": [...]}')
+                server.faults.add([FaultRule.parse(r) for r in rules])
+            if method in ("POST", "GET"):
+                return 200, {"rules": server.faults.snapshot()}
+        if parts == ["tasks", "stuck"] and method == "POST":
+            stuck = payload.get("stuck") if isinstance(payload, dict) else None
+            if not isinstance(stuck, bool):
+                raise ValueError('body must be {"stuck": true|false}')
+            backend.set_tasks_stuck(stuck, release=bool(payload.get("release")))
+            return 200, {"stuck": stuck}
+        if len(parts) == 2 and parts[0] == "alerts":
+            alert_id = int(parts[1])
+            if method == "POST":
+                if not isinstance(payload, dict):
+                    raise ValueError("body must be an object")
+                backend.patch_alert(alert_id, payload)
+            return 200, backend.internal_view(alert_id)
+        if parts == ["hosts"] and method == "GET":
+            return 200, {"hosts": backend.hosts_view()}
+        if len(parts) == 2 and parts[0] == "hosts" and method == "POST":
+            online = payload.get("agent_online") if isinstance(payload, dict) else None
+            if not isinstance(online, bool):
+                raise ValueError('body must be {"agent_online": true|false}')
+            return 200, vars(backend.set_host(parts[1], agent_online=online))
+        if route == ("GET", "stats"):
+            return 200, server.stats.snapshot()
+        if route == ("POST", "reset"):
+            backend.reset()
+            server.faults.clear()
+            server.buckets.reset()
+            server.stats.clear()
+            return 200, {"reset": True}
+        if route == ("POST", "config"):
+            return 200, self._configure(payload)
+        raise KeyError("/".join(parts) or "/")
+
+    def _configure(self, payload: Any) -> dict[str, Any]:
+        server = self.server
+        if not isinstance(payload, dict):
+            raise ValueError("body must be an object")
+        for key in payload:
+            if key not in ("latency_ms", "task_delay_ms", "qps"):
+                raise ValueError(f"unknown setting {key!r}")
+            value = payload[key]
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"{key} must be a non-negative number")
+        if "latency_ms" in payload:
+            server.config.latency_ms = int(payload["latency_ms"])
+        if "task_delay_ms" in payload:
+            server.config.task_delay_ms = server.backend.task_delay_ms = int(payload["task_delay_ms"])
+        if "qps" in payload:
+            server.config.qps = payload["qps"]
+            server.buckets.reset(payload["qps"])
+        return {"latency_ms": server.config.latency_ms, "task_delay_ms": server.config.task_delay_ms,
+                "qps": server.config.qps}
+
+
+def write_ready_line(server: EmulatorServer) -> None:
+    sys.stdout.write(f"SAS emulator listening on {server.url}\n")
+    sys.stdout.flush()
