@@ -82,7 +82,7 @@ class DatasetError(ValueError):
 
 
 def _hex(rng: random.Random, n: int) -> str:
-    return "".join(rng.choice("0123456789abcdef") for _ in range(n))
+    return "".join(rng.choice("0123456789abcdef") for dummy in range(n))
 
 
 def _uuid4(rng: random.Random) -> str:
@@ -93,8 +93,12 @@ def _doc_ip(rng: random.Random) -> str:
     return f"{rng.choice(DOC_NETWORKS)}.{rng.randint(1, 254)}"
 
 
+_INSTANCE_ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
 def _make_host(rng: random.Random, index: int, k8s: bool, used_ips: set[str]) -> dict[str, Any]:
-    region, prefix = rng.choices([(r, p) for r, p, _ in _REGIONS], weights=[w for *_, w in _REGIONS])[0]
+    region, prefix = rng.choices([(entry[0], entry[1]) for entry in _REGIONS],
+                                 weights=[entry[-1] for entry in _REGIONS])[0]
     role = "k8s-node" if k8s else _ROLES[index % len(_ROLES)]
     internet_ip = ""
     if rng.random() < 0.75:
@@ -103,7 +107,7 @@ def _make_host(rng: random.Random, index: int, k8s: bool, used_ips: set[str]) ->
         used_ips.add(internet_ip)
     host = {
         "uuid": _uuid4(rng),
-        "instance_id": f"i-{prefix}{''.join(rng.choice('abcdefghijklmnopqrstuvwxyz0123456789') for _ in range(17))}",
+        "instance_id": "i-" + prefix + "".join(rng.choice(_INSTANCE_ID_CHARS) for dummy in range(17)),
         "instance_name": f"{role}-{index + 1:02d}",
         "internet_ip": internet_ip,
         "intranet_ip": f"10.{rng.randint(0, 31)}.{rng.randint(0, 255)}.{rng.randint(2, 254)}",

@@ -90,7 +90,7 @@ def _repeated(params: Params, name: str) -> list[str] | None:
         if match and match.group("name") == name:
             indexed.append((int(match.group("index")), value))
     if indexed:
-        return [v for _, v in sorted(indexed)]
+        return [pair[1] for pair in sorted(indexed)]
     plain = _str(params, name)
     if plain is None:
         return None
@@ -311,7 +311,7 @@ class SasResponses:
     def describe_security_event_operations(self, params: Params) -> dict[str, Any]:
         alert_id = _int(params, "SecurityEventId", required=True)
         lang = _lang(params)
-        _, offers = self.backend.operations(alert_id)
+        offers = self.backend.operations(alert_id)[1]
         result = []
         for offer in offers:
             result.append({
