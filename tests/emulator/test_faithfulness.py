@@ -116,7 +116,7 @@ def test_handle_and_status_round_trip(client: SpyClient) -> None:
     assert_faithful(raw, sas_models.HandleSecurityEventsResponseBody)
     assert set(raw) == {"RequestId", "HandleSecurityEventsResponse"}
     assert type(raw["HandleSecurityEventsResponse"]["TaskId"]) is int
-    for _ in range(2):  # once Processing, once finished
+    for dummy in range(2):  # once Processing, once finished
         client.describe_security_event_operation_status(
             sas_models.DescribeSecurityEventOperationStatusRequest(task_id=task_id))
         raw = client.last_raw

@@ -19,7 +19,7 @@ LIST = sas_models.DescribeSuspEventsRequest(page_size="1")
 def test_throttle_the_next_n_calls(fresh_emulator) -> None:
     client = make_client(fresh_emulator)
     fresh_emulator.set_faults([{"action": "DescribeSuspEvents", "fault": "throttle", "times": 2}])
-    for _ in range(2):
+    for dummy in range(2):
         with pytest.raises(ClientException) as caught:
             client.describe_susp_events(LIST)
         assert (caught.value.code, caught.value.status_code) == ("Throttling.User", 400)
@@ -111,7 +111,7 @@ def test_qps_throttles_per_action(sas_emulator) -> None:
     emu = sas_emulator("--alerts", "5", "--qps", "3")
     client = make_client(emu)
     outcomes = []
-    for _ in range(6):
+    for dummy in range(6):
         try:
             client.describe_susp_events(LIST)
             outcomes.append("ok")

@@ -78,7 +78,7 @@ def test_dump_dataset_is_deterministic(tmp_path: Path) -> None:
 
 def test_two_emulators_with_one_seed_answer_the_same(sas_emulator) -> None:
     answers = []
-    for _ in range(2):
+    for dummy in range(2):
         emu = sas_emulator("--alerts", "25", "--seed", "9")
         answers.append([(a["Id"], a["AlarmEventName"], a["Level"], a.get("Uuid"), a["EventStatus"],
                          [d["Value"] for d in a["Details"]]) for a in list_alerts(make_client(emu), lang="en")])
@@ -145,7 +145,7 @@ def test_latency_is_added(sas_emulator) -> None:
 
 
 def test_keep_alive_and_threads(fresh_emulator) -> None:
-    clients = [make_client(fresh_emulator) for _ in range(2)]
+    clients = [make_client(fresh_emulator) for dummy in range(2)]
 
     def call(i: int) -> int:
         return clients[i % 2].describe_susp_events(sas_models.DescribeSuspEventsRequest(page_size="5")).body.count

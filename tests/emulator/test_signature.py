@@ -68,7 +68,7 @@ def test_legacy_rpc_signature_is_refused(fresh_emulator) -> None:
 
 
 def test_missing_authorization(fresh_emulator) -> None:
-    status, _, body = raw_call(fresh_emulator, "DescribeSuspEvents", sign=False)
+    status, dummy, body = raw_call(fresh_emulator, "DescribeSuspEvents", sign=False)
     assert status == 400 and json.loads(body)["Code"] == "IncompleteSignature"
 
 
@@ -79,18 +79,18 @@ def test_missing_authorization(fresh_emulator) -> None:
     "ACS3-HMAC-SHA256 Credential=testAK,SignedHeaders=host,Signature=00",
 ])
 def test_garbled_authorization(fresh_emulator, authorization: str) -> None:
-    status, _, body = raw_call(fresh_emulator, "DescribeSuspEvents", sign=False,
+    status, dummy, body = raw_call(fresh_emulator, "DescribeSuspEvents", sign=False,
                                header_overrides={"Authorization": authorization})
     assert status == 400 and json.loads(body)["Code"] == "IncompleteSignature"
 
 
 def test_raw_request_signed_by_the_sdk_signer_passes(fresh_emulator) -> None:
-    status, _, body = raw_call(fresh_emulator, "DescribeSuspEvents", {"PageSize": "2", "Remark": "a b&c=d~é"})
+    status, dummy, body = raw_call(fresh_emulator, "DescribeSuspEvents", {"PageSize": "2", "Remark": "a b&c=d~é"})
     assert status == 200, body
 
 
 def test_content_sha256_must_match_body(fresh_emulator) -> None:
-    status, _, body = raw_call(fresh_emulator, "DescribeSuspEvents", body=b"TacticId=TA0001",
+    status, dummy, body = raw_call(fresh_emulator, "DescribeSuspEvents", body=b"TacticId=TA0001",
                                header_overrides={"x-acs-content-sha256": "0" * 64,
                                                  "content-type": "application/x-www-form-urlencoded"})
     error = json.loads(body)
@@ -99,7 +99,7 @@ def test_content_sha256_must_match_body(fresh_emulator) -> None:
 
 def test_stale_date_is_illegal_timestamp(fresh_emulator) -> None:
     stale = (datetime.now(timezone.utc) - timedelta(minutes=16)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    status, _, body = raw_call(fresh_emulator, "DescribeSuspEvents", header_overrides={"x-acs-date": stale})
+    status, dummy, body = raw_call(fresh_emulator, "DescribeSuspEvents", header_overrides={"x-acs-date": stale})
     assert status == 400 and json.loads(body)["Code"] == "IllegalTimestamp"
     fine = (datetime.now(timezone.utc) - timedelta(minutes=14)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert raw_call(fresh_emulator, "DescribeSuspEvents", header_overrides={"x-acs-date": fine})[0] == 200
@@ -108,17 +108,18 @@ def test_stale_date_is_illegal_timestamp(fresh_emulator) -> None:
 def test_replayed_nonce_is_refused(fresh_emulator) -> None:
     nonce = {"x-acs-signature-nonce": "f" * 32}
     assert raw_call(fresh_emulator, "DescribeSuspEvents", header_overrides=nonce)[0] == 200
-    status, _, body = raw_call(fresh_emulator, "DescribeSuspEvents", header_overrides=nonce)
+    status, dummy, body = raw_call(fresh_emulator, "DescribeSuspEvents", header_overrides=nonce)
     assert status == 400 and json.loads(body)["Code"] == "SignatureNonceUsed"
 
 
 def test_wrong_version(fresh_emulator) -> None:
-    status, _, body = raw_call(fresh_emulator, "DescribeSuspEvents", header_overrides={"x-acs-version": "2016-01-01"})
+    status, dummy, body = raw_call(fresh_emulator, "DescribeSuspEvents",
+                                   header_overrides={"x-acs-version": "2016-01-01"})
     assert status == 400 and json.loads(body)["Code"] == "InvalidVersion"
 
 
 def test_unknown_action(fresh_emulator) -> None:
-    status, _, body = raw_call(fresh_emulator, "DescribeAlarmEventList")
+    status, dummy, body = raw_call(fresh_emulator, "DescribeAlarmEventList")
     error = json.loads(body)
     assert status == 404 and error["Code"] == "InvalidAction.NotFound"
     assert error["Message"] == "Specified api is not found, please check your url and method."

@@ -44,7 +44,7 @@ def test_models_load_on_first_use_and_are_the_sdks_own():
 
 
 def test_unknown_model_name_is_an_attribute_error():
-    probe = PROBE.split("Client, models")[0] + (
+    probe = PROBE.split("Client, models", maxsplit=1)[0] + (
         "Client, models = load_client_and_models()\n"
         "try:\n    models.NoSuchModel\nexcept AttributeError as exc:\n    print(exc)\n")
     output = subprocess.run([sys.executable, "-c", probe % str(COLLECTIONS)], check=True,
