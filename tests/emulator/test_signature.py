@@ -80,7 +80,7 @@ def test_missing_authorization(fresh_emulator) -> None:
 ])
 def test_garbled_authorization(fresh_emulator, authorization: str) -> None:
     status, dummy, body = raw_call(fresh_emulator, "DescribeSuspEvents", sign=False,
-                               header_overrides={"Authorization": authorization})
+                                   header_overrides={"Authorization": authorization})
     assert status == 400 and json.loads(body)["Code"] == "IncompleteSignature"
 
 
@@ -91,8 +91,8 @@ def test_raw_request_signed_by_the_sdk_signer_passes(fresh_emulator) -> None:
 
 def test_content_sha256_must_match_body(fresh_emulator) -> None:
     status, dummy, body = raw_call(fresh_emulator, "DescribeSuspEvents", body=b"TacticId=TA0001",
-                               header_overrides={"x-acs-content-sha256": "0" * 64,
-                                                 "content-type": "application/x-www-form-urlencoded"})
+                                   header_overrides={"x-acs-content-sha256": "0" * 64,
+                                                     "content-type": "application/x-www-form-urlencoded"})
     error = json.loads(body)
     assert status == 400 and error["Code"] == "SignatureDoesNotMatch" and "x-acs-content-sha256" in error["Message"]
 
