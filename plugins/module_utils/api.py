@@ -31,6 +31,10 @@ EVENT_STATUS_NAMES = {
     604: "system_false_positive",
 }
 PENDING_STATUS = 1
+IGNORED_STATUS = 2
+FALSE_POSITIVE_STATUS = 8
+PROCESSING_STATUS = 16  # a handling task is running on the alert
+HANDLED_STATUS = 32
 
 # §2.1 Dealed filter: N = pending, Y = handled; absent = everything.
 DEALED_BY_STATUS_FILTER = {"pending": "N", "handled": "Y", "all": None}

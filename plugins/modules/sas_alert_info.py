@@ -18,13 +18,7 @@ author:
   - alibabacloud.sas maintainers (@alibabacloud)
 extends_documentation_fragment:
   - alibabacloud.sas.sas
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: The module only reads.
+  - alibabacloud.sas.attributes.info_module
 options:
   alert_ids:
     description:

@@ -1,0 +1,412 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Handle alerts: read first, send only what is pending and allowed, never send anything twice,
+wait boundedly, and end every alert in exactly one outcome.
+
+The order of calls (shared/SAS_API.md §2.1-§2.5):
+1. statuses (alert_status.lookup_statuses): not pending -> already_handled, unknown -> not_found;
+2. DescribeSecurityEventOperations for each remaining alert: operation missing or
+   UserCanOperate false -> unsupported; an alert gone meanwhile is looked up among handled alerts;
+3. HandleSecurityEvents, at most 20 ids a call, one call per distinct OperationParams/MarkMissParam;
+4. DescribeSecurityEventOperationStatus per task until every alert is final or wait_timeout passes.
+A write whose answer was lost is never sent blindly again: the alerts are read again and only
+those still pending are re-sent. A refused write is read again the same way, since one alert
+gone or handled meanwhile (SecurityEventNotExists, InvalidParam) refuses the whole call.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils import errors
+from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import (
+    AlertState,
+    lookup_among_handled,
+    lookup_statuses,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
+    MAX_IDS_PER_HANDLE_CALL,
+    PROCESSING_STATUS,
+    status_name,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
+    ADVANCE_MARK_MIS_INFO,
+    UNDO_OPERATIONS,
+    status_after_success,
+    to_json,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import (
+    Operation,
+    find_operation,
+    lookup_operations,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import hint_for, wait_for_tasks
+from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import (
+    WireRule,
+    existing_rules,
+    mark_miss_param,
+    merge_rules,
+    rule_problems,
+)
+
+HANDLE_SECURITY_EVENTS = "HandleSecurityEvents"
+
+HANDLED = "handled"
+WOULD_HANDLE = "would_handle"
+SUBMITTED = "submitted"
+ALREADY_HANDLED = "already_handled"
+UNSUPPORTED = "unsupported"
+NOT_FOUND = "not_found"
+FAILED = "failed"
+TIMED_OUT = "timed_out"
+OUTCOMES = (HANDLED, WOULD_HANDLE, SUBMITTED, ALREADY_HANDLED, UNSUPPORTED, NOT_FOUND, FAILED, TIMED_OUT)
+# A write was (or in check mode would be) accepted for these.
+CHANGING_OUTCOMES = (HANDLED, WOULD_HANDLE, SUBMITTED, TIMED_OUT)
+FAILING_OUTCOMES = (FAILED, TIMED_OUT)
+
+# A batch is sent at most this often: once, then again only for alerts still pending after a
+# lost answer or after the service refused it for an id that vanished.
+MAX_SEND_ROUNDS = 3
+
+SendKey = Tuple[str, Optional[str]]  # (OperationParams JSON, MarkMissParam JSON or None)
+
+
+class HandleRequest:
+    """What the user asked for, already checked (see operation_params and whitelist)."""
+
+    def __init__(self, operation: str, alert_ids: List[int], operation_params: Dict[str, Any],
+                 whitelist_rules: Optional[List[WireRule]] = None, remark: Optional[str] = None,
+                 force: bool = False, wait: bool = True, wait_timeout: float = 60.0,
+                 poll_interval: float = 2.0, concurrency: int = 8):
+        self.operation = operation
+        self.alert_ids = list(OrderedDict.fromkeys(alert_ids))  # a duplicate is handled and reported once
+        self.operation_params = operation_params
+        self.whitelist_rules = whitelist_rules
+        self.remark = remark
+        self.force = force
+        self.wait = wait
+        self.wait_timeout = wait_timeout
+        self.poll_interval = poll_interval
+        self.concurrency = concurrency
+
+
+class AlertOutcome:
+    """One alert's way through the module; ends in exactly one outcome."""
+
+    def __init__(self, alert_id: int):
+        self.id = alert_id
+        self.outcome: Optional[str] = None
+        self.status_before: Optional[int] = None
+        self.status_after: Optional[int] = None
+        self.task_id: Optional[int] = None
+        self.error_code: Optional[str] = None
+        self.reason: Optional[str] = None
+        self.hint: Optional[str] = None
+
+    def end(self, outcome: str, reason: Optional[str] = None, status_after: Optional[int] = None,
+            error_code: Optional[str] = None) -> None:
+        self.outcome = outcome
+        self.reason = reason
+        self.status_after = self.status_before if status_after is None else status_after
+        if error_code is not None:
+            self.error_code = error_code
+            self.hint = hint_for(error_code)
+
+    def result(self, operation: str) -> Dict[str, Any]:
+        return {
+            "id": self.id,
+            "outcome": self.outcome,
+            "operation": operation,
+            "task_id": self.task_id,
+            "error_code": self.error_code,
+            "status_before": _name(self.status_before),
+            "status_after": _name(self.status_after),
+            "reason": self.reason,
+            "hint": self.hint,
+        }
+
+
+def _name(event_status: Optional[int]) -> Optional[str]:
+    return None if event_status is None else status_name(event_status)
+
+
+def plan_by_status(alert: AlertOutcome, state: Optional[AlertState], force: bool, operation: str = "") -> bool:
+    """Settle alerts that must not be sent; True if the alert goes on to the operations lookup."""
+    if state is None:
+        alert.end(NOT_FOUND, "the service has no alert with this id")
+        return False
+    alert.status_before = state.event_status
+    if state.event_status == PROCESSING_STATUS:
+        alert.end(ALREADY_HANDLED, "a handling task is already running on it: nothing sent")
+        return False
+    if not state.pending and not force:
+        why = ("%s undoes handling, so it needs force" % operation if operation in UNDO_OPERATIONS
+               else "force acts on it anyway")
+        alert.end(ALREADY_HANDLED, "its status is %s, not pending: nothing sent (%s)" % (state.status, why))
+        return False
+    return True
+
+
+class OperationPlan:
+    """What the alert's operations say about sending operation to it."""
+
+    def __init__(self, unsupported: Optional[str] = None, rule_problems: Optional[List[str]] = None,
+                 mark_rules: Optional[List[WireRule]] = None):
+        self.unsupported = unsupported
+        self.rule_problems = rule_problems or []
+        self.mark_rules = mark_rules
+
+
+def plan_operation(operations: List[Operation], operation: str,
+                   whitelist_rules: Optional[List[WireRule]]) -> OperationPlan:
+    """Is operation allowed for the alert, and with which whitelist rules (existing ones kept)."""
+    offered = find_operation(operations, operation)
+    if offered is None:
+        codes = [entry.get("operation_code") for entry in operations]
+        if not codes:
+            return OperationPlan("the service offers no operation for this alert")
+        return OperationPlan("the service does not offer %s for this alert; it offers %s"
+                             % (operation, ", ".join(str(code) for code in codes)))
+    if not offered.get("user_can_operate"):
+        return OperationPlan("the service does not let you run %s on this alert (UserCanOperate is false: "
+                             "the Security Center edition or the alert does not allow it)" % operation)
+    if operation != ADVANCE_MARK_MIS_INFO or whitelist_rules is None:
+        return OperationPlan()
+    problems = rule_problems(whitelist_rules, offered.get("mark_fields_source") or [])
+    if problems:
+        return OperationPlan(rule_problems=problems)
+    return OperationPlan(mark_rules=merge_rules(existing_rules(offered.get("mark_field") or []), whitelist_rules))
+
+
+def batches(sends: OrderedDict[int, SendKey]) -> List[Tuple[SendKey, List[int]]]:
+    """Alerts that share OperationParams and MarkMissParam, at most MAX_IDS_PER_HANDLE_CALL a call."""
+    groups: OrderedDict[SendKey, List[int]] = OrderedDict()
+    for alert_id, key in sends.items():
+        groups.setdefault(key, []).append(alert_id)
+    return [(key, ids[start:start + MAX_IDS_PER_HANDLE_CALL])
+            for key, ids in groups.items() for start in range(0, len(ids), MAX_IDS_PER_HANDLE_CALL)]
+
+
+def may_have_acted(error: SasApiError) -> bool:
+    """Whether the service may have processed a write that ended in error."""
+    if error.kind in (errors.NOT_SENT, errors.CREDENTIALS):
+        return False
+    return not (error.kind == errors.API and (error.http_status or 500) < 500)
+
+
+class HandleReport:
+    """Every alert's result, the counts and the tasks: what the module returns."""
+
+    def __init__(self, operation: str, alerts: List[AlertOutcome], task_ids: List[int]):
+        self.results = [alert.result(operation) for alert in alerts]
+        self.summary = OrderedDict((outcome, 0) for outcome in OUTCOMES)
+        for result in self.results:
+            self.summary[result["outcome"]] += 1
+        self.task_ids = task_ids
+        self.changed = any(self.summary[outcome] for outcome in CHANGING_OUTCOMES)
+        self.failed = any(self.summary[outcome] for outcome in FAILING_OUTCOMES)
+
+    def diff(self) -> Dict[str, Dict[str, Optional[str]]]:
+        return {
+            "before": OrderedDict((str(result["id"]), result["status_before"]) for result in self.results),
+            "after": OrderedDict((str(result["id"]), result["status_after"]) for result in self.results),
+        }
+
+    def failure_message(self) -> str:
+        failed = [result for result in self.results if result["outcome"] == FAILED]
+        timed_out = [result for result in self.results if result["outcome"] == TIMED_OUT]
+        parts = []
+        if failed:
+            codes: OrderedDict[str, int] = OrderedDict()
+            for result in failed:
+                code = result["error_code"] or "no error code"
+                codes[code] = codes.get(code, 0) + 1
+            parts.append("%d failed (%s)" % (len(failed), ", ".join("%s: %d" % item for item in codes.items())))
+        if timed_out:
+            tasks = sorted({result["task_id"] for result in timed_out if result["task_id"] is not None})
+            parts.append("%d timed out (task %s)" % (len(timed_out), ", ".join(str(task) for task in tasks) or
+                                                     "id unknown"))
+        return "%s of %d alerts did not end handled: %s; see results for each alert" % (
+            len(failed) + len(timed_out), len(self.results), ", ".join(parts))
+
+
+class Handler:
+    """One run of sas_alert_handle against one connection."""
+
+    def __init__(self, connection: Any, request: HandleRequest,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+        self.connection = connection
+        self.request = request
+        self.clock = clock
+        self.sleep = sleep
+        self.alerts = OrderedDict((alert_id, AlertOutcome(alert_id)) for alert_id in request.alert_ids)
+        self.task_ids: List[int] = []
+        self.watches: List[Tuple[Optional[int], List[int]]] = []
+
+    def run(self, check_mode: bool) -> HandleReport:
+        """Plan, then (unless check_mode) send and wait. Raises SasApiError only before any write."""
+        sends = self.plan()
+        if check_mode:
+            for alert_id in sends:
+                alert = self.alerts[alert_id]
+                alert.end(WOULD_HANDLE, "check mode: nothing sent",
+                          status_after=status_after_success(self.request.operation, alert.status_before or 0))
+        else:
+            for key, ids in batches(sends):
+                self.send(key, ids)
+            self.settle_sent()
+        return HandleReport(self.request.operation, list(self.alerts.values()), self.task_ids)
+
+    # --- before any write ------------------------------------------------------------------
+    def plan(self) -> OrderedDict[int, SendKey]:
+        """Read statuses and operations; returns the alerts to send, each with its send key."""
+        request = self.request
+        states = lookup_statuses(self.connection, request.alert_ids, request.concurrency)
+        candidates = [alert_id for alert_id in request.alert_ids
+                      if plan_by_status(self.alerts[alert_id], states[alert_id], request.force, request.operation)]
+        operations = lookup_operations(self.connection, candidates, request.concurrency) if candidates else {}
+        self.settle_vanished([alert_id for alert_id in candidates if operations[alert_id] is None])
+
+        params_json = to_json(request.operation_params)
+        sends: OrderedDict[int, SendKey] = OrderedDict()
+        problems = []
+        for alert_id in candidates:
+            if operations[alert_id] is None:
+                continue
+            plan = plan_operation(operations[alert_id], request.operation, request.whitelist_rules)
+            if plan.unsupported:
+                self.alerts[alert_id].end(UNSUPPORTED, plan.unsupported)
+            elif plan.rule_problems:
+                problems.append("alert %d: %s" % (alert_id, "; ".join(plan.rule_problems)))
+            else:
+                sends[alert_id] = (params_json, mark_miss_param(plan.mark_rules) if plan.mark_rules else None)
+        if problems:
+            # A whitelist rule that does not fit is a mistake in the play: refuse it all, send nothing.
+            raise OptionError("whitelist_rules do not fit these alerts, nothing was sent: %s. "
+                              "sas_alert_operations_info lists each alert's fields under mark_fields_source"
+                              % " | ".join(problems))
+        return sends
+
+    def settle_vanished(self, alert_ids: List[int]) -> None:
+        """Alerts the service stopped knowing after they were read: handled meanwhile, or gone."""
+        if not alert_ids:
+            return
+        for alert_id, state in lookup_among_handled(self.connection, alert_ids, self.request.concurrency).items():
+            alert = self.alerts[alert_id]
+            if state is None:
+                alert.end(NOT_FOUND, "the alert disappeared before it was handled")
+            else:
+                alert.end(ALREADY_HANDLED, "handled meanwhile (now %s): nothing sent" % state.status,
+                          status_after=state.event_status)
+
+    # --- writes ----------------------------------------------------------------------------
+    def send(self, key: SendKey, alert_ids: List[int]) -> None:
+        """One batch: send; after a lost answer or a refusal re-send only what is still pending."""
+        params_json, mark_json = key
+        pending = list(alert_ids)
+        error = SasApiError(HANDLE_SECURITY_EVENTS, errors.NOT_SENT, "not sent")
+        for _round in range(MAX_SEND_ROUNDS):
+            try:
+                body = self.connection.call(HANDLE_SECURITY_EVENTS, write=True, **self.handle_params(
+                    pending, params_json, mark_json))
+                response = body.handle_security_events_response
+                task_id = response.task_id if response is not None else None
+            except SasApiError as exc:
+                error = exc
+            else:
+                if task_id is not None:
+                    self.submitted(int(task_id), pending)
+                    return
+                error = SasApiError(HANDLE_SECURITY_EVENTS, errors.BAD_RESPONSE, "the answer has no TaskId")
+            lost = may_have_acted(error)
+            if lost:
+                self.sleep(self.request.poll_interval)  # let the service show what it did
+            # One id gone or handled meanwhile makes the service refuse the whole call: read the
+            # alerts again, settle those no longer pending and send the rest again.
+            still_pending = self.recover(pending, error, lost)
+            if not lost and len(still_pending) == len(pending):
+                break  # refused although nothing changed: the refusal stands
+            pending = still_pending
+            if not pending:
+                return
+        for alert_id in pending:
+            self.alerts[alert_id].end(FAILED, "HandleSecurityEvents failed: %s" % error.describe(),
+                                      error_code=error.code or error.kind)
+
+    def handle_params(self, alert_ids: List[int], params_json: str, mark_json: Optional[str]) -> Dict[str, Any]:
+        """HandleSecurityEvents parameters (SDK names); §2.4: ids are strings, params JSON strings."""
+        params: Dict[str, Any] = {
+            "operation_code": self.request.operation,
+            "security_event_ids": [str(alert_id) for alert_id in alert_ids],
+            "operation_params": params_json,
+        }
+        if mark_json is not None:
+            params["mark_miss_param"] = mark_json
+            params["mark_batch"] = "false"  # these alerts only, not every similar one
+        if self.request.remark:
+            params["remark"] = self.request.remark
+        return params
+
+    def submitted(self, task_id: int, alert_ids: List[int]) -> None:
+        self.task_ids.append(task_id)
+        self.watches.append((task_id, alert_ids))
+        for alert_id in alert_ids:
+            self.alerts[alert_id].task_id = task_id
+
+    def recover(self, alert_ids: List[int], error: SasApiError, lost: bool) -> List[int]:
+        """After a failed write, read the alerts again; returns those still pending (to re-send)."""
+        try:
+            states = lookup_statuses(self.connection, alert_ids, self.request.concurrency)
+        except SasApiError as read_error:
+            for alert_id in alert_ids:
+                self.alerts[alert_id].end(
+                    FAILED, "HandleSecurityEvents failed (%s) and the alerts could not be read again (%s): "
+                    "not re-sent, check them with sas_alert_info" % (error.describe(), read_error.describe()),
+                    error_code=error.code or error.kind)
+            return []
+        still_pending, acted_on = [], []
+        for alert_id in alert_ids:
+            state = states[alert_id]
+            alert = self.alerts[alert_id]
+            if state is None:
+                alert.end(NOT_FOUND, "the alert disappeared before it was handled")
+            elif state.pending:
+                still_pending.append(alert_id)
+            elif lost:
+                acted_on.append(alert_id)  # the call without an answer did reach the service
+            else:
+                alert.end(ALREADY_HANDLED, "handled meanwhile (now %s): nothing sent" % state.status,
+                          status_after=state.event_status)
+        if acted_on:
+            # No task id came back; the status API also answers by alert ids alone (§2.5).
+            self.watches.append((None, acted_on))
+        return still_pending
+
+    # --- after the writes ------------------------------------------------------------------
+    def settle_sent(self) -> None:
+        """Turn every sent alert into handled, failed, timed_out or (without wait) submitted."""
+        request = self.request
+        watched = [(alert_id, task_id) for task_id, ids in self.watches for alert_id in ids]
+        if not request.wait:
+            for alert_id, _task in watched:
+                self.alerts[alert_id].end(SUBMITTED, "sent; wait is false, so the result is not known yet",
+                                          status_after=PROCESSING_STATUS)
+            return
+        events = wait_for_tasks(self.connection, self.watches, request.wait_timeout, request.poll_interval,
+                                request.concurrency, clock=self.clock, sleep=self.sleep) if watched else {}
+        for alert_id, task_id in watched:
+            alert = self.alerts[alert_id]
+            event = events.get(alert_id)
+            if event is not None and event.succeeded:
+                alert.end(HANDLED, status_after=status_after_success(request.operation, alert.status_before or 0))
+                alert.error_code = event.error_code
+            elif event is not None and event.final:
+                alert.end(FAILED, "the handling task failed for this alert", error_code=event.error_code or "Failed")
+            else:
+                where = "task %d" % task_id if task_id is not None else "its task (id unknown: the answer was lost)"
+                alert.end(TIMED_OUT, "no final status from %s within wait_timeout=%ss; follow up with "
+                          "sas_alert_task_info" % (where, request.wait_timeout), status_after=PROCESSING_STATUS)

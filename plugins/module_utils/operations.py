@@ -1,0 +1,64 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""DescribeSecurityEventOperations: which operations one alert allows (shared/SAS_API.md §2.3).
+
+One call per alert, always: the service's rule is never to assume one alert's operations apply
+to another ([3P] alert-handler skill, "Strict Constraint").
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.transformation import model_to_snake
+
+DESCRIBE_OPERATIONS = "DescribeSecurityEventOperations"
+# §4.2: the answer for an alert id the service does not know.
+SECURITY_EVENT_NOT_EXISTS = "SecurityEventNotExists"
+DEFAULT_LANG = "en"
+
+Operation = Dict[str, Any]
+
+
+def parse_operation_params(text: Optional[str]) -> Any:
+    """OperationParams is a JSON string on the wire; an unparseable one is returned as it came."""
+    if text is None or not str(text).strip():
+        return {}
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def operation_result(model: Any) -> Operation:
+    """One operation as returned to users: snake_case, params parsed, rule lists always present."""
+    operation = model_to_snake(model)
+    operation["operation_params"] = parse_operation_params(operation.get("operation_params"))
+    operation["user_can_operate"] = bool(operation.get("user_can_operate"))
+    operation.setdefault("mark_field", [])
+    operation.setdefault("mark_fields_source", [])
+    return operation
+
+
+def describe_operations(connection: Any, alert_id: int, lang: str = DEFAULT_LANG) -> Optional[List[Operation]]:
+    """The alert's operations, or None when the service does not know the alert."""
+    try:
+        body = connection.call(DESCRIBE_OPERATIONS, security_event_id=alert_id, lang=lang)
+    except SasApiError as error:
+        if error.code == SECURITY_EVENT_NOT_EXISTS:
+            return None
+        raise
+    return [operation_result(model) for model in body.security_event_operations_response or []]
+
+
+def lookup_operations(connection: Any, alert_ids: List[int], concurrency: int,
+                      lang: str = DEFAULT_LANG) -> Dict[int, Optional[List[Operation]]]:
+    """describe_operations for each id, a bounded number at a time; the first API error is raised."""
+    found = connection.map(lambda alert_id: describe_operations(connection, alert_id, lang), alert_ids, concurrency)
+    return dict(zip(alert_ids, found))
+
+
+def find_operation(operations: List[Operation], code: str) -> Optional[Operation]:
+    return next((operation for operation in operations if operation.get("operation_code") == code), None)

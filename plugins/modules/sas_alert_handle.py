@@ -1,0 +1,359 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sas_alert_handle
+short_description: Handle Alibaba Cloud Security Center (SAS) alerts - ignore, whitelist, block, quarantine
+version_added: 0.1.0
+description:
+  - Handles Security Center alerts with one operation (HandleSecurityEvents) and, by default, waits
+    until the service has finished with each of them.
+  - Before any write it reads each alert's status (DescribeSuspEvents) and the operations the service
+    allows for it (DescribeSecurityEventOperations, one call per alert). Only alerts that are pending
+    and for which the service allows I(operation) (C(UserCanOperate)) are sent, at most 20 ids per call.
+  - Every alert ends in exactly one RV(results[].outcome). C(changed) is true when an alert was handled
+    or sent (C(handled), C(submitted), C(timed_out)), or in check mode would be (C(would_handle)).
+    A second run of the same task sends nothing and reports C(changed=false).
+  - A call whose answer is lost (timeout, connection reset) is never sent blindly again - the alerts
+    are read again and only those still pending are re-sent.
+  - The module fails when an alert ended C(failed) or C(timed_out); the failure still carries
+    RV(results), RV(summary) and RV(task_ids), so C(register) with C(ignore_errors) sees every alert.
+author:
+  - alibabacloud.sas maintainers (@alibabacloud)
+extends_documentation_fragment:
+  - alibabacloud.sas.sas
+attributes:
+  check_mode:
+    support: full
+    description:
+      - Reads statuses and operations as usual and predicts each outcome (C(would_handle) instead of
+        C(handled)); makes no write call.
+  diff_mode:
+    support: full
+    description: Shows each alert's status before and after.
+options:
+  alert_ids:
+    description:
+      - Ids of the alerts to handle (the C(id) that M(alibabacloud.sas.sas_alert_info) returns).
+      - A duplicate id is handled once and reported once.
+    type: list
+    elements: int
+    required: true
+  operation:
+    description:
+      - The operation code, as the service names it.
+      - C(block_ip) blocks the source IP; needs I(block_duration) or I(expire_time).
+      - C(kill_and_quara) kills the process and quarantines its file; needs I(sub_operation).
+      - C(virus_quara) and C(virus_quara_bin) quarantine the file (C(virus_quara_bin) when the process is
+        already gone); I(sub_operation) defaults to their only value C(quaraFileByMd5andPath).
+      - C(quara), C(kill_process), C(cleanup), C(stop_container), C(kill_container_process) and
+        C(disable_malicious_defense) act on the server or container.
+      - C(ignore), C(manual_handled), C(offline_handled) and C(mark_mis_info) only change the alert.
+      - C(advance_mark_mis_info) whitelists the alert with I(whitelist_rules).
+      - C(defense_mark_mis_info) whitelists a precise-defense alert, keeping the defense.
+      - C(rm_mark_mis_info), C(rm_defense_mark_mis_info) and C(cancle_manual) (the API's spelling) undo
+        handling; they act on alerts that are no longer pending, so they need I(force=true).
+      - C(client_problem_check) is refused - it starts a troubleshooting session that a person runs
+        from the console.
+      - Whatever the code, the service decides per alert; an alert that does not allow it ends C(unsupported).
+    type: str
+    required: true
+  operation_params:
+    description:
+      - The C(OperationParams) of the call, as a dictionary; sent as a JSON string, C({}) when empty.
+      - Prefer the friendly forms I(block_duration), I(expire_time) and I(sub_operation), which build it.
+    type: dict
+  block_duration:
+    description:
+      - For C(block_ip), how long the IP stays blocked, from now - C(<n>m), C(<n>h) or C(<n>d), for
+        example C(6h), C(1d), C(7d) or C(30d).
+    type: str
+  expire_time:
+    description:
+      - For C(block_ip), when the block ends, an ISO 8601 time in the future such as
+        C(2026-12-31T23:00:00+08:00). Without an offset the time is UTC.
+    type: str
+  sub_operation:
+    description:
+      - For C(kill_and_quara) - C(killAndQuaraFileByMd5andPath) (kill the process and quarantine its file),
+        C(killByMd5andPath) (kill only), C(killAndQuaraFileByPidAndMd5andPath), C(quaraFileByMd5andPath)
+        (quarantine only), C(killProcessByPidandPathandCmdline) or C(killContainerProcessByMd5AndPath).
+      - For C(virus_quara) and C(virus_quara_bin) - C(quaraFileByMd5andPath), the default.
+    type: str
+  whitelist_rules:
+    description:
+      - For C(advance_mark_mis_info) (and required with it), the whitelist rules to add.
+      - The service replaces an alert's rules with what is sent, so the module sends the alert's existing
+        rules first, then the new ones that are not already there; nothing set before is lost.
+      - Each rule's I(field) must be one of the alert's whitelist fields and I(operate) one the field
+        supports (M(alibabacloud.sas.sas_alert_operations_info) lists them under C(mark_fields_source));
+        otherwise nothing is sent at all.
+    type: list
+    elements: dict
+    suboptions:
+      field:
+        description:
+          - The field to match, a C(filed_name) of the alert's C(mark_fields_source), for example C(loginSourceIp).
+        type: str
+        required: true
+      operate:
+        description:
+          - How to match. C(regex) values must compile; C(inIpSegment), for IP fields only, takes a CIDR such
+            as C(192.0.2.0/24) or one address.
+        type: str
+        required: true
+        choices: [contains, notContains, regex, strEqual, strNotEqual, inIpSegment]
+      value:
+        description: The value to match.
+        type: str
+        required: true
+      scope:
+        description: C(part) applies the rule to the alert's own server, C(all) to every server.
+        type: str
+        choices: [all, part]
+        default: part
+  remark:
+    description: A note stored with the handling (C(Remark)).
+    type: str
+  force:
+    description:
+      - Also act on alerts that are no longer pending (ignored, whitelisted, handled, ...). The service
+        still decides which operations it allows on them. An alert with a running handling task is never sent.
+    type: bool
+    default: false
+  wait:
+    description:
+      - Wait until the service has finished with every alert sent.
+      - With C(false), sent alerts end C(submitted) and RV(task_ids) come back at once; check them later
+        with M(alibabacloud.sas.sas_alert_task_info).
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait, after the last call is sent, for every alert to get a final status. Alerts
+        without one then end C(timed_out) with their task id.
+    type: float
+    default: 60
+  poll_interval:
+    description: Seconds between two reads of a task's status.
+    type: float
+    default: 2
+  concurrency:
+    description: How many read calls (statuses, operations, task statuses) run at once.
+    type: int
+    default: 8
+notes:
+  - The RAM policy needs C(yundun-sas:DescribeSuspEvents), C(yundun-sas:DescribeSecurityEventOperations),
+    C(yundun-sas:HandleSecurityEvents) and C(yundun-sas:DescribeSecurityEventOperationStatus).
+  - "API calls for N alerts, all pending: about one C(DescribeSuspEvents) page per 100 of them, N
+    C(DescribeSecurityEventOperations), one C(HandleSecurityEvents) per 20, and one
+    C(DescribeSecurityEventOperationStatus) per call sent and per I(poll_interval) until done."
+seealso:
+  - module: alibabacloud.sas.sas_alert_info
+  - module: alibabacloud.sas.sas_alert_operations_info
+  - module: alibabacloud.sas.sas_alert_task_info
+"""
+
+EXAMPLES = r"""
+- name: Ignore two alerts and wait for the result
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: [702173474, 702173475]
+    operation: ignore
+    remark: known scanner
+  register: ignored
+
+- name: Block the source IP of unusual logons for 7 days
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: "{{ logons.alerts | map(attribute='id') | list }}"
+    operation: block_ip
+    block_duration: 7d
+
+- name: Kill and quarantine malware, and see every outcome even if some fail
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: "{{ malware_ids }}"
+    operation: kill_and_quara
+    sub_operation: killAndQuaraFileByMd5andPath
+  register: quarantine
+  ignore_errors: true
+
+- name: Quarantine the file where the process was already gone
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: "{{ quarantine.results | selectattr('error_code', 'search', 'ProcessNotExist')
+                   | map(attribute='id') | list }}"
+    operation: virus_quara_bin
+  when: quarantine.summary.failed > 0
+
+- name: Whitelist logons from the office network; the alerts' existing rules are kept
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: [702173480]
+    operation: advance_mark_mis_info
+    whitelist_rules:
+      - field: loginSourceIp
+        operate: inIpSegment
+        value: 198.51.100.0/24
+        scope: all
+
+- name: Send without waiting; check back later
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: "{{ many_ids }}"
+    operation: manual_handled
+    wait: false
+  register: sent
+"""
+
+RETURN = r"""
+results:
+  description: One entry per alert of I(alert_ids) (duplicates once), in input order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The alert id.
+      type: int
+      sample: 702173474
+    outcome:
+      description:
+        - C(handled) - the service handled it.
+        - C(would_handle) - check mode, it would have been sent.
+        - C(submitted) - sent with I(wait=false); the result is not known yet.
+        - C(already_handled) - not pending (or handled meanwhile), nothing sent.
+        - C(unsupported) - the service does not allow I(operation) for it; RV(results[].reason) says why.
+        - C(not_found) - the service has no such alert.
+        - C(failed) - the service could not handle it; see RV(results[].error_code) and RV(results[].hint).
+        - C(timed_out) - no final status within I(wait_timeout); RV(results[].task_id) to follow up.
+      type: str
+      sample: handled
+    operation:
+      description: The operation code.
+      type: str
+      sample: ignore
+    task_id:
+      description: The handling task the alert was sent in, or null (not sent, or its answer was lost).
+      type: int
+      sample: 29051101
+    error_code:
+      description:
+        - The task's code for the alert, C(<operation>.<result>), for example C(ignore.Success) or
+          C(kill_and_quara.AgentOffline); or the service's error code when the call was refused.
+      type: str
+      sample: kill_and_quara.AgentOffline
+    hint:
+      description: What to do about RV(results[].error_code), when there is advice.
+      type: str
+      sample: "the process is gone: quarantine the file with operation virus_quara_bin instead"
+    reason:
+      description: Why the alert ended as it did, in words (null for a plain C(handled)).
+      type: str
+    status_before:
+      description: The alert's status when the module read it (C(pending), C(ignored), ...); null if not found.
+      type: str
+      sample: pending
+    status_after:
+      description:
+        - The status the alert is left in. For C(handled) and C(would_handle) the status the operation
+          puts alerts in (C(ignored) for C(ignore), C(false_positive) for the whitelist operations,
+          C(handled) for most others); not read again, to save calls.
+      type: str
+      sample: ignored
+summary:
+  description: How many alerts ended in each outcome (every outcome is listed, zeros included).
+  returned: always
+  type: dict
+  sample: {handled: 18, would_handle: 0, submitted: 0, already_handled: 2, unsupported: 1, not_found: 0,
+           failed: 1, timed_out: 0}
+task_ids:
+  description: The ids of the handling tasks created, in the order they were sent.
+  returned: always
+  type: list
+  elements: int
+  sample: [29051101, 29051102]
+"""
+
+import time
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import Handler, HandleRequest
+from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
+from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
+    ADVANCE_MARK_MIS_INFO,
+    build_operation_params,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
+    OptionError,
+    check_alert_ids,
+    check_concurrency,
+    check_positive,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import RULE_OPERATES, check_rules
+
+
+def handle_request(params):
+    """The checked request, or OptionError; runs before any call."""
+    operation = params["operation"]
+    operation_params = build_operation_params(
+        operation, params["operation_params"], params["block_duration"], params["expire_time"],
+        params["sub_operation"], int(time.time() * 1000))
+    rules = None
+    if params["whitelist_rules"] is not None and operation != ADVANCE_MARK_MIS_INFO:
+        raise OptionError("whitelist_rules is only for operation=advance_mark_mis_info, not operation=%s" % operation)
+    if operation == ADVANCE_MARK_MIS_INFO:
+        if not params["whitelist_rules"]:
+            raise OptionError("operation=advance_mark_mis_info needs whitelist_rules (to whitelist the alerts "
+                              "without a rule, use operation=mark_mis_info)")
+        rules = check_rules(params["whitelist_rules"])
+    return HandleRequest(
+        operation, check_alert_ids(params["alert_ids"]), operation_params, whitelist_rules=rules,
+        remark=params["remark"], force=params["force"], wait=params["wait"],
+        wait_timeout=check_positive("wait_timeout", params["wait_timeout"]),
+        poll_interval=check_positive("poll_interval", params["poll_interval"]),
+        concurrency=check_concurrency(params["concurrency"]))
+
+
+def main():
+    module = SasModule(
+        argument_spec=dict(
+            alert_ids=dict(type="list", elements="int", required=True),
+            operation=dict(type="str", required=True),
+            operation_params=dict(type="dict"),
+            block_duration=dict(type="str"),
+            expire_time=dict(type="str"),
+            sub_operation=dict(type="str"),
+            whitelist_rules=dict(type="list", elements="dict", options=dict(
+                field=dict(type="str", required=True),
+                operate=dict(type="str", required=True, choices=list(RULE_OPERATES)),
+                value=dict(type="str", required=True),
+                scope=dict(type="str", choices=["all", "part"], default="part"),
+            )),
+            remark=dict(type="str"),
+            force=dict(type="bool", default=False),
+            wait=dict(type="bool", default=True),
+            wait_timeout=dict(type="float", default=60.0),
+            poll_interval=dict(type="float", default=2.0),
+            concurrency=dict(type="int", default=8),
+        ),
+        mutually_exclusive=[("block_duration", "expire_time"), ("operation_params", "block_duration"),
+                            ("operation_params", "expire_time"), ("operation_params", "sub_operation")],
+        supports_check_mode=True,
+    )
+    try:
+        request = handle_request(module.params)
+        report = Handler(module.connection, request).run(module.check_mode)
+    except OptionError as error:
+        module.fail_json(msg=str(error), changed=False)
+    except SasApiError as error:  # raised only by the reads before any write
+        module.fail_api(error, changed=False)
+
+    result = dict(changed=report.changed, results=report.results, summary=report.summary, task_ids=report.task_ids)
+    if module._diff:
+        result["diff"] = report.diff()
+    if report.failed:
+        module.fail_json(msg=report.failure_message(), **result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

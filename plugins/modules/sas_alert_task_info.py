@@ -1,0 +1,131 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sas_alert_task_info
+short_description: Read the status of an Alibaba Cloud Security Center (SAS) alert handling task
+version_added: 0.1.0
+description:
+  - The status of a handling task and of each of its alerts (DescribeSecurityEventOperationStatus),
+    for flows that send with M(alibabacloud.sas.sas_alert_handle) and I(wait=false) and check back later,
+    for example an AWX workflow.
+  - One call per 20 alerts; the module does not wait.
+author:
+  - alibabacloud.sas maintainers (@alibabacloud)
+extends_documentation_fragment:
+  - alibabacloud.sas.sas
+  - alibabacloud.sas.attributes.info_module
+options:
+  task_id:
+    description: The task id (RV(alibabacloud.sas.sas_alert_handle#module:task_ids), or C(task_id) of its results).
+    type: int
+    required: true
+  alert_ids:
+    description: The alerts of the task to report on. A duplicate id is reported once.
+    type: list
+    elements: int
+    required: true
+seealso:
+  - module: alibabacloud.sas.sas_alert_handle
+"""
+
+EXAMPLES = r"""
+- name: Send without waiting
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: "{{ ids }}"
+    operation: ignore
+    wait: false
+  register: sent
+
+- name: Later, check each task until it is finished
+  alibabacloud.sas.sas_alert_task_info:
+    task_id: "{{ item }}"
+    alert_ids: "{{ sent.results | selectattr('task_id', 'equalto', item) | map(attribute='id') | list }}"
+  loop: "{{ sent.task_ids }}"
+  register: tasks
+  until: tasks.finished
+  retries: 30
+  delay: 10
+"""
+
+RETURN = r"""
+task_id:
+  description: The task id.
+  returned: always
+  type: int
+  sample: 29051101
+task_status:
+  description: The task's status - C(Pending), C(Processing), C(Success) or C(Failure) (one alert failed).
+  returned: always
+  type: str
+  sample: Success
+finished:
+  description: Whether the task and every one of its alerts has a final status.
+  returned: always
+  type: bool
+  sample: true
+alerts:
+  description: One entry per alert of I(alert_ids), in input order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The alert id.
+      type: int
+      sample: 702173474
+    in_task:
+      description: Whether the alert is part of the task.
+      type: bool
+      sample: true
+    status:
+      description: C(Processing), C(Success) or C(Failed); null when not in the task.
+      type: str
+      sample: Success
+    final:
+      description: Whether the status is final (C(Success) or C(Failed)).
+      type: bool
+      sample: true
+    error_code:
+      description: The task's code for the alert, C(<operation>.<result>), for example C(block_ip.AgentOffline).
+      type: str
+      sample: ignore.Success
+    hint:
+      description: What to do about a failure, when there is advice.
+      type: str
+"""
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import MAX_IDS_PER_HANDLE_CALL
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError, check_alert_ids
+from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import task_report
+
+
+def main():
+    module = SasModule(
+        argument_spec=dict(
+            task_id=dict(type="int", required=True),
+            alert_ids=dict(type="list", elements="int", required=True),
+        ),
+        supports_check_mode=True,
+    )
+    try:
+        alert_ids = check_alert_ids(module.params["alert_ids"])
+        if module.params["task_id"] < 1:
+            raise OptionError("task_id must be a task id (a positive integer), got %d" % module.params["task_id"])
+    except OptionError as error:
+        module.fail_json(msg=str(error))
+    try:
+        # A task holds at most as many alerts as one HandleSecurityEvents call sends.
+        report = task_report(module.connection, module.params["task_id"], alert_ids, MAX_IDS_PER_HANDLE_CALL)
+    except SasApiError as error:
+        module.fail_api(error, changed=False)
+    module.exit_json(changed=False, **report)
+
+
+if __name__ == "__main__":
+    main()
