@@ -1,0 +1,92 @@
+"""Pick alerts for the handling tests from the emulator's own deterministic data, and read its log."""
+
+from __future__ import annotations
+
+import json
+
+from sas_emulator import catalog, dataset
+from sas_emulator.dataset import AGENT_OPERATIONS
+
+PENDING = 1
+FAST = {"poll_interval": 0.3, "wait_timeout": 15}  # tasks take 200 ms in the e2e emulator
+
+
+class Data:
+    """The alerts of `--alerts N --seed S`, as the emulator loads them."""
+
+    def __init__(self, seed: int = 7, alerts: int = 60):
+        self.raw = dataset.generate(seed=seed, alerts=alerts)
+        self.hosts = {host["uuid"]: host for host in self.raw["hosts"]}
+
+    def online(self, alert: dict) -> bool:
+        host = self.hosts.get(alert["host_uuid"]) if alert["host_uuid"] else None
+        return bool(host and host["agent_online"])
+
+    def alerts(self, status=PENDING, op=None, online=None, alive=None, allowed=None, name=None,
+               exclude=()) -> list[dict]:
+        """Alerts matching every given condition; allowed: op not restricted (UserCanOperate true)."""
+        found = []
+        for alert in self.raw["alerts"]:
+            operations = catalog.ALERT_NAMES[alert["name_key"]].operations
+            if status is not None and alert["status"] != status:
+                continue
+            if op is not None and op not in operations:
+                continue
+            if allowed is not None and (op in alert["restricted_ops"]) == allowed:
+                continue
+            if online is not None and op in AGENT_OPERATIONS and self.online(alert) != online:
+                continue
+            if alive is not None and alert["process_alive"] != alive:
+                continue
+            if name is not None and alert["name_key"] != name:
+                continue
+            if alert["id"] in exclude:
+                continue
+            found.append(alert)
+        return found
+
+    def one(self, **conditions) -> int:
+        matches = self.alerts(**conditions)
+        assert matches, "the emulator data has no alert with %s" % conditions
+        return matches[0]["id"]
+
+    def without(self, op: str, status=PENDING) -> int:
+        """A pending alert that does not offer op at all."""
+        return next(alert["id"] for alert in self.raw["alerts"]
+                    if alert["status"] == status and op not in catalog.ALERT_NAMES[alert["name_key"]].operations)
+
+
+def handle(register: str, ignore_errors: bool = False, **options) -> dict:
+    task = {"alibabacloud.sas.sas_alert_handle": options, "register": register}
+    if ignore_errors:
+        task["ignore_errors"] = True
+    return task
+
+
+def calls(emulator, action: str, since: int = 0) -> list[dict]:
+    return [entry for entry in emulator.requests()[since:] if entry["action"] == action]
+
+
+def writes(emulator, since: int = 0) -> list[dict]:
+    return calls(emulator, "HandleSecurityEvents", since)
+
+
+def sent_ids(entry: dict) -> list[int]:
+    params = entry["params"]
+    return [int(params["SecurityEventIds.%d" % index]) for index in range(1, len(params) + 1)
+            if "SecurityEventIds.%d" % index in params]
+
+
+def by_id(result: dict) -> dict:
+    return {entry["id"]: entry for entry in result["results"]}
+
+
+def action_counts(entries: list[dict]) -> dict:
+    counts: dict = {}
+    for entry in entries:
+        counts[entry["action"]] = counts.get(entry["action"], 0) + 1
+    return counts
+
+
+def rules_on_wire(entry: dict) -> list:
+    return json.loads(entry["params"]["MarkMissParam"])

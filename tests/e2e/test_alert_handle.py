@@ -1,0 +1,403 @@
+"""sas_alert_handle end to end: real ansible-playbook, real SDK, the emulator's request log."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET
+from sas_data import (
+    FAST,
+    Data,
+    action_counts,
+    by_id,
+    calls,
+    handle,
+    rules_on_wire,
+    sent_ids,
+    writes,
+)
+
+from sas_emulator.testing import start_emulator
+
+DAY_MS = 86400_000
+
+
+@pytest.fixture
+def data():
+    return Data(seed=7, alerts=60)  # the `emulator` fixture's data
+
+
+def own_emulator(tmp_path, alerts):
+    return start_emulator("--alerts", str(alerts), "--seed", "7", "--task-delay-ms", "200",
+                          "--access-key-id", ACCESS_KEY_ID, "--access-key-secret", ACCESS_KEY_SECRET,
+                          request_log=tmp_path / ("log-%d.jsonl" % alerts))
+
+
+def test_each_operation_with_its_parameters_on_the_wire(emulator, run_play, data):
+    used = set()
+
+    def pick(**conditions):
+        alert_id = data.one(exclude=used, **conditions)
+        used.add(alert_id)
+        return alert_id
+
+    ids = {
+        "ignore": pick(op="ignore"),
+        "manual_handled": pick(op="manual_handled"),
+        "mark_mis_info": pick(op="mark_mis_info"),
+        "block_ip": pick(op="block_ip", online=True, allowed=True),
+        "block_ip_until": pick(op="block_ip", online=True, allowed=True),
+        "kill_and_quara": pick(op="kill_and_quara", online=True, allowed=True, alive=True),
+        "virus_quara": pick(op="virus_quara", online=True, allowed=True),
+        "virus_quara_bin": pick(op="virus_quara_bin", online=True, allowed=True),
+        "quara": pick(op="quara", online=True, allowed=True),
+        "kill_process": pick(op="kill_process", online=True, allowed=True, alive=True),
+        "cleanup": pick(op="cleanup", online=True, allowed=True),
+        "disable_malicious_defense": pick(op="disable_malicious_defense"),
+        "advance_mark_mis_info": pick(op="advance_mark_mis_info", name="login_unusual_location"),
+    }
+    rule = {"field": "loginUser", "operate": "strEqual", "value": "e2e-user", "scope": "part"}
+    tasks = [
+        handle("ignore", alert_ids=[ids["ignore"]], operation="ignore", remark="known scanner", **FAST),
+        handle("manual_handled", alert_ids=[ids["manual_handled"]], operation="manual_handled", **FAST),
+        handle("mark_mis_info", alert_ids=[ids["mark_mis_info"]], operation="mark_mis_info", **FAST),
+        handle("block_ip", alert_ids=[ids["block_ip"]], operation="block_ip", block_duration="7d", **FAST),
+        handle("block_ip_until", alert_ids=[ids["block_ip_until"]], operation="block_ip",
+               expire_time="2030-01-01T00:00:00Z", **FAST),
+        handle("kill_and_quara", alert_ids=[ids["kill_and_quara"]], operation="kill_and_quara",
+               sub_operation="killAndQuaraFileByMd5andPath", **FAST),
+        handle("virus_quara", alert_ids=[ids["virus_quara"]], operation="virus_quara", **FAST),
+        handle("virus_quara_bin", alert_ids=[ids["virus_quara_bin"]], operation="virus_quara_bin", **FAST),
+        handle("quara", alert_ids=[ids["quara"]], operation="quara", **FAST),
+        handle("kill_process", alert_ids=[ids["kill_process"]], operation="kill_process", **FAST),
+        handle("cleanup", alert_ids=[ids["cleanup"]], operation="cleanup", **FAST),
+        handle("disable_malicious_defense", alert_ids=[ids["disable_malicious_defense"]],
+               operation="disable_malicious_defense", **FAST),
+        handle("advance_mark_mis_info", alert_ids=[ids["advance_mark_mis_info"]], operation="advance_mark_mis_info",
+               whitelist_rules=[rule], **FAST),
+        # The undo operations act on handled alerts, so they need force.
+        handle("cancle_manual", alert_ids=[ids["manual_handled"]], operation="cancle_manual", force=True, **FAST),
+        handle("rm_mark_mis_info", alert_ids=[ids["advance_mark_mis_info"]], operation="rm_mark_mis_info",
+               force=True, **FAST),
+    ]
+    started_ms = int(time.time() * 1000)
+    play = run_play(tasks, emulator=emulator)
+    finished_ms = int(time.time() * 1000)
+    assert play.rc == 0, play.stdout
+    sent = writes(emulator)
+    assert len(sent) == len(tasks)
+    for task in tasks:
+        result = play[task["register"]]
+        assert result["changed"] is True, (task["register"], result)
+        assert [entry["outcome"] for entry in result["results"]] == ["handled"], (task["register"], result)
+        assert result["summary"]["handled"] == 1 and len(result["task_ids"]) == 1
+
+    def expected(op, alert_id, params="{}", **extra):
+        return {"OperationCode": op, "OperationParams": params, "SecurityEventIds.1": str(alert_id), **extra}
+
+    by_op = [(entry["params"], entry) for entry in sent]
+    assert by_op[0][0] == expected("ignore", ids["ignore"], Remark="known scanner")
+    assert by_op[1][0] == expected("manual_handled", ids["manual_handled"])
+    assert by_op[2][0] == expected("mark_mis_info", ids["mark_mis_info"])
+    block = by_op[3][0]
+    expire = json.loads(block["OperationParams"])["expireTime"]
+    assert block == expected("block_ip", ids["block_ip"], '{"expireTime":%d}' % expire)
+    assert started_ms + 7 * DAY_MS <= expire <= finished_ms + 7 * DAY_MS
+    assert by_op[4][0] == expected("block_ip", ids["block_ip_until"], '{"expireTime":1893456000000}')
+    assert by_op[5][0] == expected("kill_and_quara", ids["kill_and_quara"],
+                                   '{"subOperation":"killAndQuaraFileByMd5andPath"}')
+    assert by_op[6][0] == expected("virus_quara", ids["virus_quara"], '{"subOperation":"quaraFileByMd5andPath"}')
+    assert by_op[7][0] == expected("virus_quara_bin", ids["virus_quara_bin"],
+                                   '{"subOperation":"quaraFileByMd5andPath"}')
+    assert by_op[8][0] == expected("quara", ids["quara"])
+    assert by_op[9][0] == expected("kill_process", ids["kill_process"])
+    assert by_op[10][0] == expected("cleanup", ids["cleanup"])
+    assert by_op[11][0] == expected("disable_malicious_defense", ids["disable_malicious_defense"])
+    whitelist = by_op[12][0]
+    assert whitelist["MarkBatch"] == "false"
+    assert whitelist == expected("advance_mark_mis_info", ids["advance_mark_mis_info"], MarkBatch="false",
+                                 MarkMissParam=whitelist["MarkMissParam"])
+    assert rules_on_wire(by_op[12][1])[-1] == {"uuid": "part", "field": "loginUser", "operate": "strEqual",
+                                               "fieldValue": "e2e-user"}
+    assert by_op[13][0] == expected("cancle_manual", ids["manual_handled"])
+    assert by_op[14][0] == expected("rm_mark_mis_info", ids["advance_mark_mis_info"])
+
+    names = ("ignore", "mark_mis_info", "block_ip", "cancle_manual", "rm_mark_mis_info")
+    after = {name: play[name]["results"][0]["status_after"] for name in names}
+    assert after == {"ignore": "ignored", "mark_mis_info": "false_positive", "block_ip": "handled",
+                     "cancle_manual": "pending", "rm_mark_mis_info": "pending"}
+    assert emulator.alert(ids["block_ip_until"])["blocked_ip_until_ms"] == 1893456000000
+
+
+def test_forty_five_ids_go_out_in_batches_of_twenty_and_duplicates_once(tmp_path, run_play):
+    emulator = own_emulator(tmp_path, 120)
+    try:
+        ids = [alert["id"] for alert in Data(seed=7, alerts=120).alerts(op="ignore")][:45]
+        assert len(ids) == 45
+        play = run_play([handle("result", alert_ids=ids + ids[:3], operation="ignore", **FAST)], emulator=emulator)
+        assert play.rc == 0, play.stdout
+        result = play["result"]
+        assert [entry["id"] for entry in result["results"]] == ids
+        assert result["summary"]["handled"] == 45 and len(result["task_ids"]) == 3
+        sent = writes(emulator)
+        assert [len(sent_ids(entry)) for entry in sent] == [20, 20, 5]
+        assert [alert_id for entry in sent for alert_id in sent_ids(entry)] == ids
+        assert [entry["task_id"] for entry in sent] == result["task_ids"]
+    finally:
+        emulator.stop()
+
+
+def test_a_hundred_alerts_cost_the_minimum_of_calls_and_a_rerun_writes_nothing(tmp_path, run_play):
+    emulator = own_emulator(tmp_path, 200)
+    try:
+        listing = run_play([{"alibabacloud.sas.sas_alert_info": {}, "register": "pending"}], emulator=emulator)
+        ids = [alert["id"] for alert in listing["pending"]["alerts"]][:100]
+        assert len(ids) == 100
+        before = len(emulator.requests())
+        task = handle("result", alert_ids=ids, operation="ignore", poll_interval=1, wait_timeout=30)
+        play = run_play([task], emulator=emulator)
+        assert play.rc == 0, play.stdout
+        assert play["result"]["summary"]["handled"] == 100
+        first = action_counts(emulator.requests()[before:])
+        # 1 listing page holds all 100 statuses, 1 operations lookup each, 5 writes of 20, 1 poll per task.
+        assert first == {"DescribeSuspEvents": 1, "DescribeSecurityEventOperations": 100,
+                         "HandleSecurityEvents": 5, "DescribeSecurityEventOperationStatus": 5}, first
+
+        middle = len(emulator.requests())
+        again = run_play([task], emulator=emulator)
+        assert again.rc == 0, again.stdout
+        assert again["result"]["changed"] is False and again["result"]["summary"]["already_handled"] == 100
+        second = action_counts(emulator.requests()[middle:])
+        # the pending page finds none of them, the newest-handled page finds them all
+        assert second == {"DescribeSuspEvents": 2}, second
+        print("100 alerts, ignore, wait: %s calls %s; rerun %s calls %s"
+              % (sum(first.values()), first, sum(second.values()), second))
+    finally:
+        emulator.stop()
+
+
+def test_a_mix_of_outcomes_each_honest(emulator, run_play, data):
+    handled = data.one(op="block_ip", online=True, allowed=True)
+    handled_host = next(a["host_uuid"] for a in data.raw["alerts"] if a["id"] == handled)
+    offline = next(a["id"] for a in data.alerts(op="block_ip", online=True, allowed=True)
+                   if a["host_uuid"] != handled_host)
+    offline_host = next(a["host_uuid"] for a in data.raw["alerts"] if a["id"] == offline)
+    restricted = data.one(op="block_ip", allowed=False)
+    not_offered = data.without("block_ip")
+    dealt = data.one(status=2)
+    emulator.set_agent_online(offline_host, False)
+
+    ids = [handled, dealt, not_offered, restricted, offline, 99999999, handled]
+    play = run_play([handle("result", ignore_errors=True, alert_ids=ids, operation="block_ip", block_duration="1d",
+                            **FAST)], emulator=emulator)
+    result = play["result"]
+    assert result["failed"] is True and result["changed"] is True
+    outcomes = {alert_id: entry["outcome"] for alert_id, entry in by_id(result).items()}
+    assert outcomes == {handled: "handled", dealt: "already_handled", not_offered: "unsupported",
+                        restricted: "unsupported", offline: "failed", 99999999: "not_found"}
+    assert len(result["results"]) == 6
+    entries = by_id(result)
+    assert "UserCanOperate is false" in entries[restricted]["reason"]
+    assert entries[not_offered]["reason"].startswith("the service does not offer block_ip for this alert")
+    assert entries[dealt]["status_before"] == "ignored" and entries[99999999]["status_before"] is None
+    assert entries[offline]["error_code"] == "block_ip.AgentOffline"
+    assert "agent on the server is offline" in entries[offline]["hint"]
+    assert entries[offline]["status_after"] == "pending" and entries[handled]["status_after"] == "handled"
+    assert entries[handled]["task_id"] == entries[offline]["task_id"] == result["task_ids"][0]
+    assert result["summary"] == {"handled": 1, "would_handle": 0, "submitted": 0, "already_handled": 1,
+                                 "unsupported": 2, "not_found": 1, "failed": 1, "timed_out": 0}
+    assert result["msg"] == ("1 of 6 alerts did not end handled: 1 failed (block_ip.AgentOffline: 1); "
+                             "see results for each alert")
+    sent = writes(emulator)
+    assert len(sent) == 1 and sent_ids(sent[0]) == [handled, offline]
+
+
+def test_process_gone_fails_with_a_hint_to_quarantine_instead(emulator, run_play, data):
+    gone = data.one(op="kill_and_quara", online=True, allowed=True, alive=False)
+    play = run_play([
+        handle("kill", ignore_errors=True, alert_ids=[gone], operation="kill_and_quara",
+               sub_operation="killAndQuaraFileByMd5andPath", **FAST),
+        handle("quarantine", alert_ids="{{ kill.results | selectattr('error_code', 'search', 'ProcessNotExist') "
+                                       "| map(attribute='id') | list }}", operation="virus_quara_bin", **FAST),
+    ], emulator=emulator)
+    failed = play["kill"]["results"][0]
+    assert failed["outcome"] == "failed" and failed["error_code"] == "kill_and_quara.ProcessNotExist"
+    assert "virus_quara_bin" in failed["hint"]
+    assert play["quarantine"]["results"][0]["outcome"] == "handled"
+
+
+def test_a_stuck_task_times_out_with_its_task_id(emulator, run_play, data):
+    alert_id = data.one(op="ignore")
+    emulator.set_tasks_stuck(True)
+    started = time.monotonic()
+    play = run_play([handle("result", ignore_errors=True, alert_ids=[alert_id], operation="ignore",
+                            wait_timeout=1.5, poll_interval=0.5)], emulator=emulator)
+    result = play["result"]
+    task_id = writes(emulator)[0]["task_id"]
+    assert result["failed"] is True and result["changed"] is True
+    assert result["results"][0]["outcome"] == "timed_out" and result["results"][0]["task_id"] == task_id
+    assert result["task_ids"] == [task_id]
+    assert "1 timed out (task %d)" % task_id in result["msg"]
+    assert 1 <= len(calls(emulator, "DescribeSecurityEventOperationStatus")) <= 3  # 0.5 s apart until 1.5 s
+    assert time.monotonic() - started < 30
+
+
+def test_whitelist_merge_keeps_every_existing_rule(emulator, run_play, data):
+    candidates = data.alerts(op="advance_mark_mis_info", name="login_unusual_location")
+    hosts = {}
+    for alert in candidates:  # two alerts on different servers: their existing rules differ
+        hosts.setdefault(alert["host_uuid"], alert["id"])
+    ids = list(hosts.values())[:2]
+    assert len(ids) == 2
+    before = {alert_id: emulator.alert(alert_id)["whitelist_rules"] for alert_id in ids}
+    assert all(before.values()), before
+    rules = [{"field": "loginSourceIp", "operate": "inIpSegment", "value": "198.51.100.0/24", "scope": "all"},
+             {"field": "loginUser", "operate": "regex", "value": "^deploy-[0-9]+$"}]
+    play = run_play([handle("result", alert_ids=ids, operation="advance_mark_mis_info", whitelist_rules=rules,
+                            **FAST)], emulator=emulator)
+    assert play.rc == 0, play.stdout
+    assert play["result"]["summary"]["handled"] == 2
+    new = [{"uuid": "ALL", "field": "loginSourceIp", "operate": "inIpSegment", "fieldValue": "198.51.100.0/24"},
+           {"uuid": "part", "field": "loginUser", "operate": "regex", "fieldValue": "^deploy-[0-9]+$"}]
+    sent = {sent_ids(entry)[0]: rules_on_wire(entry) for entry in writes(emulator)}
+    assert sorted(sent) == sorted(ids)  # one call each: their MarkMissParam differ
+    for alert_id in ids:
+        existing = [{"uuid": "ALL" if rule["uuid"] == "ALL" else "part", "field": rule["field"],
+                     "operate": rule["operate"], "fieldValue": rule["value"]} for rule in before[alert_id]]
+        assert sent[alert_id] == existing + new
+        after = {(rule["field"], rule["operate"], rule["value"])
+                 for rule in emulator.alert(alert_id)["whitelist_rules"]}
+        assert {(rule["field"], rule["operate"], rule["value"]) for rule in before[alert_id]} <= after
+        assert ("loginUser", "regex", "^deploy-[0-9]+$") in after
+
+
+def test_bad_rules_are_refused_before_any_call(emulator, run_play, data):
+    alert_id = data.one(op="advance_mark_mis_info", name="login_unusual_location")
+
+    def rule(**fields):
+        return handle(fields.pop("register"), ignore_errors=True, alert_ids=[alert_id],
+                      operation="advance_mark_mis_info",
+                      whitelist_rules=[dict({"field": "loginSourceIp", "operate": "strEqual", "value": "192.0.2.1"},
+                                            **fields)])
+
+    play = run_play([
+        rule(register="regex", operate="regex", value="([0-9"),
+        rule(register="segment", operate="inIpSegment", value="192.0.2.0/33"),
+        rule(register="operate", operate="equals"),
+        rule(register="empty", value=" "),
+        rule(register="scope", scope="everywhere"),
+    ], emulator=emulator)
+    messages = {name: play[name]["msg"] for name in ("regex", "segment", "operate", "empty", "scope")}
+    assert all(play[name]["failed"] for name in messages)
+    assert "whitelist_rules[0].value '([0-9' is not a valid regular expression" in messages["regex"]
+    assert "whitelist_rules[0].value '192.0.2.0/33' is not an IP segment" in messages["segment"]
+    assert "operate" in messages["operate"] and "inIpSegment" in messages["operate"]
+    assert "whitelist_rules[0].value is empty" in messages["empty"]
+    assert "scope" in messages["scope"] and "all, part" in messages["scope"]
+    assert emulator.requests() == []
+
+    # A field the alert does not have is found only by reading it, but still nothing is written.
+    play = run_play([handle("field", ignore_errors=True, alert_ids=[alert_id], operation="advance_mark_mis_info",
+                            whitelist_rules=[{"field": "md5", "operate": "strEqual", "value": "abc"}])],
+                    emulator=emulator)
+    assert play["field"]["failed"] is True and play["field"]["changed"] is False
+    assert "field 'md5' is not one of its whitelist fields (loginSourceIp, loginUser)" in play["field"]["msg"]
+    assert writes(emulator) == []
+
+
+def test_check_mode_predicts_and_writes_nothing(emulator, run_play, data):
+    pending = [alert["id"] for alert in data.alerts(op="ignore")][:3]
+    dealt = data.one(status=2)
+    play = run_play([handle("result", alert_ids=pending + [dealt], operation="ignore", **FAST)], emulator=emulator,
+                    check=True, extra_args=["--diff"])
+    assert play.rc == 0, play.stdout
+    result = play["result"]
+    assert result["changed"] is True and result["task_ids"] == []
+    assert [entry["outcome"] for entry in result["results"]] == ["would_handle"] * 3 + ["already_handled"]
+    assert {entry["status_after"] for entry in result["results"][:3]} == {"ignored"}
+    assert writes(emulator) == []
+    assert {emulator.alert(alert_id)["status"] for alert_id in pending} == {1}
+    assert '"%d": "ignored"' % pending[0] in play.stdout
+
+
+def test_second_run_changes_nothing_and_diff_shows_statuses(emulator, run_play, data):
+    ids = [alert["id"] for alert in data.alerts(op="manual_handled")][:3]
+    task = handle("result", alert_ids=ids, operation="manual_handled", **FAST)
+    first = run_play([task], emulator=emulator, extra_args=["--diff"])
+    assert first.rc == 0, first.stdout
+    assert first["result"]["changed"] is True and first["result"]["summary"]["handled"] == 3
+    assert '-    "%d": "pending"' % ids[0] in first.stdout and '+    "%d": "handled"' % ids[0] in first.stdout
+    assert len(writes(emulator)) == 1
+
+    since = len(emulator.requests())
+    second = run_play([task], emulator=emulator, extra_args=["--diff"])
+    assert second.rc == 0, second.stdout
+    assert second["result"]["changed"] is False
+    assert second["result"]["summary"]["already_handled"] == 3
+    assert writes(emulator, since) == []
+
+
+@pytest.mark.parametrize("options, expected", [
+    ({"operation": "ignor"}, "operation='ignor' is not an operation code the service documents; use one of: "
+                             "block_ip, kill_and_quara"),
+    ({"operation": "client_problem_check"}, "operation=client_problem_check is refused"),
+    ({"operation": "block_ip"}, "operation=block_ip needs block_duration (6h, 1d, 7d, 30d or any <n>[mhd]) or "
+                                "expire_time (ISO 8601)"),
+    ({"operation": "block_ip", "expire_time": "2020-01-01T00:00:00Z"},
+     "expire_time='2020-01-01T00:00:00Z' is in the past"),
+    ({"operation": "block_ip", "block_duration": "7w"},
+     "block_duration='7w' is not a duration: use <n>m, <n>h or <n>d"),
+    ({"operation": "block_ip", "block_duration": "1d", "expire_time": "2030-01-01"},
+     "parameters are mutually exclusive: block_duration|expire_time"),
+    ({"operation": "ignore", "sub_operation": "killByMd5andPath"},
+     "sub_operation is only for operation=kill_and_quara/virus_quara/virus_quara_bin; operation=ignore takes none"),
+    ({"operation": "kill_and_quara"}, "operation=kill_and_quara needs sub_operation, one of: "
+                                      "killAndQuaraFileByMd5andPath, killByMd5andPath"),
+    ({"operation": "ignore", "alert_ids": ["seven"]}, "alert_ids"),
+    ({"operation": "ignore", "alert_ids": []}, "alert_ids is empty: give at least one alert id"),
+    ({"operation": "ignore", "alert_ids": [0]}, "alert_ids must hold alert ids (positive integers), got 0"),
+    ({"operation": "ignore", "whitelist_rules": [{"field": "md5", "operate": "strEqual", "value": "x"}]},
+     "whitelist_rules is only for operation=advance_mark_mis_info, not operation=ignore"),
+    ({"operation": "advance_mark_mis_info"}, "operation=advance_mark_mis_info needs whitelist_rules"),
+    ({"operation": "ignore", "wait_timeout": 0}, "wait_timeout must be a positive number of seconds, got 0"),
+    ({"operation": "ignore", "concurrency": 0}, "concurrency must be between 1 and 32, got 0"),
+])
+def test_bad_input_fails_naming_the_option_before_any_call(emulator, run_play, options, expected):
+    options = dict({"alert_ids": [703587941]}, **options)
+    play = run_play([handle("result", ignore_errors=True, **options)], emulator=emulator)
+    result = play["result"]
+    assert result["failed"] is True and result["changed"] is False
+    assert expected in result["msg"]
+    assert emulator.requests() == []
+
+
+@pytest.mark.parametrize("fault, extra", [
+    ({"fault": "reset_after_commit"}, {}),
+    ({"fault": "timeout", "delay_ms": 4000}, {"read_timeout": 1.5}),
+])
+def test_a_write_whose_answer_is_lost_is_never_sent_twice(emulator, run_play, data, fault, extra):
+    ids = [alert["id"] for alert in data.alerts(op="ignore")][:3]
+    emulator.set_faults([dict({"action": "HandleSecurityEvents", "times": 1}, **fault)])
+    play = run_play([handle("result", alert_ids=ids, operation="ignore", **FAST, **extra)], emulator=emulator)
+    assert play.rc == 0, play.stdout
+    result = play["result"]
+    assert [entry["outcome"] for entry in result["results"]] == ["handled"] * 3
+    assert all(entry["task_id"] is None for entry in result["results"]) and result["task_ids"] == []
+    sent = writes(emulator)
+    assert len(sent) == 1 and sent[0]["fault"] == fault["fault"]
+    for alert_id in ids:
+        assert len(emulator.alert(alert_id)["tasks"]) == 1  # handled exactly once
+    polls = calls(emulator, "DescribeSecurityEventOperationStatus")
+    assert polls and all("TaskId" not in poll["params"] for poll in polls)
+
+
+def test_a_throttled_write_is_sent_again_because_it_was_refused(emulator, run_play, data):
+    ids = [alert["id"] for alert in data.alerts(op="ignore")][:2]
+    emulator.set_faults([{"action": "HandleSecurityEvents", "fault": "throttle", "times": 1}])
+    play = run_play([handle("result", alert_ids=ids, operation="ignore", **FAST)], emulator=emulator)
+    assert play.rc == 0, play.stdout
+    assert [entry["error_code"] for entry in writes(emulator)] == ["Throttling.User", None]
+    assert play["result"]["summary"]["handled"] == 2
+    assert play["result"]["task_ids"] == [writes(emulator)[1]["task_id"]]

@@ -1,0 +1,75 @@
+"""sas_alert_operations_info end to end: one DescribeSecurityEventOperations per alert, parsed results."""
+
+from __future__ import annotations
+
+import pytest
+from sas_data import Data, calls
+
+
+def ops_task(register="result", ignore_errors=False, **options):
+    task = {"alibabacloud.sas.sas_alert_operations_info": options, "register": register}
+    if ignore_errors:
+        task["ignore_errors"] = True
+    return task
+
+
+def test_operations_per_alert_in_input_order(emulator, run_play):
+    data = Data(seed=7, alerts=60)
+    logon = data.one(op="block_ip", allowed=True, name="login_unusual_location")
+    restricted = data.one(op="block_ip", allowed=False)
+    malware = data.one(op="kill_and_quara")
+    expired = data.one(status=64)
+    ids = [logon, 99999999, restricted, malware, expired, logon]
+    play = run_play([ops_task(alert_ids=ids, concurrency=3)], emulator=emulator, check=True)
+    assert play.rc == 0, play.stdout
+    result = play["result"]
+    assert result["changed"] is False
+    alerts = result["alerts"]
+    assert [alert["id"] for alert in alerts] == [logon, 99999999, restricted, malware, expired]
+    assert [alert["found"] for alert in alerts] == [True, False, True, True, True]
+    assert alerts[1]["operations"] == [] and alerts[4]["operations"] == []  # unknown, expired
+
+    codes = {op["operation_code"]: op for op in alerts[0]["operations"]}
+    assert list(codes) == ["block_ip", "advance_mark_mis_info", "ignore", "manual_handled"]
+    assert isinstance(codes["block_ip"]["operation_params"]["expireTime"], int)  # parsed from its JSON string
+    assert codes["block_ip"]["user_can_operate"] is True and codes["ignore"]["operation_params"] == {}
+    whitelist = codes["advance_mark_mis_info"]
+    assert {field["filed_name"] for field in whitelist["mark_fields_source"]} == {"loginSourceIp", "loginUser"}
+    assert "inIpSegment" in next(field["supported_mis_type"] for field in whitelist["mark_fields_source"]
+                                 if field["filed_name"] == "loginSourceIp")
+    assert any(rule["uuid"] == "ALL" and rule["filed_name"] == "loginUser" for rule in whitelist["mark_field"])
+    assert codes["ignore"]["mark_field"] == [] and codes["ignore"]["mark_fields_source"] == []
+
+    assert next(op for op in alerts[2]["operations"] if op["operation_code"] == "block_ip")["user_can_operate"] is False
+    assert next(op for op in alerts[3]["operations"]
+                if op["operation_code"] == "kill_and_quara")["operation_params"] == {
+        "subOperation": "killAndQuaraFileByMd5andPath"}
+
+    lookups = calls(emulator, "DescribeSecurityEventOperations")
+    assert sorted(int(call["params"]["SecurityEventId"]) for call in lookups) == sorted(set(ids))
+    assert {call["params"]["Lang"] for call in lookups} == {"en"}
+    assert [call["error_code"] for call in lookups].count("SecurityEventNotExists") == 1
+
+
+def test_throttled_lookups_are_retried(emulator, run_play):
+    alert_id = Data(seed=7, alerts=60).one(op="ignore")
+    emulator.set_faults([{"action": "DescribeSecurityEventOperations", "fault": "throttle", "times": 2}])
+    play = run_play([ops_task(alert_ids=[alert_id], lang="zh")], emulator=emulator)
+    assert play.rc == 0, play.stdout
+    assert play["result"]["alerts"][0]["operations"]
+    assert [call["error_code"] for call in calls(emulator, "DescribeSecurityEventOperations")] == [
+        "Throttling.User", "Throttling.User", None]
+
+
+@pytest.mark.parametrize("options, expected", [
+    ({"alert_ids": []}, "alert_ids is empty: give at least one alert id"),
+    ({"alert_ids": ["seven"]}, "alert_ids"),
+    ({"alert_ids": [-1]}, "alert_ids must hold alert ids (positive integers), got -1"),
+    ({"alert_ids": [1], "concurrency": 100}, "concurrency must be between 1 and 32, got 100"),
+    ({"alert_ids": [1], "lang": "fr"}, "lang"),
+])
+def test_bad_input_fails_before_any_call(emulator, run_play, options, expected):
+    play = run_play([ops_task(ignore_errors=True, **options)], emulator=emulator)
+    assert play["result"]["failed"] is True
+    assert expected in play["result"]["msg"]
+    assert emulator.requests() == []

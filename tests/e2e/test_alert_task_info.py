@@ -1,0 +1,73 @@
+"""sas_alert_task_info end to end: send with wait false, check back later."""
+
+from __future__ import annotations
+
+import time
+
+from sas_data import Data, calls, handle
+
+
+def task_info(register, ignore_errors=False, **options):
+    task = {"alibabacloud.sas.sas_alert_task_info": options, "register": register}
+    if ignore_errors:
+        task["ignore_errors"] = True
+    return task
+
+
+def test_wait_false_returns_task_ids_and_task_info_reports_them(emulator, run_play):
+    data = Data(seed=7, alerts=60)
+    ids = [alert["id"] for alert in data.alerts(op="ignore")][:22]
+    offline_kill = data.one(op="kill_and_quara", online=False, allowed=True)
+    emulator.set_tasks_stuck(True)
+    sent = run_play([handle("sent", alert_ids=ids, operation="ignore", wait=False),
+                     handle("kill", alert_ids=[offline_kill], operation="kill_and_quara",
+                            sub_operation="killByMd5andPath", wait=False)], emulator=emulator)
+    assert sent.rc == 0, sent.stdout
+    result = sent["sent"]
+    assert result["changed"] is True and result["summary"]["submitted"] == 22
+    assert {entry["status_after"] for entry in result["results"]} == {"processing"}
+    assert len(result["task_ids"]) == 2 and calls(emulator, "DescribeSecurityEventOperationStatus") == []
+
+    first_task = result["task_ids"][0]
+    first_ids = [entry["id"] for entry in result["results"] if entry["task_id"] == first_task]
+    busy = run_play([task_info("busy", task_id=first_task, alert_ids=first_ids)], emulator=emulator)
+    assert busy["busy"]["finished"] is False and busy["busy"]["task_status"] == "Processing"
+
+    emulator.set_tasks_stuck(False, release=True)
+    time.sleep(0.3)
+    kill_task = sent["kill"]["task_ids"][0]
+    done = run_play([
+        task_info("done", task_id=first_task, alert_ids=first_ids + [ids[-1]]),
+        task_info("offline", task_id=kill_task, alert_ids=[offline_kill]),
+    ], emulator=emulator, check=True)
+    assert done.rc == 0, done.stdout
+    report = done["done"]
+    assert report["changed"] is False and report["finished"] is True and report["task_status"] == "Success"
+    assert [alert["id"] for alert in report["alerts"]] == first_ids + [ids[-1]]
+    assert {alert["status"] for alert in report["alerts"][:-1]} == {"Success"}
+    assert {alert["error_code"] for alert in report["alerts"][:-1]} == {"ignore.Success"}
+    assert report["alerts"][-1] == {"id": ids[-1], "in_task": False, "status": None, "final": False,
+                                    "error_code": None, "hint": None}
+    failed = done["offline"]
+    assert failed["task_status"] == "Failure" and failed["finished"] is True
+    assert failed["alerts"][0]["error_code"] == "kill_and_quara.AgentOffline"
+    assert "offline" in failed["alerts"][0]["hint"]
+    polls = calls(emulator, "DescribeSecurityEventOperationStatus")
+    sizes = [len([key for key in poll["params"] if key.startswith("SecurityEventIds.")]) for poll in polls]
+    assert sizes == [20, 20, 1, 1]
+    assert polls[0]["params"]["TaskId"] == str(first_task)
+
+
+def test_unknown_task_and_bad_input(emulator, run_play):
+    play = run_play([
+        task_info("unknown", ignore_errors=True, task_id=12345, alert_ids=[1]),
+        task_info("empty", ignore_errors=True, task_id=12345, alert_ids=[]),
+        task_info("bad_task", ignore_errors=True, task_id=0, alert_ids=[1]),
+        task_info("no_task", ignore_errors=True, alert_ids=[1]),
+    ], emulator=emulator)
+    assert play["unknown"]["error"]["code"] == "OperationTaskNotExists"
+    assert "the handling task id is unknown to the service" in play["unknown"]["msg"]
+    assert "alert_ids is empty" in play["empty"]["msg"]
+    assert "task_id must be a task id (a positive integer), got 0" in play["bad_task"]["msg"]
+    assert "missing required arguments: task_id" in play["no_task"]["msg"]
+    assert len(emulator.requests()) == 1
