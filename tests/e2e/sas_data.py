@@ -56,11 +56,16 @@ class Data:
                     if alert["status"] == status and op not in catalog.ALERT_NAMES[alert["name_key"]].operations)
 
 
-def handle(register: str, ignore_errors: bool = False, **options) -> dict:
-    task = {"alibabacloud.sas.sas_alert_handle": options, "register": register}
+def module_task(module: str, register: str, ignore_errors: bool = False, **options) -> dict:
+    """A play task calling alibabacloud.sas.<module>, its result registered under register."""
+    task = {"alibabacloud.sas." + module: options, "register": register}
     if ignore_errors:
         task["ignore_errors"] = True
     return task
+
+
+def handle(register: str, ignore_errors: bool = False, **options) -> dict:
+    return module_task("sas_alert_handle", register, ignore_errors, **options)
 
 
 def calls(emulator, action: str, since: int = 0) -> list[dict]:

@@ -10,15 +10,13 @@ import time
 
 import pytest
 from conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET
+from sas_data import module_task
 
 from sas_emulator.testing import start_emulator
 
 
 def info_task(register="result", ignore_errors=False, **options):
-    task = {"alibabacloud.sas.sas_alert_info": options, "register": register}
-    if ignore_errors:
-        task["ignore_errors"] = True
-    return task
+    return module_task("sas_alert_info", register, ignore_errors, **options)
 
 
 def listing_calls(emulator):

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sas_data import Data, calls
+from sas_data import Data, calls, module_task
 
 
 def ops_task(register="result", ignore_errors=False, **options):
-    task = {"alibabacloud.sas.sas_alert_operations_info": options, "register": register}
-    if ignore_errors:
-        task["ignore_errors"] = True
-    return task
+    return module_task("sas_alert_operations_info", register, ignore_errors, **options)
 
 
 def test_operations_per_alert_in_input_order(emulator, run_play):

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import time
 
-from sas_data import Data, calls, handle
+from sas_data import Data, calls, handle, module_task
 
 
 def task_info(register, ignore_errors=False, **options):
-    task = {"alibabacloud.sas.sas_alert_task_info": options, "register": register}
-    if ignore_errors:
-        task["ignore_errors"] = True
-    return task
+    return module_task("sas_alert_task_info", register, ignore_errors, **options)
 
 
 def test_wait_false_returns_task_ids_and_task_info_reports_them(emulator, run_play):
