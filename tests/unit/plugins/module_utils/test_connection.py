@@ -233,10 +233,19 @@ def test_connect_builds_a_client_for_the_endpoint(no_proxy):
     assert (conn.calls, conn.retries) == (0, 0)
 
 
-def test_connect_with_region_only_uses_the_sdk_endpoint_map(no_proxy):
-    conn = connect(None, "cn-hangzhou", {"access_key_id": "a", "access_key_secret": "b", "security_token": None},
+@pytest.mark.parametrize("region, endpoint", [
+    ("cn-hangzhou", "tds.cn-shanghai.aliyuncs.com"),
+    ("cn-beijing", "tds.cn-shanghai.aliyuncs.com"),
+    ("cn-hongkong", "tds.cn-shanghai.aliyuncs.com"),
+    ("ap-southeast-1", "tds.ap-southeast-1.aliyuncs.com"),
+    ("eu-central-1", "tds.ap-southeast-1.aliyuncs.com"),
+    ("us-west-1", "tds.ap-southeast-1.aliyuncs.com"),
+])
+def test_connect_with_region_only_uses_the_sdk_endpoint_map(no_proxy, region, endpoint):
+    conn = connect(None, region, {"access_key_id": "a", "access_key_secret": "b", "security_token": None},
                    5.0, 10.0, True)
-    assert conn.endpoint == "tds.cn-shanghai.aliyuncs.com"
+    assert conn.endpoint == endpoint
+    assert conn.client._protocol is None  # the SDK's default: HTTPS
 
 
 def test_successful_call_sends_user_agent_and_action(stub, sleeps):
