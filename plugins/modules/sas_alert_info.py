@@ -202,6 +202,11 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
+    OptionError,
+    check_alert_ids,
+    check_concurrency,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import read_all_pages
 from ansible_collections.alibabacloud.sas.plugins.module_utils.transformation import model_to_snake
 
@@ -275,10 +280,8 @@ def alerts_by_type(module, filters):
     return found, total, truncated
 
 
-def alerts_by_id(module, filters):
+def alerts_by_id(module, alert_ids, filters):
     """One lookup per requested id, a bounded number at a time; returns (found, missing ids)."""
-    alert_ids = list(dict.fromkeys(module.params["alert_ids"]))
-
     def lookup(alert_id):
         body = module.connection.call("DescribeSuspEvents", id=alert_id, current_page="1", page_size="1",
                                       **filters)
@@ -329,18 +332,19 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    if params["max_results"] is not None and params["max_results"] < 1:
-        module.fail_json(msg="max_results must be at least 1, got %d" % params["max_results"])
-    if not 1 <= params["concurrency"] <= 32:
-        module.fail_json(msg="concurrency must be between 1 and 32, got %d" % params["concurrency"])
-    if params["alert_ids"] is not None and not params["alert_ids"]:
-        module.fail_json(msg="alert_ids is empty: give at least one alert id, or leave it out to list alerts")
+    try:
+        if params["max_results"] is not None and params["max_results"] < 1:
+            raise OptionError("max_results must be at least 1, got %d" % params["max_results"])
+        check_concurrency(params["concurrency"])
+        alert_ids = None if params["alert_ids"] is None else check_alert_ids(params["alert_ids"])
+    except OptionError as error:
+        module.fail_json(msg=str(error))
 
     filters = listing_filters(module)
     result = dict(changed=False, truncated=False)
     try:
-        if params["alert_ids"]:
-            found, result["missing_ids"] = alerts_by_id(module, filters)
+        if alert_ids:
+            found, result["missing_ids"] = alerts_by_id(module, alert_ids, filters)
             total = len(found)
         else:
             found, total, result["truncated"] = alerts_by_type(module, filters)

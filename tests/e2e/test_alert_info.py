@@ -194,6 +194,8 @@ def test_cli_profile_with_sts_token(tmp_path, run_play):
     ({"max_results": 0}, "max_results must be at least 1"),
     ({"alert_ids": ["seven"]}, "alert_ids"),
     ({"alert_ids": []}, "alert_ids is empty"),
+    ({"alert_ids": [0]}, "alert_ids must hold alert ids (positive integers), got 0"),
+    ({"concurrency": 0}, "concurrency must be between 1 and 32, got 0"),
     ({"endpoint": "ftp://127.0.0.1:1"}, "endpoint 'ftp://127.0.0.1:1' is not valid"),
 ])
 def test_bad_options_fail_before_any_call(emulator, run_play, options, expected):
