@@ -245,3 +245,21 @@ def test_ten_thousand_alerts_take_exactly_one_hundred_calls(tmp_path, run_play):
         print("10,000 alerts: %d DescribeSuspEvents calls, %.1f s wall" % (len(listing_calls(emulator)), elapsed))
     finally:
         emulator.stop()
+
+
+def test_no_credentials_anywhere_fails_in_plain_words(emulator, run_play):
+    play = run_play([info_task(ignore_errors=True)], emulator=emulator, defaults={"endpoint": emulator.url})
+    result = play["result"]
+    assert result["failed"] is True
+    assert result["msg"].startswith("No usable Alibaba Cloud credentials for DescribeSuspEvents")
+    assert emulator.requests() == []
+
+
+def test_default_chain_reads_the_current_cli_profile(tmp_path, emulator, run_play):
+    aliyun = tmp_path / "home" / ".aliyun"
+    aliyun.mkdir(parents=True)
+    (aliyun / "config.json").write_text(json.dumps({"current": "ops", "profiles": [
+        {"name": "ops", "mode": "AK", "access_key_id": ACCESS_KEY_ID, "access_key_secret": ACCESS_KEY_SECRET}]}))
+    play = run_play([info_task()], emulator=emulator, defaults={"endpoint": emulator.url})
+    assert play.rc == 0, play.stdout
+    assert play["result"]["alerts"]
