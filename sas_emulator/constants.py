@@ -1,6 +1,6 @@
 """Values that come from the SAS 2018-12-03 API, each named once with its source.
 
-Section numbers refer to /work/shared/SAS_API.md.
+Section numbers refer to shared/SAS_API.md (beside the checkout).
 """
 
 from __future__ import annotations
