@@ -71,6 +71,14 @@ options:
         at most 6 attempts and 60 seconds per call.
     type: float
     default: 10
+  rate_limit:
+    description:
+      - Calls a second the module makes to each API at most, spread evenly over its threads.
+      - Security Center's quota is per API and per account, 10 calls a second for most APIs; jobs that
+        run at the same time under one account share it, so give each a part of it.
+      - C(0) turns pacing off (throttled calls are still retried).
+    type: float
+    default: 10
 requirements:
   - python >= 3.9
   - alibabacloud-sas20181203 >= 9.3.3

@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterable, List, Optional, Tuple, TypeVar
 from urllib.parse import urlsplit
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, from_sdk_exception
+from ansible_collections.alibabacloud.sas.plugins.module_utils.pacing import Pacer
 from ansible_collections.alibabacloud.sas.plugins.module_utils.retries import RetryPolicy, call_with_retries
 from ansible_collections.alibabacloud.sas.plugins.module_utils.sdk import load_client_and_models
 from ansible_collections.alibabacloud.sas.plugins.module_utils.version import COLLECTION_VERSION
@@ -51,12 +52,13 @@ class SasConnection:
     """One SDK client, shared by every call (and thread) of a module run."""
 
     def __init__(self, client: Any, runtime: Any, models: Any, policy: RetryPolicy,
-                 secrets: Iterable[str] = ()):
+                 secrets: Iterable[str] = (), pacer: Optional[Pacer] = None):
         self.client = client
         self.endpoint = getattr(client, "_endpoint", None)
         self._runtime = runtime
         self._models = models
         self._policy = policy
+        self._pacer = pacer or Pacer(rate=0)
         self._secrets = tuple(secrets)
         self._lock = threading.Lock()
         self.calls = 0      # API requests sent, retries included
@@ -68,6 +70,7 @@ class SasConnection:
         method = getattr(self.client, _snake(action) + "_with_options")
 
         def once() -> Any:
+            self._pacer.wait(action)
             with self._lock:
                 self.calls += 1
             try:
@@ -92,7 +95,7 @@ class SasConnection:
 def connect(endpoint: Optional[str], region: Optional[str], credential_kwargs: dict,
             connect_timeout: float, read_timeout: float, validate_certs: bool,
             policy: Optional[RetryPolicy] = None, secrets: Iterable[str] = (),
-            max_connections: int = 8) -> SasConnection:
+            max_connections: int = 8, rate_limit: float = 0.0) -> SasConnection:
     """Build the SDK client. Imports the SDK here, not at module load: it is the costly part."""
     from alibabacloud_tea_openapi.models import Config
     from darabonba.runtime import RuntimeOptions
@@ -106,4 +109,4 @@ def connect(endpoint: Optional[str], region: Optional[str], credential_kwargs: d
     timeouts = {"connect_timeout": int(connect_timeout * 1000), "read_timeout": int(read_timeout * 1000)}
     config.connect_timeout, config.read_timeout = timeouts["connect_timeout"], timeouts["read_timeout"]
     runtime = RuntimeOptions(ignore_ssl=not validate_certs, max_idle_conns=max_connections, **timeouts)
-    return SasConnection(Client(config), runtime, models, policy or RetryPolicy(), secrets)
+    return SasConnection(Client(config), runtime, models, policy or RetryPolicy(), secrets, Pacer(rate_limit))

@@ -18,6 +18,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import
     parse_endpoint,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, redact
+from ansible_collections.alibabacloud.sas.plugins.module_utils.pacing import DEFAULT_CALLS_PER_SECOND
 
 SDK_PACKAGES = {
     "alibabacloud_sas20181203": "alibabacloud-sas20181203",
@@ -48,6 +49,7 @@ def sas_argument_spec() -> dict:
         validate_certs=dict(type="bool", default=True),
         connect_timeout=dict(type="float", default=5.0),
         read_timeout=dict(type="float", default=10.0),
+        rate_limit=dict(type="float", default=DEFAULT_CALLS_PER_SECOND),
     )
 
 
@@ -64,6 +66,9 @@ class SasModule(AnsibleModule):
         for name in ("connect_timeout", "read_timeout"):
             if self.params[name] <= 0:
                 self.fail_json(msg="%s must be a positive number of seconds, got %s" % (name, self.params[name]))
+        if self.params["rate_limit"] < 0:
+            self.fail_json(msg="rate_limit must be 0 (no pacing) or a positive number of calls a second, got %s"
+                               % self.params["rate_limit"])
         self._connection: Optional[SasConnection] = None
         self._secrets: tuple = ()
 
@@ -89,7 +94,8 @@ class SasModule(AnsibleModule):
                 parse_endpoint(endpoint)
             return connect(endpoint, region, credentials.sdk_config_kwargs(source),
                            params["connect_timeout"], params["read_timeout"], params["validate_certs"],
-                           secrets=source.secrets, max_connections=max(8, params.get("concurrency") or 0))
+                           secrets=source.secrets, max_connections=max(8, params.get("concurrency") or 0),
+                           rate_limit=params["rate_limit"])
         except EndpointError as exc:
             self.fail_json(msg=str(exc))
         except Exception as exc:  # the SDK's own constructor checks, e.g. a malformed credentials file

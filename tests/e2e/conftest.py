@@ -17,6 +17,9 @@ sys.path.insert(0, str(REPO))
 
 from sas_emulator.testing import start_emulator  # noqa: E402
 
+# Every e2e emulator enforces the service's quota of 10 calls a second per API (SAS_API.md §4.3).
+QUOTA = ("--qps", "10")
+
 ACCESS_KEY_ID = "e2eAccessKeyId"
 ACCESS_KEY_SECRET = "e2e-Secret-value-0123456789"
 
@@ -36,8 +39,8 @@ def collections_path(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def emulator(tmp_path):
-    """A fresh emulator per test: 60 alerts, seed 7, fast tasks; tests may start their own."""
-    handle = start_emulator("--alerts", "60", "--seed", "7", "--task-delay-ms", "200",
+    """A fresh emulator per test: 60 alerts, seed 7, fast tasks, the real quota; tests may start their own."""
+    handle = start_emulator(*QUOTA, "--alerts", "60", "--seed", "7", "--task-delay-ms", "200",
                             "--access-key-id", ACCESS_KEY_ID, "--access-key-secret", ACCESS_KEY_SECRET,
                             request_log=tmp_path / "requests.jsonl")
     yield handle

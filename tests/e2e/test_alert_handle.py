@@ -6,7 +6,7 @@ import json
 import time
 
 import pytest
-from conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET
+from conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET, QUOTA
 from sas_data import (
     FAST,
     Data,
@@ -30,7 +30,7 @@ def data():
 
 
 def own_emulator(tmp_path, alerts):
-    return start_emulator("--alerts", str(alerts), "--seed", "7", "--task-delay-ms", "200",
+    return start_emulator(*QUOTA, "--alerts", str(alerts), "--seed", "7", "--task-delay-ms", "200",
                           "--access-key-id", ACCESS_KEY_ID, "--access-key-secret", ACCESS_KEY_SECRET,
                           request_log=tmp_path / ("log-%d.jsonl" % alerts))
 
@@ -164,6 +164,8 @@ def test_a_hundred_alerts_cost_the_minimum_of_calls_and_a_rerun_writes_nothing(t
         # 1 listing page holds all 100 statuses, 1 operations lookup each, 5 writes of 20, 1 poll per task.
         assert first == {"DescribeSuspEvents": 1, "DescribeSecurityEventOperations": 100,
                          "HandleSecurityEvents": 5, "DescribeSecurityEventOperationStatus": 5}, first
+        # paced under the emulator's quota of 10 calls a second per API: not one call throttled
+        assert [entry for entry in emulator.requests() if entry["error_code"]] == []
 
         middle = len(emulator.requests())
         again = run_play([task], emulator=emulator)

@@ -9,7 +9,7 @@ import sys
 import time
 
 import pytest
-from conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET
+from conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET, QUOTA
 from sas_data import module_task
 
 from sas_emulator.testing import start_emulator
@@ -44,7 +44,7 @@ def test_lists_pending_alerts_in_snake_case(emulator, run_play):
 
 
 def test_reads_every_page_and_never_truncates(tmp_path, run_play):
-    emulator = start_emulator("--alerts", "260", "--seed", "3", "--access-key-id", ACCESS_KEY_ID,
+    emulator = start_emulator(*QUOTA, "--alerts", "260", "--seed", "3", "--access-key-id", ACCESS_KEY_ID,
                               "--access-key-secret", ACCESS_KEY_SECRET, request_log=tmp_path / "log.jsonl")
     try:
         play = run_play([info_task(status="all")], emulator=emulator)
@@ -168,7 +168,7 @@ def test_credentials_from_the_environment_as_awx_injects_them(emulator, run_play
 
 def test_cli_profile_with_sts_token(tmp_path, run_play):
     token = "STS.e2e-token-value"
-    emulator = start_emulator("--alerts", "5", "--access-key-id", ACCESS_KEY_ID, "--access-key-secret",
+    emulator = start_emulator(*QUOTA, "--alerts", "5", "--access-key-id", ACCESS_KEY_ID, "--access-key-secret",
                               ACCESS_KEY_SECRET, "--security-token", token, request_log=tmp_path / "log.jsonl")
     try:
         aliyun = tmp_path / "home" / ".aliyun"
@@ -196,6 +196,7 @@ def test_cli_profile_with_sts_token(tmp_path, run_play):
     ({"alert_ids": []}, "alert_ids is empty"),
     ({"alert_ids": [0]}, "alert_ids must hold alert ids (positive integers), got 0"),
     ({"concurrency": 0}, "concurrency must be between 1 and 32, got 0"),
+    ({"rate_limit": -1}, "rate_limit must be 0 (no pacing) or a positive number of calls a second, got -1"),
     ({"endpoint": "ftp://127.0.0.1:1"}, "endpoint 'ftp://127.0.0.1:1' is not valid"),
 ])
 def test_bad_options_fail_before_any_call(emulator, run_play, options, expected):
@@ -228,7 +229,7 @@ def test_missing_sdk_is_reported_by_name(tmp_path, emulator, run_play):
 
 
 def test_ten_thousand_alerts_take_exactly_one_hundred_calls(tmp_path, run_play):
-    emulator = start_emulator("--alerts", "10000", "--seed", "11", "--access-key-id", ACCESS_KEY_ID,
+    emulator = start_emulator(*QUOTA, "--alerts", "10000", "--seed", "11", "--access-key-id", ACCESS_KEY_ID,
                               "--access-key-secret", ACCESS_KEY_SECRET, request_log=tmp_path / "log.jsonl")
     try:
         task = info_task(status="all")
