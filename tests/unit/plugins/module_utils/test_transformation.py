@@ -7,6 +7,7 @@ from alibabacloud_sas20181203.models import (
     DescribeSuspEventsResponseBody,
     DescribeSuspEventsResponseBodySuspEvents,
 )
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.transformation import (
     model_to_snake,
@@ -67,3 +68,11 @@ def test_wire_dict_drops_none_at_every_depth():
 def test_falsy_values_other_than_none_are_kept():
     assert model_to_snake({"Count": 0, "Flag": False, "Name": "", "Items": []}) == {
         "count": 0, "flag": False, "name": "", "items": []}
+
+
+def test_cached_keys_name_fields_exactly_as_ansible_does():
+    wire = {"K8sClusterId": "k", "clusterId": "c", "AlarmEventNameDisplay": "x", "HTTPStatus": 1,
+            "Details": [{"NameDisplay": "n", "ValueDisplay": "v"}], "TacticItems": [{"TacticId": "TA0001"}],
+            "SecurityEventIds": "1,2", "IsIPv6": False}
+    assert model_to_snake(wire) == camel_dict_to_snake_dict(wire)
+    assert model_to_snake(wire) == model_to_snake(dict(wire))  # a second pass, from the cache
