@@ -15,13 +15,9 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET, QUOTA  # noqa: E402
+
 from sas_emulator.testing import start_emulator  # noqa: E402
-
-# Every e2e emulator enforces the service's quota of 10 calls a second per API (SAS_API.md §4.3).
-QUOTA = ("--qps", "10")
-
-ACCESS_KEY_ID = "e2eAccessKeyId"
-ACCESS_KEY_SECRET = "e2e-Secret-value-0123456789"
 
 
 @pytest.fixture(scope="session")

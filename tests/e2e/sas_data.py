@@ -7,6 +7,12 @@ import json
 from sas_emulator import catalog, dataset
 from sas_emulator.dataset import AGENT_OPERATIONS
 
+# Tests import these from here, not from conftest: tests/emulator has a conftest module too.
+ACCESS_KEY_ID = "e2eAccessKeyId"
+ACCESS_KEY_SECRET = "e2e-Secret-value-0123456789"
+# Every e2e emulator enforces the service's quota of 10 calls a second per API (SAS_API.md §4.3).
+QUOTA = ("--qps", "10")
+
 PENDING = 1
 FAST = {"poll_interval": 0.3, "wait_timeout": 15}  # tasks take 200 ms in the e2e emulator
 

@@ -6,9 +6,11 @@ import json
 import time
 
 import pytest
-from conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET, QUOTA
 from sas_data import (
+    ACCESS_KEY_ID,
+    ACCESS_KEY_SECRET,
     FAST,
+    QUOTA,
     Data,
     action_counts,
     by_id,

@@ -9,8 +9,7 @@ import sys
 import time
 
 import pytest
-from conftest import ACCESS_KEY_ID, ACCESS_KEY_SECRET, QUOTA
-from sas_data import module_task
+from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET, QUOTA, module_task
 
 from sas_emulator.testing import start_emulator
 
