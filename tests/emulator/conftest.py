@@ -22,7 +22,9 @@ from sas_emu_helpers import SpyClient, make_client  # noqa: E402
 from sas_emulator.testing import EmulatorHandle, start_emulator  # noqa: E402
 
 TASK_DELAY_MS = 150
-SHARED_ARGS = ("--alerts", "60", "--seed", "7", "--task-delay-ms", str(TASK_DELAY_MS))
+# No quota (the default is the service's 10 calls a second): these tests check behaviour, not pacing.
+NO_QUOTA = ("--qps", "0")
+SHARED_ARGS = (*NO_QUOTA, "--alerts", "60", "--seed", "7", "--task-delay-ms", str(TASK_DELAY_MS))
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +48,7 @@ def sas_emulator() -> Iterator[Callable[..., EmulatorHandle]]:
     started: list[EmulatorHandle] = []
 
     def start(*args: str, env: dict[str, str] | None = None) -> EmulatorHandle:
-        handle = start_emulator(*args, env=env)
+        handle = start_emulator(*NO_QUOTA, *args, env=env)  # a later --qps in args wins
         started.append(handle)
         return handle
 

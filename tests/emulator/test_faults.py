@@ -11,7 +11,7 @@ from darabonba.exceptions import UnretryableException
 from sas_emu_helpers import find_pending, handle, list_alerts, make_client, wait_task
 
 from sas_emulator.dataset import generate
-from sas_emulator.testing import EmulatorError
+from sas_emulator.testing import EmulatorError, start_emulator
 
 LIST = sas_models.DescribeSuspEventsRequest(page_size="1")
 
@@ -124,6 +124,23 @@ def test_qps_throttles_per_action(sas_emulator) -> None:
         sas_models.DescribeSecurityEventOperationsRequest(security_event_id=alert_id)).status_code == 200
     time.sleep(1.1)
     assert client.describe_susp_events(LIST).status_code == 200
+
+
+def test_the_default_quota_is_the_services_ten_a_second() -> None:
+    emu = start_emulator("--alerts", "5")  # no --qps: the emulator's own default
+    try:
+        client = make_client(emu)
+        codes = []
+        for dummy in range(14):  # back to back, well under a second: the bucket holds 10
+            try:
+                client.describe_susp_events(LIST)
+                codes.append(None)
+            except ClientException as exc:
+                codes.append(exc.code)
+        assert codes[:10] == [None] * 10
+        assert "Throttling.User" in codes[10:]
+    finally:
+        emu.stop()
 
 
 def test_control_plane_validates(fresh_emulator) -> None:
