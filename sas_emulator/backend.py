@@ -593,6 +593,12 @@ class SasBackend:
             host.agent_online = agent_online
             return copy.copy(host)
 
+    def remove_alert(self, alert_id: int) -> None:
+        """Forget one alert, as the service does once it is purged (a race for tests)."""
+        with self._lock:
+            if self.alerts.pop(alert_id, None) is None:
+                raise KeyError(alert_id)
+
     def patch_alert(self, alert_id: int, changes: dict[str, Any]) -> None:
         """Change internal fields of one alert (process_alive, status, restricted_ops, level)."""
         with self._lock:

@@ -42,8 +42,14 @@ FAULT_NO_PERMISSION = "no_permission"
 FAULT_DROP = "drop"
 FAULT_TIMEOUT = "timeout"
 FAULT_RESET_AFTER_COMMIT = "reset_after_commit"
+# Races: someone else acts on the call's first alert just before the call is processed.
+FAULT_HANDLED_ELSEWHERE = "handled_elsewhere"  # handled from the console meanwhile (status 32)
+FAULT_VANISH = "vanish"                        # gone from the service meanwhile
+RACE_FAULTS = (FAULT_HANDLED_ELSEWHERE, FAULT_VANISH)
 FAULTS = (FAULT_THROTTLE, FAULT_UNAVAILABLE, FAULT_INTERNAL_ERROR, FAULT_NO_PERMISSION, FAULT_DROP, FAULT_TIMEOUT,
-          FAULT_RESET_AFTER_COMMIT)
+          FAULT_RESET_AFTER_COMMIT, *RACE_FAULTS)
+# Where a call names its alerts, first one first.
+ALERT_ID_PARAMS = ("SecurityEventIds.1", "SecurityEventId", "SuspiciousEventId", "Id")
 ERROR_FAULTS: dict[str, type[SasError]] = {
     FAULT_THROTTLE: ThrottlingUser,
     FAULT_UNAVAILABLE: ServiceUnavailable,
@@ -326,6 +332,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                 if fault.fault in ERROR_FAULTS:
                     retry = {"x-acs-retry-after": str(fault.retry_after_ms)} if fault.retry_after_ms else None
                     raise ERROR_FAULTS[fault.fault](headers=retry)
+                if fault.fault in RACE_FAULTS:
+                    self._race(fault.fault, params)
             response = server.responses.dispatch(action, params, request_id)
             task = response.get("HandleSecurityEventsResponse", {}).get("TaskId")
             record["task_id"] = task
@@ -351,6 +359,20 @@ class RequestHandler(BaseHTTPRequestHandler):
         if delay > 0:
             time.sleep(delay)
         self._send_json(status, response, {"x-acs-request-id": request_id, **extra_headers})
+
+    def _race(self, fault: str, params: dict[str, str]) -> None:
+        """What another hand does to the call's first alert just before the service reads it."""
+        alert_id = next((params[name] for name in ALERT_ID_PARAMS if params.get(name, "").isdigit()), None)
+        if alert_id is None:
+            return
+        backend = self.server.backend
+        try:
+            if fault == FAULT_VANISH:
+                backend.remove_alert(int(alert_id))
+            else:
+                backend.patch_alert(int(alert_id), {"status": C.STATUS_HANDLED})
+        except KeyError:
+            pass  # not an alert of this data set: nothing to race with
 
     def _finish_record(self, record: dict[str, Any], status: int) -> None:
         record["status"] = status

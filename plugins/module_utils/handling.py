@@ -111,7 +111,10 @@ class AlertOutcome:
             error_code: Optional[str] = None) -> None:
         self.outcome = outcome
         self.reason = reason
-        self.status_after = self.status_before if status_after is None else status_after
+        if outcome == NOT_FOUND:
+            self.status_after = None  # the service no longer has it
+        else:
+            self.status_after = self.status_before if status_after is None else status_after
         if error_code is not None:
             self.error_code = error_code
             self.hint = hint_for(error_code)

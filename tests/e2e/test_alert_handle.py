@@ -405,3 +405,40 @@ def test_a_throttled_write_is_sent_again_because_it_was_refused(emulator, run_pl
     assert [entry["error_code"] for entry in writes(emulator)] == ["Throttling.User", None]
     assert play["result"]["summary"]["handled"] == 2
     assert play["result"]["task_ids"] == [writes(emulator)[1]["task_id"]]
+
+
+@pytest.mark.parametrize("race, outcome, status_after", [
+    ("vanish", "not_found", None),                  # purged meanwhile: not among handled alerts either
+    ("handled_elsewhere", "already_handled", "handled"),  # handled from the console meanwhile
+])
+def test_an_alert_changed_by_another_hand_before_the_write(emulator, run_play, data, race, outcome, status_after):
+    first, second = [alert["id"] for alert in data.alerts(op="ignore")][:2]
+    emulator.set_faults([{"action": "HandleSecurityEvents", "fault": race, "times": 1}])
+    play = run_play([handle("result", alert_ids=[first, second], operation="ignore", **FAST)], emulator=emulator)
+    assert play.rc == 0, play.stdout
+    entries = by_id(play["result"])
+    assert entries[first]["outcome"] == outcome and entries[first]["status_after"] == status_after
+    assert entries[second]["outcome"] == "handled"
+    sent = writes(emulator)
+    # the whole call was refused for the first alert; only the second is sent again, once
+    assert [sent_ids(entry) for entry in sent] == [[first, second], [second]]
+    assert sent[0]["error_code"] is not None and sent[1]["error_code"] is None
+    assert len(emulator.alert(second)["tasks"]) == 1
+
+
+@pytest.mark.parametrize("race, outcome", [
+    ("vanish", "not_found"),
+    # the service stops offering the operation once the alert is handled: that is what it said then
+    ("handled_elsewhere", "unsupported"),
+])
+def test_an_alert_changed_by_another_hand_during_the_lookup(emulator, run_play, data, race, outcome):
+    first, second = [alert["id"] for alert in data.alerts(op="ignore")][:2]
+    emulator.set_faults([{"action": "DescribeSecurityEventOperations", "fault": race, "times": 1}])
+    play = run_play([handle("result", alert_ids=[first, second], operation="ignore", concurrency=1, **FAST)],
+                    emulator=emulator)
+    assert play.rc == 0, play.stdout
+    entries = by_id(play["result"])
+    assert entries[first]["outcome"] == outcome
+    assert entries[second]["outcome"] == "handled"
+    assert all(first not in sent_ids(entry) or entry["error_code"] for entry in writes(emulator))
+    assert len(emulator.alert(second)["tasks"]) == 1

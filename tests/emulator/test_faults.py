@@ -126,6 +126,22 @@ def test_qps_throttles_per_action(sas_emulator) -> None:
     assert client.describe_susp_events(LIST).status_code == 200
 
 
+def test_races_act_on_the_calls_first_alert_before_it_is_read(fresh_emulator) -> None:
+    client = make_client(fresh_emulator)
+    gone, handled_meanwhile = [alert["Id"] for alert in find_pending(client)[:2]]
+    fresh_emulator.set_faults([{"action": "DescribeSecurityEventOperations", "fault": "vanish", "times": 1}])
+    with pytest.raises(ClientException) as caught:
+        client.describe_security_event_operations(
+            sas_models.DescribeSecurityEventOperationsRequest(security_event_id=gone))
+    assert caught.value.code == "SecurityEventNotExists"
+    with pytest.raises(EmulatorError, match="404"):
+        fresh_emulator.alert(gone)
+    fresh_emulator.set_faults([{"action": "HandleSecurityEvents", "fault": "handled_elsewhere", "times": 1}])
+    with pytest.raises(ClientException):  # the service refuses a batch holding an alert that is not pending
+        handle(client, "ignore", [handled_meanwhile])
+    assert fresh_emulator.alert(handled_meanwhile)["status"] == 32
+
+
 def test_the_default_quota_is_the_services_ten_a_second() -> None:
     emu = start_emulator("--alerts", "5")  # no --qps: the emulator's own default
     try:
