@@ -75,12 +75,17 @@ def scan_listing(call: Callable[..., Any], filters: Dict[str, str], wanted: Set[
     return page
 
 
+def find_alert(call: Callable[..., Any], alert_id: int, filters: Dict[str, str]) -> Any:
+    """The DescribeSuspEvents model of one alert, by its Id, within filters; None if not there."""
+    body = call(DESCRIBE_SUSP_EVENTS, id=alert_id, current_page="1", page_size="1", **filters)
+    return next((entry for entry in body.susp_events or [] if entry.id == alert_id), None)
+
+
 def lookup_by_id(call: Callable[..., Any], alert_id: int, handled_only: bool = False) -> Optional[AlertState]:
     """One alert by Id, whatever its status (or only among handled alerts); None if not there."""
     filters = dict(HANDLED_LISTING) if handled_only else {}
-    body = call(DESCRIBE_SUSP_EVENTS, id=alert_id, current_page="1", page_size="1", from_=FROM_SAS,
-                lang=LANG, **filters)
-    return next((AlertState.from_model(entry) for entry in body.susp_events or [] if entry.id == alert_id), None)
+    model = find_alert(call, alert_id, dict(filters, from_=FROM_SAS, lang=LANG))
+    return AlertState.from_model(model) if model is not None else None
 
 
 def lookup_statuses(connection: Any, alert_ids: List[int], concurrency: int) -> Dict[int, Optional[AlertState]]:

@@ -195,6 +195,7 @@ missing_ids:
 
 import datetime
 
+from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import find_alert
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
     DEALED_BY_STATUS_FILTER,
     FROM_SAS,
@@ -282,12 +283,9 @@ def alerts_by_type(module, filters):
 
 def alerts_by_id(module, alert_ids, filters):
     """One lookup per requested id, a bounded number at a time; returns (found, missing ids)."""
-    def lookup(alert_id):
-        body = module.connection.call("DescribeSuspEvents", id=alert_id, current_page="1", page_size="1",
-                                      **filters)
-        return next((alert for alert in body.susp_events or [] if alert.id == alert_id), None)
-
-    results = module.connection.map(lookup, alert_ids, module.params["concurrency"])
+    connection = module.connection
+    results = connection.map(lambda alert_id: find_alert(connection.call, alert_id, filters), alert_ids,
+                             module.params["concurrency"])
     found = [alert for alert in results if alert is not None]
     missing = [alert_id for alert_id, alert in zip(alert_ids, results) if alert is None]
     return found, missing
