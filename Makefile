@@ -22,6 +22,14 @@ test: lint unit emulator-tests e2e sanity
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/antsibull-changelog lint
+# ansible-lint runs offline (.ansible-lint). It finds alibabacloud.sas through a collections path whose
+# ansible_collections/alibabacloud/sas links to this checkout. ANSIBLE_HOME keeps its cache in build/
+# so that no copy installed in ~/.ansible shadows the checkout.
+	mkdir -p build/collections/ansible_collections/alibabacloud build/ansible-home
+	ln -sfn "$(CURDIR)" build/collections/ansible_collections/alibabacloud/sas
+	PATH="$(CURDIR)/$(BIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/build/collections" \
+	  ANSIBLE_HOME="$(CURDIR)/build/ansible-home" \
+	  $(BIN)/ansible-lint $(wildcard playbooks roles extensions meta execution-environment.yml)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

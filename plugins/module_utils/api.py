@@ -47,3 +47,19 @@ def status_name(event_status: object) -> str:
     except (TypeError, ValueError):
         return "unknown"
     return EVENT_STATUS_NAMES.get(code, "unknown_%d" % code)
+
+
+# §2.1: the fields of one DescribeSuspEvents alert as sas_alert_info returns them - the SDK model's
+# keys in snake_case - plus `status`, the name of event_status. A unit test checks them against the SDK.
+ALERT_FIELDS = frozenset((
+    "advanced", "alarm_event_name", "alarm_event_name_display", "alarm_event_type", "alarm_event_type_display",
+    "alarm_unique_info", "app_name", "auto_breaking", "can_be_deal_on_line", "can_cancel_fault", "cluster_id",
+    "contain_hw_mode", "container_id", "container_image_id", "container_image_name", "data_source",
+    "deep_analyze_report_url", "desc", "details", "detect_source", "display_sandbox_result", "event_notes",
+    "event_status", "event_sub_type", "has_trace_info", "id", "image_uuid", "instance_id", "instance_name",
+    "internet_ip", "intranet_ip", "k8s_cluster_id", "k8s_cluster_name", "k8s_namespace", "k8s_node_id",
+    "k8s_node_name", "k8s_pod_name", "large_model", "last_time", "last_time_stamp", "level",
+    "malicious_rule_status", "mark_list", "mark_mis_rules", "name", "occurrence_time", "occurrence_time_stamp",
+    "operate_error_code", "operate_msg", "operate_time", "sale_version", "security_event_ids", "source_ali_uid",
+    "stages", "support_operate_code", "tactic_items", "unique_info", "uuid", "status",
+))

@@ -12,6 +12,8 @@ The order of calls (shared/SAS_API.md §2.1-§2.5):
 A write whose answer was lost is never sent blindly again: the alerts are read again and only
 those still pending are re-sent. A refused write is read again the same way, since one alert
 gone or handled meanwhile (SecurityEventNotExists, InvalidParam) refuses the whole call.
+With an audit log (audit.py), each write call is written down just before it is made and its
+result just after; a call whose request line cannot be written is not made.
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
     MAX_IDS_PER_HANDLE_CALL,
     PROCESSING_STATUS,
     status_name,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import (
+    AuditLog,
+    AuditLogError,
+    request_event,
+    response_event,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
@@ -241,9 +249,11 @@ class Handler:
     """One run of sas_alert_handle against one connection."""
 
     def __init__(self, connection: Any, request: HandleRequest,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 audit: Optional[AuditLog] = None):
         self.connection = connection
         self.request = request
+        self.audit = audit  # None: no trail
         self.clock = clock
         self.sleep = sleep
         self.alerts = OrderedDict((alert_id, AlertOutcome(alert_id)) for alert_id in request.alert_ids)
@@ -312,19 +322,16 @@ class Handler:
         params_json, mark_json = key
         pending = list(alert_ids)
         error = SasApiError(HANDLE_SECURITY_EVENTS, errors.NOT_SENT, "not sent")
-        for _round in range(MAX_SEND_ROUNDS):
-            try:
-                body = self.connection.call(HANDLE_SECURITY_EVENTS, write=True, **self.handle_params(
-                    pending, params_json, mark_json))
-                response = body.handle_security_events_response
-                task_id = response.task_id if response is not None else None
-            except SasApiError as exc:
-                error = exc
-            else:
-                if task_id is not None:
-                    self.submitted(int(task_id), pending)
-                    return
-                error = SasApiError(HANDLE_SECURITY_EVENTS, errors.BAD_RESPONSE, "the answer has no TaskId")
+        for attempt in range(1, MAX_SEND_ROUNDS + 1):
+            params = self.handle_params(pending, params_json, mark_json)
+            trail = request_event(params, attempt) if self.audit is not None else None
+            if trail is not None and not self.audit_request(trail, pending):
+                return
+            task_id, refusal = self.write(params, trail)
+            if task_id is not None:
+                self.submitted(task_id, pending)
+                return
+            error = refusal or error
             lost = may_have_acted(error)
             if lost:
                 self.sleep(self.request.poll_interval)  # let the service show what it did
@@ -339,6 +346,46 @@ class Handler:
         for alert_id in pending:
             self.alerts[alert_id].end(FAILED, "HandleSecurityEvents failed: %s" % error.describe(),
                                       error_code=error.code or error.kind)
+
+    def write(self, params: Dict[str, Any],
+              trail: Optional[Dict[str, Any]]) -> Tuple[Optional[int], Optional[SasApiError]]:
+        """One HandleSecurityEvents call: (task id, None) or (None, why not); then its response line."""
+        request_id = None
+        try:
+            body = self.connection.call(HANDLE_SECURITY_EVENTS, write=True, **params)
+            request_id = getattr(body, "request_id", None)
+            response = body.handle_security_events_response
+            task_id = int(response.task_id) if response is not None and response.task_id is not None else None
+            error = None if task_id is not None else SasApiError(
+                HANDLE_SECURITY_EVENTS, errors.BAD_RESPONSE, "the answer has no TaskId", request_id=request_id)
+        except SasApiError as exc:
+            task_id, error = None, exc
+        except BaseException as exc:
+            # A bug or an interruption: the call may have gone out, so the trail says so before it propagates.
+            self.audit_response(trail, None, exc, request_id)
+            raise
+        self.audit_response(trail, task_id, error, request_id)
+        return task_id, error
+
+    def audit_request(self, trail: Dict[str, Any], alert_ids: List[int]) -> bool:
+        """Write the line before a call; if it cannot be written the call is not made (False)."""
+        try:
+            self.audit.record(trail)  # type: ignore[union-attr]
+        except AuditLogError as exc:
+            for alert_id in alert_ids:
+                self.alerts[alert_id].end(FAILED, "HandleSecurityEvents not sent: %s" % exc)
+            return False
+        return True
+
+    def audit_response(self, trail: Optional[Dict[str, Any]], task_id: Optional[int],
+                       error: Optional[BaseException], request_id: Optional[str]) -> None:
+        """Write the line after a call. The call is made, so a failure is only a warning (audit.problems)."""
+        if trail is None:
+            return
+        try:
+            self.audit.record(response_event(trail, task_id, error, request_id))  # type: ignore[union-attr]
+        except AuditLogError:
+            pass
 
     def handle_params(self, alert_ids: List[int], params_json: str, mark_json: Optional[str]) -> Dict[str, Any]:
         """HandleSecurityEvents parameters (SDK names); §2.4: ids are strings, params JSON strings."""

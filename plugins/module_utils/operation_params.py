@@ -57,6 +57,13 @@ REFUSED_OPERATIONS = {
 # Operations that act on alerts already handled: they need force, since only pending alerts are sent.
 UNDO_OPERATIONS = (CANCEL_MANUAL, RM_MARK_MIS_INFO, RM_DEFENSE_MARK_MIS_INFO)
 
+# Operations that act on the server or container itself (block, kill, quarantine, clean, stop,
+# disable a defense); the triage lists them apart in its plan, since they touch production hosts.
+HOST_OPERATIONS = (
+    BLOCK_IP, KILL_AND_QUARA, VIRUS_QUARA, VIRUS_QUARA_BIN, QUARA, KILL_PROCESS, CLEANUP,
+    STOP_CONTAINER, KILL_CONTAINER_PROCESS, DISABLE_MALICIOUS_DEFENSE,
+)
+
 # §3.3 subOperation values: kill_and_quara [DOC zh HandleSecurityEvents]; virus_quara [SDK
 # HandleSimilarSecurityEvents comment]; virus_quara_bin [3P] (one fixed value).
 QUARA_FILE = "quaraFileByMd5andPath"
@@ -76,6 +83,19 @@ SUB_OPERATIONS = {
 # §3.3 OperationParams keys.
 EXPIRE_TIME_KEY = "expireTime"  # block_ip: epoch milliseconds when the block ends
 SUB_OPERATION_KEY = "subOperation"
+
+
+def friendly_options(operation: str) -> tuple:
+    """The sas_alert_handle options, beside alert_ids and operation, that operation takes."""
+    options = ["remark"]
+    if operation == BLOCK_IP:
+        options += ["block_duration", "expire_time"]
+    if operation in SUB_OPERATIONS:
+        options.append("sub_operation")
+    if operation == ADVANCE_MARK_MIS_INFO:
+        options.append("whitelist_rules")
+    return tuple(options)
+
 
 # §3.1 EventStatus an alert has once the operation succeeded ([GUESS] beyond ignore -> ignored and
 # the whitelist operations -> false_positive; the emulator's backend.py uses the same table).

@@ -145,6 +145,42 @@ options:
     description: How many read calls (statuses, operations, task statuses) run at once.
     type: int
     default: 8
+  audit_log:
+    description:
+      - A file the module appends an audit trail of its writes to, one JSON object a line (JSON lines).
+      - One line with C(event=handle_request) is written immediately before each C(HandleSecurityEvents) call,
+        and one with C(event=handle_response) immediately after it, whatever its result. A run killed at any
+        moment thus leaves a trail that names every alert it may have written; a request line without its
+        response line is a call whose answer nobody saw. If the request line cannot be written, that call
+        is not made and its alerts end C(failed).
+      - "Every line has C(time) (UTC, ISO 8601 with milliseconds and C(Z), for example
+        C(2026-05-04T09:12:33.250Z)), C(event), C(operation), C(alert_ids) (the ids sent in that call),
+        C(operation_params) (the dictionary sent), C(remark) (or null), C(whitelist_rules) (the C(MarkMissParam)
+        rules sent, existing ones included, or null) and C(attempt) (1 for the first send of a batch, 2 or more
+        for a re-send of its alerts still pending after a lost or refused answer)."
+      - "A C(handle_response) line adds C(result) (C(accepted) or C(error)), C(task_id) (or null),
+        C(error_code) (the service's code, or null), C(error_kind), C(message) (the error in words, or null)
+        and C(request_id) (when known)."
+      - "C(error_kind) is null when accepted, else C(api) (the service refused the call), C(ambiguous) (sent,
+        but the answer was lost - the service may have acted), C(bad_response), C(not_sent), C(credentials),
+        or C(unexpected) (the module itself stopped during the call; the service may have acted)."
+      - Then come the I(audit_context) fields. No line holds a credential (AccessKey, secret, token, signature).
+      - The path is on the host that runs the module (with C(localhost), the controller). The file is created
+        with mode C(0600) if missing; an existing file keeps its mode. Each line is appended in one write under
+        an exclusive C(flock) lock, so several runs can share the file.
+      - The file is opened before any call; a directory that does not exist or a file that cannot be opened for
+        appending fails the task before any call. In check mode nothing is written and the file is not created
+        (it is still checked).
+      - The trail is a record for people, never read back - the next run reads the alerts' statuses from the
+        service, not from this file.
+    type: path
+  audit_context:
+    description:
+      - Fields copied into every line of I(audit_log), for example the account and the job that ran.
+      - A key may not be one of the module's own fields (C(time), C(event), C(alert_ids), C(task_id), ...);
+        such a key fails the task before any call.
+      - Needs I(audit_log).
+    type: dict
 notes:
   - The RAM policy needs C(yundun-sas:DescribeSuspEvents), C(yundun-sas:DescribeSecurityEventOperations),
     C(yundun-sas:HandleSecurityEvents) and C(yundun-sas:DescribeSecurityEventOperationStatus).
@@ -202,6 +238,16 @@ EXAMPLES = r"""
     operation: manual_handled
     wait: false
   register: sent
+
+- name: Ignore alerts, keeping a trail of every write call in a file shared by the jobs of this controller
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: "{{ scanner_ids }}"
+    operation: ignore
+    remark: known scanner
+    audit_log: /var/log/sas/alert-handle.jsonl
+    audit_context:
+      account: prod-cn
+      run_id: "{{ awx_job_id | default('by hand') }}"
 """
 
 RETURN = r"""
@@ -275,6 +321,7 @@ task_ids:
 
 import time
 
+from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import AuditLog, AuditLogError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import Handler, HandleRequest
 from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
@@ -334,18 +381,34 @@ def main():
             wait_timeout=dict(type="float", default=60.0),
             poll_interval=dict(type="float", default=2.0),
             concurrency=dict(type="int", default=8),
+            audit_log=dict(type="path"),
+            audit_context=dict(type="dict"),
         ),
         mutually_exclusive=[("block_duration", "expire_time"), ("operation_params", "block_duration"),
                             ("operation_params", "expire_time"), ("operation_params", "sub_operation")],
+        required_by={"audit_context": "audit_log"},
         supports_check_mode=True,
     )
+    audit = None
     try:
         request = handle_request(module.params)
-        report = Handler(module.connection, request).run(module.check_mode)
-    except OptionError as error:
+        if module.params["audit_log"] is not None:
+            audit = AuditLog(module.params["audit_log"], module.params["audit_context"])
+            audit.open(check_only=module.check_mode)  # before any call: a bad path costs nothing
+        connection = module.connection
+        if audit is not None:
+            audit.secrets = module._secrets  # known once connected; cut out of every line as a last guard
+        report = Handler(connection, request, audit=audit).run(module.check_mode)
+    except (OptionError, AuditLogError) as error:
         module.fail_json(msg=str(error), changed=False)
     except SasApiError as error:  # raised only by the reads before any write
         module.fail_api(error, changed=False)
+    finally:
+        if audit is not None:
+            audit.close()
+    if audit is not None:
+        for problem in audit.problems:  # a response line that could not be written: the call was made
+            module.warn(problem)
 
     result = dict(changed=report.changed, results=report.results, summary=report.summary, task_ids=report.task_ids)
     if module._diff:

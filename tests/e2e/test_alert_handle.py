@@ -442,3 +442,90 @@ def test_an_alert_changed_by_another_hand_during_the_lookup(emulator, run_play, 
     assert entries[second]["outcome"] == "handled"
     assert all(first not in sent_ids(entry) or entry["error_code"] for entry in writes(emulator))
     assert len(emulator.alert(second)["tasks"]) == 1
+
+
+def audit_trail(path) -> list:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_audit_log_names_exactly_the_write_calls_the_service_received(emulator, run_play, data, tmp_path):
+    ids = [alert["id"] for alert in data.alerts(op="ignore")][:25]
+    assert len(ids) == 25
+    # Call 1 is refused (its first alert vanished), call 2 re-sends the other 19 and its answer is lost
+    # after the service acted, call 3 is the second batch of 5 and is accepted.
+    emulator.set_faults([{"action": "HandleSecurityEvents", "fault": "vanish", "times": 1},
+                         {"action": "HandleSecurityEvents", "fault": "reset_after_commit", "times": 1}])
+    trail_path = tmp_path / "trail" / "handle.jsonl"
+    trail_path.parent.mkdir()
+    play = run_play([handle("result", alert_ids=ids, operation="ignore", remark="e2e audit",
+                            audit_log=str(trail_path), audit_context={"account": "e2e", "run_id": "run-1"},
+                            **FAST)], emulator=emulator)
+    assert play.rc == 0, play.stdout
+    result = play["result"]
+    assert by_id(result)[ids[0]]["outcome"] == "not_found" and result["summary"]["handled"] == 24
+
+    sent = writes(emulator)
+    trail = audit_trail(trail_path)
+    assert [line["event"] for line in trail] == ["handle_request", "handle_response"] * len(sent)
+    requests, responses = trail[::2], trail[1::2]
+    assert [line["alert_ids"] for line in requests] == [sent_ids(entry) for entry in sent] == [
+        ids[:20], ids[1:20], ids[20:]]
+    assert [line["alert_ids"] for line in responses] == [sent_ids(entry) for entry in sent]
+    assert [line["attempt"] for line in requests] == [1, 2, 1]
+    assert [line["result"] for line in responses] == ["error", "error", "accepted"]
+
+    refused, lost, accepted = responses
+    assert refused["error_kind"] == "api" and refused["error_code"] == sent[0]["error_code"] == "SecurityEventNotExists"
+    assert refused["request_id"] == sent[0]["request_id"] and refused["task_id"] is None
+    assert lost["error_kind"] == "ambiguous" and lost["task_id"] is None and sent[1]["task_id"] is not None
+    assert accepted["task_id"] == sent[2]["task_id"] and accepted["request_id"] == sent[2]["request_id"]
+    assert [line["task_id"] for line in responses if line["result"] == "accepted"] == result["task_ids"]
+    assert {entry["task_id"] for entry in result["results"] if entry["id"] in ids[20:]} == {accepted["task_id"]}
+    for line in trail:
+        assert line["operation"] == "ignore" and line["operation_params"] == {} and line["remark"] == "e2e audit"
+        assert line["account"] == "e2e" and line["run_id"] == "run-1"
+        time.strptime(line["time"], "%Y-%m-%dT%H:%M:%S.%fZ")  # UTC, milliseconds, Z
+        assert len(line["time"]) == len("2026-05-04T09:12:33.250Z")
+
+    assert trail_path.stat().st_mode & 0o777 == 0o600
+    text = trail_path.read_text(encoding="utf-8")
+    assert ACCESS_KEY_SECRET not in text and ACCESS_KEY_ID not in text
+
+    # A second run finds nothing pending, sends nothing and adds no line.
+    again = run_play([handle("result", alert_ids=ids[1:], operation="ignore", audit_log=str(trail_path), **FAST)],
+                     emulator=emulator)
+    assert again.rc == 0, again.stdout
+    assert again["result"]["changed"] is False and len(writes(emulator)) == 3
+    assert audit_trail(trail_path) == trail
+
+
+def test_audit_log_that_cannot_be_used_fails_before_any_call_and_check_mode_writes_none(emulator, run_play, data,
+                                                                                        tmp_path):
+    alert_id = data.one(op="ignore")
+    missing = tmp_path / "no-such-dir" / "handle.jsonl"
+    colliding = tmp_path / "colliding.jsonl"
+    play = run_play([
+        handle("missing", ignore_errors=True, alert_ids=[alert_id], operation="ignore", audit_log=str(missing)),
+        handle("directory", ignore_errors=True, alert_ids=[alert_id], operation="ignore", audit_log=str(tmp_path)),
+        handle("collision", ignore_errors=True, alert_ids=[alert_id], operation="ignore", audit_log=str(colliding),
+               audit_context={"account": "e2e", "task_id": 1}),
+        handle("alone", ignore_errors=True, alert_ids=[alert_id], operation="ignore", audit_context={"a": 1}),
+    ], emulator=emulator)
+    for name in ("missing", "directory", "collision", "alone"):
+        assert play[name]["failed"] is True and play[name]["changed"] is False, (name, play[name])
+    assert play["missing"]["msg"] == ("audit_log %s cannot be used: its directory %s does not exist; no call was "
+                                      "made" % (missing, missing.parent))
+    assert play["directory"]["msg"].startswith("audit_log %s cannot be used: it cannot be opened for appending"
+                                               % tmp_path)
+    assert play["collision"]["msg"].startswith("audit_context key 'task_id' collides with a field the module "
+                                               "writes itself")
+    assert "audit_log" in play["alone"]["msg"] and "audit_context" in play["alone"]["msg"]
+    assert emulator.requests() == []  # not one call, let alone a write
+    assert not missing.parent.exists() and not colliding.exists()
+
+    checked = tmp_path / "check.jsonl"
+    play = run_play([handle("result", alert_ids=[alert_id], operation="ignore", audit_log=str(checked), **FAST)],
+                    emulator=emulator, check=True)
+    assert play.rc == 0, play.stdout
+    assert play["result"]["results"][0]["outcome"] == "would_handle"
+    assert emulator.requests() and writes(emulator) == [] and not checked.exists()

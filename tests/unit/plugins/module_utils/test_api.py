@@ -30,3 +30,22 @@ def test_pending_status_is_named_pending():
 
 def test_dealed_filter():
     assert api.DEALED_BY_STATUS_FILTER == {"pending": "N", "handled": "Y", "all": None}
+
+
+def test_alert_fields_are_the_sdk_models_keys_in_snake_case_plus_status():
+    import inspect
+
+    from alibabacloud_sas20181203 import models
+
+    from ansible_collections.alibabacloud.sas.plugins.module_utils.transformation import snake_key
+
+    model = models.DescribeSuspEventsResponseBodySuspEvents
+    # every attribute set (lists empty) so that to_map() shows every wire key
+    params = [param for param in inspect.signature(model.__init__).parameters.values() if param.name != "self"]
+    values = {param.name: ([] if str(param.annotation).startswith("List") else "x") for param in params}
+    wire = model(**values).to_map()
+    assert len(wire) == len(params)
+    assert model().from_map(wire).to_map() == wire  # from_map reads the same keys
+    expected = {snake_key(key) for key in wire} | {"status"}
+    assert set(api.ALERT_FIELDS) == expected, (
+        "missing: %s; not in the SDK: %s" % (sorted(expected - api.ALERT_FIELDS), sorted(api.ALERT_FIELDS - expected)))

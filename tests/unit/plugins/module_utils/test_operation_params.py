@@ -145,3 +145,42 @@ def test_option_checks():
         check_concurrency(0)
     with pytest.raises(OptionError, match="wait_timeout must be a positive number of seconds, got 0"):
         check_positive("wait_timeout", 0)
+
+
+# Each friendly option given to build_operation_params: the value, and the OperationParams entry it makes.
+FRIENDLY_CASES = {
+    "block_duration": ("1d", ("expireTime", NOW_MS + 86400_000)),
+    "expire_time": ("2027-01-16T08:00:00Z", ("expireTime", NOW_MS + 86400_000)),
+}
+
+
+def _friendly_case(operation, option):
+    if option == "sub_operation":
+        value = op.SUB_OPERATIONS.get(operation, ("killByMd5andPath",))[-1]
+        return value, ("subOperation", value)
+    return FRIENDLY_CASES[option]
+
+
+def _required(operation, option):
+    """What else operation needs to build (block_ip a duration, kill_and_quara a sub_operation) beside option."""
+    if operation == op.BLOCK_IP and option not in ("block_duration", "expire_time"):
+        return {"block_duration": "1d"}
+    if operation in op.SUB_OPERATIONS and option != "sub_operation":
+        return {"sub_operation": op.SUB_OPERATIONS[operation][0]}
+    return {}
+
+
+@pytest.mark.parametrize("operation", op.OPERATION_CODES)
+def test_friendly_options_are_exactly_what_build_operation_params_accepts(operation):
+    listed = op.friendly_options(operation)
+    assert "remark" in listed  # every operation takes a remark
+    assert ("whitelist_rules" in listed) is (operation == op.ADVANCE_MARK_MIS_INFO)
+    assert set(listed) <= {"remark", "block_duration", "expire_time", "sub_operation", "whitelist_rules"}
+    for option in ("block_duration", "expire_time", "sub_operation"):
+        value, (key, sent) = _friendly_case(operation, option)
+        kwargs = dict(_required(operation, option), **{option: value})
+        if option in listed:
+            assert build(operation, **kwargs)[key] == sent, (operation, option)
+        else:
+            with pytest.raises(OptionError, match="%s is only for operation=" % option):
+                build(operation, **kwargs)

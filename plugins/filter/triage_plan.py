@@ -1,0 +1,102 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: triage_plan
+short_description: Match Security Center alerts against a triage policy and group them for handling
+version_added: 0.1.0
+author:
+  - alibabacloud.sas maintainers (@alibabacloud)
+description:
+  - For each alert, the first enabled rule of the policy that matches it decides its action; alerts no rule
+    matches are left alone, each with the recommended action for its type (advice only, never acted on).
+  - Groups the alerts to handle into one group per action and parameters, so each group is one
+    M(alibabacloud.sas.sas_alert_handle) call - never one task per alert.
+  - Checks the policy as P(alibabacloud.sas.triage_policy#filter) does and fails the same way.
+positional: _input, rules
+options:
+  _input:
+    description: The alerts, as M(alibabacloud.sas.sas_alert_info) returns them in C(alerts).
+    type: list
+    elements: dict
+    required: true
+  rules:
+    description: The policy, as P(alibabacloud.sas.triage_policy#filter) takes it.
+    type: list
+    elements: dict
+    required: true
+"""
+
+EXAMPLES = r"""
+- name: List pending alerts
+  alibabacloud.sas.sas_alert_info:
+  register: pending
+
+- name: Plan
+  ansible.builtin.set_fact:
+    plan: "{{ pending.alerts | alibabacloud.sas.triage_plan(sas_triage_rules) }}"
+
+- name: Show it
+  ansible.builtin.debug:
+    msg: "{{ plan.lines }}"
+
+- name: Handle each group in one call
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: "{{ item.alert_ids }}"
+    operation: "{{ item.action }}"
+    block_duration: "{{ item.params.block_duration | default(omit) }}"
+  loop: "{{ plan.groups }}"
+"""
+
+RETURN = r"""
+_value:
+  description: The plan.
+  type: dict
+  contains:
+    alerts:
+      description:
+        - One entry per alert (a duplicate id once) - C(id), C(name), C(type), C(level), C(status), C(last_time),
+          C(host) (C(instance_name), C(instance_id), C(internet_ip), C(intranet_ip), C(uuid)), C(rule), C(action),
+          C(params), C(recommended) (C(action), C(params), C(why); action C(review) means a person decides) and
+          C(disposition) - C(handle), C(excluded) (a rule with action C(none)) or C(unmatched).
+      type: list
+      elements: dict
+    groups:
+      description: One entry per action and parameters - C(action), C(params), C(rules), C(alert_ids), C(destructive).
+      type: list
+      elements: dict
+    counts:
+      description:
+        - C(listed), C(to_handle), C(excluded), C(unmatched), C(destructive) (to handle with an operation that acts
+          on the host), C(by_rule), C(by_action), C(unmatched_recommended).
+      type: dict
+    destructive:
+      description: The groups whose operation acts on hosts (block, kill, quarantine...), each with its first alerts.
+      type: list
+      elements: dict
+    lines:
+      description: The plan in words, for a person to read before confirming.
+      type: list
+      elements: str
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan import plan_triage
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import PolicyError, check_policy
+
+
+def triage_plan(alerts, rules):
+    try:
+        return plan_triage(alerts, check_policy(rules))
+    except PolicyError as exc:
+        raise AnsibleFilterError("triage policy: %s" % exc) from None
+    except ValueError as exc:
+        raise AnsibleFilterError(str(exc)) from None
+
+
+class FilterModule:
+    def filters(self):
+        return {"triage_plan": triage_plan}

@@ -1,0 +1,82 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: triage_report
+short_description: The report of a Security Center triage run - every listed alert exactly once
+version_added: 0.1.0
+author:
+  - alibabacloud.sas maintainers (@alibabacloud)
+description:
+  - Joins a plan of P(alibabacloud.sas.triage_plan#filter) with the registered results of the
+    M(alibabacloud.sas.sas_alert_handle) calls made for its groups.
+  - Each listed alert gets one C(outcome) - one of the module's (C(handled), C(would_handle), C(submitted),
+    C(already_handled), C(unsupported), C(not_found), C(failed), C(timed_out)), or C(unmatched) (no rule),
+    C(excluded) (a rule with action C(none)), C(not_run) (the run stopped before handling it, see C(stopped)),
+    C(error) (its module call failed before giving it an outcome).
+positional: _input, handled
+options:
+  _input:
+    description: The plan.
+    type: dict
+    required: true
+  handled:
+    description: The registered result of the loop over the plan's groups (its C(results) list), or null.
+    type: list
+    elements: dict
+  account:
+    description: The account (inventory host) the run was for.
+    type: str
+  check_mode:
+    description: Whether the run was a dry run.
+    type: bool
+    default: false
+  started_at:
+    description: When the run started, UTC.
+    type: str
+  finished_at:
+    description: When the run finished, UTC.
+    type: str
+  stopped:
+    description: Why the run stopped before handling (not confirmed, over the cap), or null.
+    type: str
+"""
+
+EXAMPLES = r"""
+- name: Build the report
+  ansible.builtin.set_fact:
+    report: >-
+      {{ plan | alibabacloud.sas.triage_report(handled.results | default([]), account=inventory_hostname,
+         check_mode=ansible_check_mode, started_at=started, finished_at=now(utc=true).isoformat()) }}
+"""
+
+RETURN = r"""
+_value:
+  description:
+    - C(check_mode), C(started_at), C(finished_at), C(account), C(stopped), C(summary) (C(alerts),
+      C(needs_attention), C(by_outcome) with every outcome, C(by_action) and C(by_rule) with the outcomes
+      that occur) and C(alerts) - one entry per listed alert with C(id), C(name), C(type), C(level), C(host),
+      C(rule), C(action), C(params), C(recommended), C(outcome), C(reason), C(error_code), C(hint), C(task_id),
+      C(status_before), C(status_after).
+  type: dict
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report import build_report
+
+
+def triage_report(plan, handled=None, account=None, check_mode=False, started_at=None, finished_at=None,
+                  stopped=None):
+    if not isinstance(plan, dict) or "alerts" not in plan:
+        raise AnsibleFilterError("triage_report takes the plan that alibabacloud.sas.triage_plan returns")
+    context = dict(account=account, check_mode=check_mode, started_at=started_at, finished_at=finished_at,
+                   stopped=stopped or None)
+    return build_report(plan, handled, context)
+
+
+class FilterModule:
+    def filters(self):
+        return {"triage_report": triage_report}

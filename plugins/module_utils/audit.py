@@ -1,0 +1,182 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The audit trail of sas_alert_handle: one JSON line just before and one just after each write call.
+
+A run killed at any moment leaves a trail that names every alert it may have written: a request
+line without its response line is a call whose answer nobody saw. The trail is a record for
+people; the module never reads it back (the next run reads the service).
+"""
+
+from __future__ import annotations
+
+import datetime
+import errno
+import fcntl
+import json
+import os
+import stat
+import time
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, redact
+
+REQUEST_EVENT = "handle_request"
+RESPONSE_EVENT = "handle_response"
+ACCEPTED = "accepted"
+ERROR = "error"
+# error_kind of a response line when the module itself raised (not a SasApiError): the call may have gone out.
+UNEXPECTED = "unexpected"
+
+# The module's own keys, in the order a line shows them; audit_context may not reuse one.
+REQUEST_KEYS = ("time", "event", "operation", "alert_ids", "operation_params", "remark", "whitelist_rules",
+                "attempt")
+RESPONSE_KEYS = ("task_id", "result", "error_code", "error_kind", "message", "request_id")
+RESERVED_KEYS = REQUEST_KEYS + RESPONSE_KEYS
+
+FILE_MODE = 0o600
+# O_APPEND: every write lands at the end, even with other processes appending; CLOEXEC: no child inherits it.
+OPEN_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+
+
+class AuditLogError(Exception):
+    """audit_log or audit_context cannot be used; the message names the option (and the path)."""
+
+
+def check_context(context: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
+    """audit_context as the fields to add to every line; a key of the module's own is refused."""
+    fields = dict(context or {})
+    for key in fields:
+        if key in RESERVED_KEYS:
+            raise AuditLogError("audit_context key %r collides with a field the module writes itself (%s): "
+                                "rename it" % (key, ", ".join(RESERVED_KEYS)))
+    try:
+        json.dumps(fields)
+    except (TypeError, ValueError) as exc:
+        raise AuditLogError("audit_context must hold JSON values (strings, numbers, lists, dicts): %s" % exc) from None
+    return fields
+
+
+def utc_timestamp(seconds: float) -> str:
+    """ISO 8601 in UTC with milliseconds and Z, e.g. 2026-05-04T09:12:33.250Z."""
+    moment = datetime.datetime.fromtimestamp(seconds, tz=datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (moment.microsecond // 1000)
+
+
+def request_event(params: Mapping[str, Any], attempt: int) -> Dict[str, Any]:
+    """The request line's fields, read from the HandleSecurityEvents parameters as they are sent."""
+    mark_miss_param = params.get("mark_miss_param")
+    return {
+        "event": REQUEST_EVENT,
+        "operation": params["operation_code"],
+        "alert_ids": [int(alert_id) for alert_id in params["security_event_ids"]],
+        "operation_params": json.loads(params["operation_params"]),
+        "remark": params.get("remark"),
+        "whitelist_rules": json.loads(mark_miss_param) if mark_miss_param else None,
+        "attempt": attempt,
+    }
+
+
+def response_event(request: Mapping[str, Any], task_id: Optional[int], error: Optional[BaseException],
+                   request_id: Optional[str] = None) -> Dict[str, Any]:
+    """The response line: the request's fields again (a line stands alone), then the result.
+
+    error is the SasApiError of the call, or anything else the module raised during it (UNEXPECTED).
+    """
+    event = dict(request, event=RESPONSE_EVENT, task_id=task_id, result=ACCEPTED if error is None else ERROR,
+                 error_code=None, error_kind=None, message=None, request_id=request_id)
+    if isinstance(error, SasApiError):
+        event.update(error_code=error.code, error_kind=error.kind, request_id=error.request_id or request_id,
+                     message=error.describe())  # describe() holds no secret (errors.py redacts)
+    elif error is not None:
+        # Only the class name: the text of an arbitrary exception was never checked for secrets.
+        event.update(error_kind=UNEXPECTED, message="the module stopped during the call (%s): the service may "
+                                                    "have acted on it" % type(error).__name__)
+    return event
+
+
+class AuditLog:
+    """An append-only JSON-lines file: open() checks it before any call, record() writes one line."""
+
+    def __init__(self, path: str, context: Optional[Mapping[str, Any]] = None, secrets: Iterable[str] = (),
+                 wall_clock: Callable[[], float] = time.time, sync: bool = True):
+        if not path:
+            raise AuditLogError("audit_log is empty: give the path of a file, or leave the option out")
+        self.path = path
+        self.context = check_context(context)
+        self.secrets = tuple(secrets)  # cut out of every line, a guard behind fields that hold none
+        self.wall_clock = wall_clock
+        self.sync = sync
+        self.problems: List[str] = []  # lines that could not be written, for the module's warnings
+        self._fd: Optional[int] = None
+
+    def open(self, check_only: bool = False) -> None:
+        """Open for appending (create with mode 0600), or with check_only only check that it could be."""
+        if check_only:
+            self._check_writable()  # check mode: nothing is created
+            return
+        try:
+            fd = os.open(self.path, OPEN_FLAGS, FILE_MODE)
+        except OSError as exc:
+            raise self._refusal(exc) from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)  # a device such as /dev/null opens fine but keeps no trail
+            raise AuditLogError("audit_log %s cannot be used: it is not a regular file; no call was made" % self.path)
+        self._fd = fd
+
+    def _check_writable(self) -> None:
+        if os.path.isdir(self.path):
+            raise AuditLogError("audit_log %s cannot be used: it is a directory; no call was made" % self.path)
+        if os.path.exists(self.path):
+            if not os.access(self.path, os.W_OK):
+                raise AuditLogError("audit_log %s cannot be used: it is not writable; no call was made" % self.path)
+            return
+        directory = os.path.dirname(os.path.abspath(self.path))
+        if not os.path.isdir(directory):
+            raise AuditLogError("audit_log %s cannot be used: its directory %s does not exist; no call was made"
+                                % (self.path, directory))
+        if not os.access(directory, os.W_OK | os.X_OK):
+            raise AuditLogError("audit_log %s cannot be used: its directory %s is not writable; no call was made"
+                                % (self.path, directory))
+
+    def _refusal(self, exc: OSError) -> AuditLogError:
+        directory = os.path.dirname(os.path.abspath(self.path))
+        if isinstance(exc, FileNotFoundError) and not os.path.isdir(directory):
+            why = "its directory %s does not exist" % directory
+        else:
+            why = "it cannot be opened for appending (%s)" % (exc.strerror or exc)
+        return AuditLogError("audit_log %s cannot be used: %s; no call was made" % (self.path, why))
+
+    def record(self, event: Mapping[str, Any]) -> None:
+        """Append one line: the time, event's fields, then the audit_context fields. AuditLogError if it fails."""
+        if self._fd is None:
+            raise AuditLogError("audit_log %s is not open" % self.path)
+        line: Dict[str, Any] = {"time": utc_timestamp(self.wall_clock())}
+        line.update(event)
+        line.update(self.context)
+        text = redact(json.dumps(line, ensure_ascii=False), self.secrets) + "\n"
+        # backslashreplace turns a lone surrogate into its JSON escape instead of failing the line
+        data = text.encode("utf-8", "backslashreplace")
+        try:
+            # Other forks may append to the same file: the lock keeps each line whole.
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                written = os.write(self._fd, data)
+                while written < len(data):  # a short write (disk nearly full): finish the line while locked
+                    more = os.write(self._fd, data[written:])
+                    if not more:
+                        raise OSError(errno.ENOSPC, "short write")
+                    written += more
+            finally:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            if self.sync:
+                os.fsync(self._fd)  # the request line must survive a host crash during the call it announces
+        except OSError as exc:
+            problem = "audit_log %s: a %s line could not be written (%s)" % (
+                self.path, event.get("event"), exc.strerror or exc)
+            self.problems.append(problem)
+            raise AuditLogError(problem) from None
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None

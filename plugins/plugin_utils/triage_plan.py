@@ -1,0 +1,192 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Plan a triage: match each alert against the policy, recommend for those no rule matches, and
+group what is to be handled into one sas_alert_handle call per (action, parameters)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Dict, List, Optional
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import HOST_OPERATIONS
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import NO_ACTION, Rule
+
+HANDLE = "handle"
+EXCLUDED = "excluded"
+UNMATCHED = "unmatched"
+REVIEW = "review"
+FIRST_SHOWN = 5  # destructive groups show this many of their alerts in the plan
+HOST_FIELDS = ("instance_name", "instance_id", "internet_ip", "intranet_ip", "uuid")
+
+# The manual workflow's default action per alert type (the skill's recommend step), in order. Each
+# pattern is searched in the alert's type, except a reverse shell's, whose type is only "abnormal
+# process": that one goes by the alert's name. Advice for the report and the plan; it never acts.
+RECOMMENDATIONS = (
+    ("name", r"reverse shell|反弹\s*shell", "kill_process", {},
+     "a reverse shell gives an attacker control: kill the process, then quarantine its file"),
+    ("type", r"log[io]n|登录", "block_ip", {"block_duration": "7d"},
+     "a logon from an unusual place: block the source IP for 7 days"),
+    ("type", r"web\s*shell|网站后门", "quara", {}, "a web shell is a backdoor: quarantine the file"),
+    ("type", r"malicious process|virus|恶意进程|病毒", "kill_and_quara",
+     {"sub_operation": "killAndQuaraFileByMd5andPath"},
+     "stop the malware and quarantine its file (virus_quara_bin if the process is already gone)"),
+    ("type", r"container|k8s|kubernetes|容器", REVIEW, {},
+     "container alerts are case by case: ignore only after review"),
+    ("type", r"cloud|云产品", REVIEW, {}, "cloud product alerts are case by case: ignore only after review"),
+)
+_RECOMMENDATIONS = [(searched, re.compile(pattern, re.IGNORECASE), action, params, why)
+                    for searched, pattern, action, params, why in RECOMMENDATIONS]
+SEARCHED_FIELDS = {
+    "type": ("alarm_event_type", "alarm_event_type_display"),
+    "name": ("alarm_event_name_display", "alarm_event_name", "name"),
+}
+
+
+def recommend(alert: Dict[str, Any]) -> Dict[str, Any]:
+    """The default action for the alert's type: {action, params, why}; action review means a person decides."""
+    texts = {searched: " | ".join(str(alert[field]) for field in fields if alert.get(field))
+             for searched, fields in SEARCHED_FIELDS.items()}
+    for searched, pattern, action, params, why in _RECOMMENDATIONS:
+        if pattern.search(texts[searched]):
+            return {"action": action, "params": dict(params), "why": why}
+    return {"action": REVIEW, "params": {}, "why": "no default for this type: review it in the console"}
+
+
+def describe_action(action: Optional[str], params: Optional[Dict[str, Any]] = None) -> str:
+    """block_ip (block_duration=7d): an action and its parameters in one line of text."""
+    if not action:
+        return "-"
+    shown = ["%s=%s" % (key, value) for key, value in sorted((params or {}).items())
+             if key not in ("whitelist_rules", "remark")]
+    if (params or {}).get("whitelist_rules"):
+        shown.append("%d whitelist rules" % len(params["whitelist_rules"]))
+    return "%s (%s)" % (action, ", ".join(shown)) if shown else action
+
+
+def alert_summary(alert: Dict[str, Any]) -> Dict[str, Any]:
+    """What the plan and the report keep of an alert."""
+    return {
+        "id": alert.get("id"),
+        "name": alert.get("alarm_event_name_display") or alert.get("name"),
+        "type": alert.get("alarm_event_type_display") or alert.get("alarm_event_type"),
+        "level": alert.get("level"),
+        "status": alert.get("status"),
+        "last_time": alert.get("last_time"),
+        "host": {field: alert.get(field) for field in HOST_FIELDS},
+    }
+
+
+def host_label(host: Dict[str, Any]) -> str:
+    name = host.get("instance_name") or host.get("instance_id") or host.get("uuid") or "no host"
+    ip = host.get("internet_ip") or host.get("intranet_ip")
+    return "%s (%s)" % (name, ip) if ip else name
+
+
+def group_key(action: str, params: Dict[str, Any]) -> str:
+    return action + " " + json.dumps(params, sort_keys=True, separators=(",", ":"))
+
+
+def plan_triage(alerts: List[Dict[str, Any]], rules: List[Rule]) -> Dict[str, Any]:
+    """The per-alert plan, the handling groups, counts and the lines to show a person."""
+    if not isinstance(alerts, list):
+        raise ValueError("triage_plan takes a list of alerts (sas_alert_info's alerts), got %s"
+                         % type(alerts).__name__)
+    active = [rule for rule in rules if rule.enabled]
+    entries, groups, seen = [], {}, set()
+    for alert in alerts:
+        if alert.get("id") in seen:
+            continue  # one alert, one entry: listings of several types can overlap
+        seen.add(alert.get("id"))
+        rule = next((rule for rule in active if rule.matches(alert)), None)
+        entry = alert_summary(alert)
+        entry["recommended"] = recommend(alert)
+        if rule is None:
+            entry.update(rule=None, action=None, params={}, disposition=UNMATCHED)
+        else:
+            entry.update(rule=rule.name, action=rule.action, params=rule.params,
+                         disposition=EXCLUDED if rule.action == NO_ACTION else HANDLE)
+        if entry["disposition"] == HANDLE:
+            key = group_key(rule.action, rule.params)
+            group = groups.setdefault(key, {
+                "action": rule.action,
+                "params": rule.params,
+                "rules": [],
+                "alert_ids": [],
+                "destructive": rule.action in HOST_OPERATIONS,
+            })
+            if rule.name not in group["rules"]:
+                group["rules"].append(rule.name)
+            group["alert_ids"].append(entry["id"])
+        entries.append(entry)
+    plan = {"alerts": entries, "groups": list(groups.values()), "counts": _counts(entries)}
+    plan["destructive"] = _destructive(entries, plan["groups"])
+    plan["lines"] = plan_lines(plan, rules)
+    return plan
+
+
+def _counts(entries: List[Dict[str, Any]]) -> Dict[str, Any]:
+    by_rule: Dict[str, int] = {}
+    by_action: Dict[str, int] = {}
+    recommended: Dict[str, int] = {}
+    for entry in entries:
+        if entry["rule"] is not None:
+            by_rule[entry["rule"]] = by_rule.get(entry["rule"], 0) + 1
+        if entry["disposition"] == HANDLE:
+            by_action[entry["action"]] = by_action.get(entry["action"], 0) + 1
+        if entry["disposition"] == UNMATCHED:
+            label = describe_action(entry["recommended"]["action"], entry["recommended"]["params"])
+            recommended[label] = recommended.get(label, 0) + 1
+    dispositions = [entry["disposition"] for entry in entries]
+    return {
+        "listed": len(entries),
+        "to_handle": dispositions.count(HANDLE),
+        "excluded": dispositions.count(EXCLUDED),
+        "unmatched": dispositions.count(UNMATCHED),
+        "destructive": sum(1 for entry in entries if entry["disposition"] == HANDLE
+                           and entry["action"] in HOST_OPERATIONS),
+        "by_rule": by_rule,
+        "by_action": by_action,
+        "unmatched_recommended": recommended,
+    }
+
+
+def _destructive(entries: List[Dict[str, Any]], groups: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    by_id = {entry["id"]: entry for entry in entries}
+    found = []
+    for group in groups:
+        if not group["destructive"]:
+            continue
+        first = [by_id[alert_id] for alert_id in group["alert_ids"][:FIRST_SHOWN]]
+        found.append({
+            "action": describe_action(group["action"], group["params"]),
+            "rules": group["rules"],
+            "count": len(group["alert_ids"]),
+            "first": ["%s %s on %s" % (entry["id"], entry["name"], host_label(entry["host"])) for entry in first],
+        })
+    return found
+
+
+def plan_lines(plan: Dict[str, Any], rules: List[Rule]) -> List[str]:
+    """The plan as a person reads it before saying yes."""
+    counts = plan["counts"]
+    lines = ["%d alerts listed: %d to handle (%d on hosts: block, kill, quarantine...), %d left alone by a rule, "
+             "%d matched by no rule" % (counts["listed"], counts["to_handle"], counts["destructive"],
+                                        counts["excluded"], counts["unmatched"])]
+    for rule in rules:
+        if not rule.enabled:
+            lines.append("  rule %s: disabled" % rule.name)
+        elif counts["by_rule"].get(rule.name):
+            lines.append("  rule %s: %d -> %s" % (rule.name, counts["by_rule"][rule.name],
+                                                  describe_action(rule.action, rule.params)))
+    for group in plan["destructive"]:
+        lines.append("ON HOSTS: %s x %d (rule %s)" % (group["action"], group["count"], ", ".join(group["rules"])))
+        more = group["count"] - len(group["first"])
+        lines.extend("    %s" % line for line in group["first"])
+        if more > 0:
+            lines.append("    ... and %d more" % more)
+    if counts["unmatched"]:
+        lines.append("No rule matched %d alerts; left alone. Recommended: %s" % (counts["unmatched"], ", ".join(
+            "%s x %d" % item for item in counts["unmatched_recommended"].items())))
+    return lines

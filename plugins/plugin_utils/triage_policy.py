@@ -1,0 +1,227 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The triage policy: an ordered list of rules, checked whole before any call to the service.
+
+A rule is {name, match, action, params, enabled, description}. `match` holds alert fields as
+sas_alert_info returns them: a scalar means equal, a list means one of, a key ending in `_regex`
+means a regular expression searched in that field. The first enabled rule that matches decides.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import time
+from typing import Any, Dict, List, Optional
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import ALERT_FIELDS
+from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
+    ADVANCE_MARK_MIS_INFO,
+    OPERATION_CODES,
+    REFUSED_OPERATIONS,
+    UNDO_OPERATIONS,
+    build_operation_params,
+    friendly_options,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import check_rules
+
+# A rule whose action is this leaves the alerts it matches alone (an exclusion before wider rules).
+NO_ACTION = "none"
+RULE_KEYS = ("name", "match", "action", "params", "enabled", "description")
+REGEX_SUFFIX = "_regex"
+WHITELIST_RULE_KEYS = ("field", "operate", "value", "scope")
+SCALARS = (str, int, float, bool)
+# Operations a triage of pending alerts may plan; undo operations act on handled alerts only.
+TRIAGE_ACTIONS = tuple(code for code in OPERATION_CODES if code not in UNDO_OPERATIONS) + (NO_ACTION,)
+
+
+class PolicyError(ValueError):
+    """A malformed policy; the message names the rule and the problem."""
+
+
+class Rule:
+    """One checked rule; `matches` decides for one alert."""
+
+    def __init__(self, name: str, conditions: List[tuple], action: str, params: Dict[str, Any],
+                 enabled: bool, description: Optional[str]):
+        self.name = name
+        self.conditions = conditions  # (field, kind, expected): kind is equal, one_of or regex
+        self.action = action
+        self.params = params
+        self.enabled = enabled
+        self.description = description
+
+    def matches(self, alert: Dict[str, Any]) -> bool:
+        return all(_condition_holds(alert.get(field), kind, expected) for field, kind, expected in self.conditions)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The rule as data again (what the triage_policy filter returns)."""
+        match = {}
+        for field, kind, expected in self.conditions:
+            if kind == "regex":
+                match[field + REGEX_SUFFIX] = expected.pattern
+            else:
+                match[field] = expected
+        return {"name": self.name, "match": match, "action": self.action, "params": dict(self.params),
+                "enabled": self.enabled, "description": self.description}
+
+
+def _same(actual: Any, expected: Any) -> bool:
+    # YAML may give 1 where the service gives "1" (or the reverse); compare as text as well.
+    return actual == expected or (actual is not None and str(actual) == str(expected))
+
+
+def _condition_holds(actual: Any, kind: str, expected: Any) -> bool:
+    if actual is None:
+        return False
+    if kind == "regex":
+        return expected.search(actual if isinstance(actual, str) else str(actual)) is not None
+    if kind == "one_of":
+        return any(_same(actual, value) for value in expected)
+    return _same(actual, expected)
+
+
+def check_policy(rules: Any, now_ms: Optional[int] = None) -> List[Rule]:
+    """Every rule checked; PolicyError names the first bad rule and what is wrong with it."""
+    if rules is None:
+        return []
+    if not isinstance(rules, list):
+        raise PolicyError("sas_triage_rules must be a list of rules, got %s" % type(rules).__name__)
+    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+    checked: List[Rule] = []
+    seen: Dict[str, int] = {}
+    for index, raw in enumerate(rules):
+        rule = _check_rule(index, raw, now_ms)
+        if rule.name in seen:
+            raise PolicyError("rules #%d and #%d are both named %r: give each rule its own name"
+                              % (seen[rule.name] + 1, index + 1, rule.name))
+        seen[rule.name] = index
+        checked.append(rule)
+    return checked
+
+
+def _check_rule(index: int, raw: Any, now_ms: int) -> Rule:
+    where = "rule #%d" % (index + 1)
+    if not isinstance(raw, dict):
+        raise PolicyError("%s is not a mapping: write it as {name, match, action, params}" % where)
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise PolicyError("%s has no name: give each rule a unique name" % where)
+    where = "rule %r" % name
+    unknown = [key for key in raw if key not in RULE_KEYS]
+    if unknown:
+        raise PolicyError("%s: unknown key %s%s; a rule takes %s"
+                          % (where, _quote(unknown), _did_you_mean(unknown[0], RULE_KEYS), ", ".join(RULE_KEYS)))
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise PolicyError("%s: enabled must be true or false, got %r" % (where, enabled))
+    description = raw.get("description")
+    if description is not None and not isinstance(description, str):
+        raise PolicyError("%s: description must be text" % where)
+    action = _check_action(where, raw.get("action"))
+    conditions = _check_match(where, raw.get("match"))
+    params = _check_params(where, action, raw.get("params"), now_ms)
+    return Rule(name, conditions, action, params, enabled, description)
+
+
+def _check_action(where: str, action: Any) -> str:
+    if action is None:
+        raise PolicyError("%s has no action: use an operation code such as ignore or block_ip, or %s to leave "
+                          "the alerts it matches alone" % (where, NO_ACTION))
+    if not isinstance(action, str):
+        raise PolicyError("%s: action must be an operation code, got %r" % (where, action))
+    if action in REFUSED_OPERATIONS:
+        raise PolicyError("%s: action %s is refused: %s" % (where, action, REFUSED_OPERATIONS[action]))
+    if action in UNDO_OPERATIONS:
+        raise PolicyError("%s: action %s undoes handling of alerts that are no longer pending; a triage handles "
+                          "pending alerts (use sas_alert_handle with force=true instead)" % (where, action))
+    if action not in TRIAGE_ACTIONS:
+        raise PolicyError("%s: unknown action %r%s; use one of %s"
+                          % (where, action, _did_you_mean(action, TRIAGE_ACTIONS), ", ".join(TRIAGE_ACTIONS)))
+    return action
+
+
+def _check_match(where: str, match: Any) -> List[tuple]:
+    if not isinstance(match, dict) or not match:
+        raise PolicyError("%s: match must be a non-empty mapping of alert fields, for example "
+                          "{level: serious, alarm_event_type: Unusual logon}" % where)
+    conditions = []
+    for key, expected in match.items():
+        field = key[:-len(REGEX_SUFFIX)] if isinstance(key, str) and key.endswith(REGEX_SUFFIX) else key
+        if field not in ALERT_FIELDS:
+            raise PolicyError("%s: match key %r is not an alert field%s (sas_alert_info returns fields such as "
+                              "level, alarm_event_type, alarm_event_name_display, instance_name, uuid, status)"
+                              % (where, key, _did_you_mean(str(field), sorted(ALERT_FIELDS))))
+        if field != key:
+            if not isinstance(expected, str) or not expected:
+                raise PolicyError("%s: match.%s must be a non-empty regular expression" % (where, key))
+            try:
+                conditions.append((field, "regex", re.compile(expected)))
+            except re.error as exc:
+                raise PolicyError("%s: match.%s %r is not a valid regular expression: %s"
+                                  % (where, key, expected, exc)) from None
+        elif isinstance(expected, list):
+            if not expected or not all(isinstance(value, SCALARS) for value in expected):
+                raise PolicyError("%s: match.%s must be a non-empty list of values (one of them must equal the "
+                                  "alert's)" % (where, key))
+            conditions.append((field, "one_of", list(expected)))
+        elif isinstance(expected, SCALARS) and expected != "":
+            conditions.append((field, "equal", expected))
+        else:
+            raise PolicyError("%s: match.%s must be a value, a list of values, or (as %s%s) a regular expression; "
+                              "got %r" % (where, key, key, REGEX_SUFFIX, expected))
+    return conditions
+
+
+def _check_params(where: str, action: str, params: Any, now_ms: int) -> Dict[str, Any]:
+    params = {} if params is None else params
+    if not isinstance(params, dict):
+        raise PolicyError("%s: params must be a mapping of sas_alert_handle options" % where)
+    if action == NO_ACTION:
+        if params:
+            raise PolicyError("%s: action %s takes no params" % (where, NO_ACTION))
+        return {}
+    allowed = friendly_options(action)
+    unknown = [key for key in params if key not in allowed]
+    if unknown:
+        raise PolicyError("%s: action %s does not take %s; it takes %s"
+                          % (where, action, _quote(unknown), ", ".join(allowed)))
+    remark = params.get("remark")
+    if remark is not None and (not isinstance(remark, str) or not remark.strip()):
+        raise PolicyError("%s: params.remark must be non-empty text" % where)
+    try:
+        build_operation_params(action, None, _text(params.get("block_duration")), _text(params.get("expire_time")),
+                               _text(params.get("sub_operation")), now_ms)
+        if action == ADVANCE_MARK_MIS_INFO:
+            _check_whitelist_rules(params.get("whitelist_rules"))
+    except OptionError as exc:
+        raise PolicyError("%s: params: %s" % (where, exc)) from None
+    return dict(params)
+
+
+def _check_whitelist_rules(rules: Any) -> None:
+    if not isinstance(rules, list) or not rules:
+        raise OptionError("action advance_mark_mis_info needs whitelist_rules, a non-empty list of "
+                          "{field, operate, value, scope}")
+    for index, rule in enumerate(rules):
+        if not isinstance(rule, dict):
+            raise OptionError("whitelist_rules[%d] must be a mapping {field, operate, value, scope}" % index)
+        unknown = [key for key in rule if key not in WHITELIST_RULE_KEYS]
+        if unknown:
+            raise OptionError("whitelist_rules[%d]: unknown key %s; a whitelist rule takes %s"
+                              % (index, _quote(unknown), ", ".join(WHITELIST_RULE_KEYS)))
+    check_rules(rules)
+
+
+def _text(value: Any) -> Optional[str]:
+    return None if value is None else str(value)
+
+
+def _quote(keys: List[Any]) -> str:
+    return ", ".join(repr(key) for key in keys)
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1)
+    return " (did you mean %s?)" % close[0] if close else ""

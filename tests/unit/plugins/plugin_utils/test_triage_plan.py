@@ -1,0 +1,339 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Planning a triage: one entry per alert, one group per (action, params), the recommendation for
+alerts no rule matches (advice only), counts, the destructive list and the lines a person reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan import plan_triage, recommend
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import check_policy
+
+NOW_MS = 1_800_000_000_000  # 2027-01-15T08:00:00Z
+
+LOGON = ("Unusual logon", "ECS login from unusual location")
+WEBSHELL = ("Web shell", "Web shell file detected")
+MINER = ("Malicious process (cloud scan)", "Mining program")
+REVERSE_SHELL = ("Abnormal process behavior", "Reverse shell")
+CONTAINER = ("Container cluster anomalies", "Privileged container started")
+API_CALL = ("Cloud service threat detection", "Suspicious API call")
+
+
+def make_alert(alert_id, kind=LOGON, level="suspicious", host="web-prod-01", ip="203.0.113.10", **extra):
+    """One alert as sas_alert_info returns it (snake_case keys), built by hand."""
+    alert_type, name = kind
+    alert = {
+        "id": alert_id,
+        "level": level,
+        "alarm_event_type": alert_type,
+        "alarm_event_type_display": alert_type,
+        "alarm_event_name": name,
+        "alarm_event_name_display": name,
+        "name": "%s-%s" % (alert_type, name),
+        "instance_name": host,
+        "instance_id": "i-%s" % host,
+        "internet_ip": ip,
+        "intranet_ip": "172.16.0.10",
+        "uuid": "uuid-%s" % host,
+        "status": "pending",
+        "event_status": 1,
+        "last_time": "2027-01-15 07:55:00",
+    }
+    alert.update(extra)
+    return alert
+
+
+def plan(alerts, rules):
+    return plan_triage(alerts, check_policy(rules, now_ms=NOW_MS))
+
+
+def by_id(the_plan):
+    return {entry["id"]: entry for entry in the_plan["alerts"]}
+
+
+def group_of(the_plan, action):
+    found = [group for group in the_plan["groups"] if group["action"] == action]
+    assert len(found) == 1, found
+    return found[0]
+
+
+POLICY = [
+    {"name": "leave-jump-hosts", "match": {"instance_name_regex": "^jump-"}, "action": "none"},
+    {"name": "block-logons", "match": {"alarm_event_type": "Unusual logon"}, "action": "block_ip",
+     "params": {"block_duration": "7d"}},
+    {"name": "quarantine-webshells", "match": {"alarm_event_type": "Web shell"}, "action": "quara"},
+    {"name": "ignore-reminders", "match": {"level": "remind"}, "action": "ignore"},
+]
+
+
+# --- recommendations ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("alert_type, name, action, params", [
+    ("Unusual logon", "ECS login from unusual location", "block_ip", {"block_duration": "7d"}),
+    ("Unusual logon", "Brute-force attack succeeded", "block_ip", {"block_duration": "7d"}),
+    ("异常登录", "异地登录", "block_ip", {"block_duration": "7d"}),
+    ("Malicious process (cloud scan)", "Mining program", "kill_and_quara",
+     {"sub_operation": "killAndQuaraFileByMd5andPath"}),
+    ("Malicious process (local scan)", "Suspicious program", "kill_and_quara",
+     {"sub_operation": "killAndQuaraFileByMd5andPath"}),
+    ("恶意进程(云查杀)", "挖矿程序", "kill_and_quara", {"sub_operation": "killAndQuaraFileByMd5andPath"}),
+    ("恶意进程(云查杀)", "木马程序", "kill_and_quara", {"sub_operation": "killAndQuaraFileByMd5andPath"}),
+    ("Abnormal process behavior", "Reverse shell", "kill_process", {}),
+    ("进程异常行为", "反弹Shell", "kill_process", {}),
+    ("Web shell", "Web shell file detected", "quara", {}),
+    ("网站后门", "发现后门(Webshell)文件", "quara", {}),
+    ("Container cluster anomalies", "Privileged container started", "review", {}),
+    ("Container cluster anomalies", "Anonymous access to K8s API server", "review", {}),
+    ("容器集群异常", "启动特权容器", "review", {}),
+    ("Cloud service threat detection", "Suspicious API call", "review", {}),
+    ("Cloud service threat detection", "Leaked AccessKey used", "review", {}),
+    ("云产品威胁检测", "可疑API调用", "review", {}),
+    # anything else
+    ("Abnormal process behavior", "Suspicious command execution", "review", {}),
+    ("Persistent backdoor", "Malicious crontab task", "review", {}),
+    ("持久化后门", "恶意定时任务", "review", {}),
+    ("Sensitive file tampering", "Sensitive file tampered", "review", {}),
+    ("Abnormal accounts", "Suspicious account created", "review", {}),
+    ("Web application threat detection", "Suspicious command executed by web application", "review", {}),
+    ("Web 应用威胁检测", "Web应用执行可疑命令", "review", {}),
+    ("Suspicious network connection", "Connection to malicious download source", "review", {}),
+    ("异常网络连接", "访问矿池地址", "review", {}),
+])
+def test_recommendation_by_type_and_name(alert_type, name, action, params):
+    recommended = recommend(make_alert(1, (alert_type, name)))
+    assert (recommended["action"], recommended["params"]) == (action, params)
+    assert recommended["why"]
+
+
+# The recommendation goes by the alert's TYPE (only reverse shells by name): a word in the name of
+# another type's alert must not win.
+@pytest.mark.parametrize("alert_type, name", [
+    # a cloud product alert is for review, even when its name speaks of a logon (it has no host to block on)
+    ("Cloud service threat detection", "Unusual console logon"),
+    ("云产品威胁检测", "控制台异常登录"),
+    # not a malicious process type: anything else -> review (and the zh name of the same alert gives review)
+    ("Suspicious network connection", "Connection to mining pool"),
+    # the defense already stopped the process: not a malicious process type -> review
+    ("Precise defense", "Malicious process blocked"),
+    ("精准防御", "拦截恶意进程"),
+])
+def test_recommendation_goes_by_type_not_by_words_in_the_name(alert_type, name):
+    assert recommend(make_alert(1, (alert_type, name)))["action"] == "review"
+
+
+def test_reverse_shell_is_recognised_by_its_name_alone():
+    # its type is only "Abnormal process behavior"; `name` (type-name) may be absent
+    alert = make_alert(1, REVERSE_SHELL)
+    del alert["name"]
+    assert recommend(alert)["action"] == "kill_process"
+    alert["alarm_event_name_display"] = alert["alarm_event_name"] = "Suspicious command execution"
+    assert recommend(alert)["action"] == "review"
+
+
+def test_an_alert_without_type_or_name_is_for_review():
+    assert recommend({"id": 1})["action"] == "review"
+
+
+def test_recommendation_never_acts():
+    alerts = [make_alert(1, LOGON), make_alert(2, MINER), make_alert(3, REVERSE_SHELL), make_alert(4, WEBSHELL)]
+    result = plan(alerts, [{"name": "only-containers", "match": {"alarm_event_type": "Container cluster anomalies"},
+                            "action": "ignore"}])
+    assert result["groups"] == []
+    assert [entry["disposition"] for entry in result["alerts"]] == ["unmatched"] * 4
+    assert [entry["action"] for entry in result["alerts"]] == [None] * 4
+    assert [entry["recommended"]["action"] for entry in result["alerts"]] == [
+        "block_ip", "kill_and_quara", "kill_process", "quara"]
+    assert result["counts"]["to_handle"] == 0 and result["counts"]["destructive"] == 0
+    assert result["destructive"] == []
+
+
+# --- entries and groups ------------------------------------------------------------------------
+
+def test_one_entry_per_alert_with_its_disposition():
+    alerts = [
+        make_alert(1, LOGON),
+        make_alert(2, LOGON, host="jump-01"),
+        make_alert(3, WEBSHELL),
+        make_alert(4, API_CALL, level="suspicious"),
+        make_alert(5, CONTAINER, level="remind"),
+    ]
+    entries = by_id(plan(alerts, POLICY))
+    assert [(entries[alert_id]["disposition"], entries[alert_id]["rule"], entries[alert_id]["action"])
+            for alert_id in (1, 2, 3, 4, 5)] == [
+        ("handle", "block-logons", "block_ip"),
+        ("excluded", "leave-jump-hosts", "none"),
+        ("handle", "quarantine-webshells", "quara"),
+        ("unmatched", None, None),
+        ("handle", "ignore-reminders", "ignore"),
+    ]
+    assert entries[1]["params"] == {"block_duration": "7d"}
+    assert entries[1]["name"] == "ECS login from unusual location"
+    assert entries[1]["type"] == "Unusual logon"
+    assert entries[1]["host"]["instance_name"] == "web-prod-01"
+    assert entries[1]["host"]["internet_ip"] == "203.0.113.10"
+    assert entries[4]["recommended"]["action"] == "review"
+
+
+def test_a_duplicate_id_is_planned_once():
+    alerts = [make_alert(1), make_alert(2), make_alert(1), make_alert(3), make_alert(2)]
+    result = plan(alerts, POLICY)
+    assert [entry["id"] for entry in result["alerts"]] == [1, 2, 3]
+    assert group_of(result, "block_ip")["alert_ids"] == [1, 2, 3]
+    assert result["counts"]["listed"] == 3
+    assert result["counts"]["by_rule"] == {"block-logons": 3}
+
+
+def test_group_alert_ids_keep_input_order():
+    alerts = [make_alert(alert_id) for alert_id in (907, 12, 450, 3, 88)]
+    assert group_of(plan(alerts, POLICY), "block_ip")["alert_ids"] == [907, 12, 450, 3, 88]
+
+
+def test_rules_with_the_same_action_and_params_share_a_group():
+    rules = [
+        {"name": "block-logons", "match": {"alarm_event_type": "Unusual logon"}, "action": "block_ip",
+         "params": {"block_duration": "7d"}},
+        {"name": "block-chinese-logons", "match": {"alarm_event_type": "异常登录"}, "action": "block_ip",
+         "params": {"block_duration": "7d"}},
+    ]
+    alerts = [make_alert(1, LOGON), make_alert(2, ("异常登录", "异地登录")), make_alert(3, LOGON)]
+    result = plan(alerts, rules)
+    assert len(result["groups"]) == 1
+    group = result["groups"][0]
+    assert group["action"] == "block_ip"
+    assert group["params"] == {"block_duration": "7d"}
+    assert sorted(group["rules"]) == ["block-chinese-logons", "block-logons"]
+    assert group["alert_ids"] == [1, 2, 3]
+
+
+def test_the_same_action_with_other_params_is_another_group():
+    rules = [
+        {"name": "block-serious", "match": {"level": "serious"}, "action": "block_ip",
+         "params": {"block_duration": "30d"}},
+        {"name": "block-others", "match": {"alarm_event_type": "Unusual logon"}, "action": "block_ip",
+         "params": {"block_duration": "7d"}},
+    ]
+    alerts = [make_alert(1, level="serious"), make_alert(2), make_alert(3, level="serious")]
+    result = plan(alerts, rules)
+    assert [(group["params"], group["rules"], group["alert_ids"]) for group in result["groups"]] == [
+        ({"block_duration": "30d"}, ["block-serious"], [1, 3]),
+        ({"block_duration": "7d"}, ["block-others"], [2]),
+    ]
+
+
+def test_excluded_and_unmatched_alerts_are_in_no_group():
+    alerts = [make_alert(1, host="jump-01"), make_alert(2, API_CALL), make_alert(3)]
+    result = plan(alerts, POLICY)
+    grouped = [alert_id for group in result["groups"] for alert_id in group["alert_ids"]]
+    assert grouped == [3]
+
+
+def test_a_disabled_rule_groups_nothing():
+    rules = [dict(POLICY[1], enabled=False), POLICY[3]]
+    result = plan([make_alert(1), make_alert(2, level="remind")], rules)
+    assert by_id(result)[1]["disposition"] == "unmatched"
+    assert [group["action"] for group in result["groups"]] == ["ignore"]
+    assert "block-logons" not in result["counts"]["by_rule"]
+
+
+@pytest.mark.parametrize("action, params, destructive", [
+    ("block_ip", {"block_duration": "7d"}, True),
+    ("kill_and_quara", {"sub_operation": "killAndQuaraFileByMd5andPath"}, True),
+    ("kill_process", {}, True),
+    ("quara", {}, True),
+    ("virus_quara", {}, True),
+    ("virus_quara_bin", {}, True),
+    ("cleanup", {}, True),
+    ("ignore", {}, False),
+    ("manual_handled", {}, False),
+    ("mark_mis_info", {}, False),
+    ("advance_mark_mis_info", {"whitelist_rules": [{"field": "loginSourceIp", "operate": "strEqual",
+                                                    "value": "203.0.113.10"}]}, False),
+])
+def test_destructive_flag_per_operation(action, params, destructive):
+    rules = [{"name": "r", "match": {"level": "suspicious"}, "action": action, "params": params}]
+    result = plan([make_alert(1), make_alert(2)], rules)
+    assert result["groups"][0]["destructive"] is destructive
+    assert result["counts"]["destructive"] == (2 if destructive else 0)
+    assert len(result["destructive"]) == (1 if destructive else 0)
+    assert any(line.startswith("ON HOSTS") for line in result["lines"]) is destructive
+
+
+# --- counts, the destructive list and the lines ------------------------------------------------
+
+def mixed_alerts():
+    return [
+        make_alert(1, LOGON, host="web-prod-01", ip="203.0.113.1"),
+        make_alert(2, LOGON, host="web-prod-02", ip="203.0.113.2"),
+        make_alert(3, LOGON, host="jump-01"),
+        make_alert(4, WEBSHELL, host="cms-01", ip=None),
+        make_alert(5, CONTAINER, level="remind"),
+        make_alert(6, MINER, level="serious"),
+        make_alert(7, REVERSE_SHELL, level="serious"),
+        make_alert(8, API_CALL, level="suspicious"),
+    ]
+
+
+def test_counts():
+    counts = plan(mixed_alerts(), POLICY)["counts"]
+    assert counts["listed"] == 8
+    assert counts["to_handle"] == 4
+    assert counts["excluded"] == 1
+    assert counts["unmatched"] == 3
+    assert counts["destructive"] == 3
+    assert counts["by_rule"] == {"leave-jump-hosts": 1, "block-logons": 2, "quarantine-webshells": 1,
+                                 "ignore-reminders": 1}
+    assert counts["by_action"] == {"block_ip": 2, "quara": 1, "ignore": 1}
+
+
+def test_destructive_list_names_hosts():
+    result = plan(mixed_alerts(), POLICY)
+    assert [(item["count"], item["rules"]) for item in result["destructive"]] == [
+        (2, ["block-logons"]), (1, ["quarantine-webshells"])]
+    block = result["destructive"][0]
+    assert "block_ip" in block["action"] and "7d" in block["action"]
+    assert len(block["first"]) == 2
+    assert "1 " in block["first"][0] and "web-prod-01" in block["first"][0] and "203.0.113.1" in block["first"][0]
+    assert "web-prod-02" in block["first"][1]
+    assert "cms-01" in result["destructive"][1]["first"][0]
+
+
+def test_destructive_list_shows_at_most_five_alerts_per_group():
+    alerts = [make_alert(alert_id, host="web-%02d" % alert_id) for alert_id in range(1, 9)]
+    result = plan(alerts, POLICY)
+    block = result["destructive"][0]
+    assert block["count"] == 8
+    assert len(block["first"]) == 5
+    assert ["web-%02d" % alert_id in line for alert_id, line in zip(range(1, 6), block["first"])] == [True] * 5
+    assert not any("web-06" in line for line in block["first"])
+    assert any("3 more" in line for line in result["lines"])
+    assert not any("web-06" in line for line in result["lines"])
+
+
+def test_lines_mention_every_matched_rule_the_destructive_groups_and_the_unmatched():
+    lines = plan(mixed_alerts(), POLICY)["lines"]
+    text = "\n".join(lines)
+    for name, count in (("leave-jump-hosts", 1), ("block-logons", 2), ("quarantine-webshells", 1),
+                        ("ignore-reminders", 1)):
+        assert any(name in line and str(count) in line for line in lines), (name, lines)
+    assert "8" in lines[0]
+    on_hosts = [line for line in lines if "block_ip" in line and "ON HOSTS" in line]
+    assert on_hosts and "2" in on_hosts[0]
+    assert any("ON HOSTS" in line and "quara" in line for line in lines)
+    assert "web-prod-01" in text and "cms-01" in text
+    unmatched = [line for line in lines if "3" in line and "kill_and_quara" in line]
+    assert unmatched, lines
+    assert "kill_process" in unmatched[0] and "review" in unmatched[0]
+
+
+def test_lines_leave_out_rules_that_matched_nothing():
+    lines = plan([make_alert(1)], POLICY)["lines"]
+    assert any("block-logons" in line for line in lines)
+    assert not any("quarantine-webshells" in line for line in lines)
+    assert not any("No rule matched" in line for line in lines)
+
+
+def test_alerts_must_be_a_list():
+    with pytest.raises(ValueError, match="list of alerts"):
+        plan({"alerts": []}, POLICY)

@@ -1,0 +1,275 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The triage policy: which rules are accepted, which are refused (and how the refusal reads),
+and how a checked rule matches alerts as sas_alert_info returns them."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import PolicyError, check_policy
+
+NOW_MS = 1_800_000_000_000  # 2027-01-15T08:00:00Z
+
+
+def make_alert(alert_id=101, alert_type="Unusual logon", name="ECS login from unusual location", level="suspicious",
+               host="web-prod-01", ip="203.0.113.10", **extra):
+    """One alert as sas_alert_info returns it (snake_case keys), built by hand."""
+    alert = {
+        "id": alert_id,
+        "level": level,
+        "alarm_event_type": alert_type,
+        "alarm_event_type_display": alert_type,
+        "alarm_event_name": name,
+        "alarm_event_name_display": name,
+        "name": "%s-%s" % (alert_type, name),
+        "instance_name": host,
+        "instance_id": "i-bp1%s" % host.replace("-", ""),
+        "internet_ip": ip,
+        "intranet_ip": "172.16.0.10",
+        "uuid": "uuid-%s" % host,
+        "status": "pending",
+        "event_status": 1,
+        "last_time": "2027-01-15 07:55:00",
+    }
+    alert.update(extra)
+    return alert
+
+
+def rule(name="r", match=None, action="ignore", **fields):
+    raw = {"name": name, "match": {"level": "remind"} if match is None else match, "action": action}
+    raw.update(fields)
+    return raw
+
+
+def check(rules):
+    return check_policy(rules, now_ms=NOW_MS)
+
+
+def first_match(rules, alert):
+    """The name of the rule that decides for alert: the first enabled one that matches."""
+    return next((checked.name for checked in check(rules) if checked.enabled and checked.matches(alert)), None)
+
+
+# --- accepted policies ------------------------------------------------------------------------
+
+def test_a_full_policy_is_accepted_in_order_with_defaults():
+    rules = check([
+        rule("block-logons", {"alarm_event_type": "Unusual logon", "level": ["serious", "suspicious"]}, "block_ip",
+             params={"block_duration": "7d", "remark": "triage"}, description="block them"),
+        rule("jump-hosts", {"instance_name_regex": "^jump-"}, "none"),
+        rule("old", {"level": "remind"}, "ignore", enabled=False),
+        rule("malware", {"alarm_event_type": "Malicious process (cloud scan)"}, "kill_and_quara",
+             params={"sub_operation": "killAndQuaraFileByMd5andPath"}),
+        rule("whitelist", {"alarm_event_name_display": "Suspicious command execution"}, "advance_mark_mis_info",
+             params={"whitelist_rules": [{"field": "cmdline", "operate": "contains", "value": "backup.sh",
+                                          "scope": "all"}]}),
+        rule("until", {"uuid": "uuid-a"}, "block_ip", params={"expire_time": "2027-02-01T00:00:00Z"}),
+    ])
+    assert [checked.name for checked in rules] == ["block-logons", "jump-hosts", "old", "malware", "whitelist",
+                                                   "until"]
+    assert [checked.enabled for checked in rules] == [True, True, False, True, True, True]
+    assert rules[0].params == {"block_duration": "7d", "remark": "triage"}
+    assert rules[0].description == "block them"
+    assert rules[1].action == "none" and rules[1].params == {}
+    assert rules[1].to_dict() == {"name": "jump-hosts", "match": {"instance_name_regex": "^jump-"}, "action": "none",
+                                  "params": {}, "enabled": True, "description": None}
+
+
+def test_no_rules_is_an_empty_policy():
+    assert check([]) == []
+
+
+@pytest.mark.parametrize("action", ["ignore", "manual_handled", "mark_mis_info", "quara", "kill_process", "cleanup",
+                                    "virus_quara", "virus_quara_bin", "defense_mark_mis_info", "offline_handled",
+                                    "none"])
+def test_actions_without_required_params_are_accepted(action):
+    assert check([rule(action=action)])[0].action == action
+
+
+@pytest.mark.parametrize("action, params", [
+    ("ignore", {"remark": "noise"}),
+    ("block_ip", {"block_duration": "90m", "remark": "x"}),
+    ("kill_and_quara", {"sub_operation": "killByMd5andPath", "remark": "x"}),
+    ("virus_quara", {"sub_operation": "quaraFileByMd5andPath"}),
+    ("quara", {"remark": "x"}),
+])
+def test_params_the_action_takes_are_accepted(action, params):
+    assert check([rule(action=action, params=params)])[0].params == params
+
+
+# --- malformed policies ------------------------------------------------------------------------
+
+MALFORMED = [
+    pytest.param({"actions": "ignore"}, "rule 'bad'", ["unknown key", "'actions'"], id="unknown-rule-key"),
+    pytest.param({"action": "ignor"}, "rule 'bad'", ["unknown action", "'ignor'"], id="unknown-action"),
+    pytest.param({"action": "client_problem_check"}, "rule 'bad'", ["client_problem_check", "refused"],
+                 id="refused-action"),
+    pytest.param({"action": "cancle_manual"}, "rule 'bad'", ["cancle_manual"], id="undo-cancle_manual"),
+    pytest.param({"action": "rm_mark_mis_info"}, "rule 'bad'", ["rm_mark_mis_info"], id="undo-rm_mark_mis_info"),
+    pytest.param({"action": "rm_defense_mark_mis_info"}, "rule 'bad'", ["rm_defense_mark_mis_info"],
+                 id="undo-rm_defense_mark_mis_info"),
+    pytest.param({"match": {"instance_name_regex": "web-(prod"}}, "rule 'bad'",
+                 ["instance_name_regex", "web-(prod", "regular expression"], id="bad-regex"),
+    pytest.param({"match": {}}, "rule 'bad'", ["match"], id="empty-match"),
+    pytest.param({"match": None}, "rule 'bad'", ["match"], id="no-match"),
+    pytest.param({"match": {"hostname": "web-1"}}, "rule 'bad'", ["'hostname'", "not an alert field"],
+                 id="match-key-not-a-field"),
+    pytest.param({"match": {"hostname_regex": "web"}}, "rule 'bad'", ["'hostname_regex'", "not an alert field"],
+                 id="regex-key-not-a-field"),
+    pytest.param({"match": {"AlarmEventType": "Unusual logon"}}, "rule 'bad'", ["'AlarmEventType'"],
+                 id="match-key-in-camel-case"),
+    pytest.param({"match": {"level": []}}, "rule 'bad'", ["match.level"], id="empty-one-of-list"),
+    pytest.param({"action": "ignore", "params": {"block_duration": "7d"}}, "rule 'bad'",
+                 ["ignore", "'block_duration'"], id="block_duration-on-ignore"),
+    pytest.param({"action": "ignore", "params": {"sub_operation": "killByMd5andPath"}}, "rule 'bad'",
+                 ["ignore", "'sub_operation'"], id="sub_operation-on-ignore"),
+    pytest.param({"action": "block_ip", "params": {"block_duration": "7d", "whitelist_rules": []}}, "rule 'bad'",
+                 ["block_ip", "'whitelist_rules'"], id="whitelist_rules-on-block_ip"),
+    pytest.param({"action": "block_ip", "params": {"block_duration": "7d", "sub_operation": "killByMd5andPath"}},
+                 "rule 'bad'", ["block_ip", "'sub_operation'"], id="sub_operation-on-block_ip"),
+    pytest.param({"action": "ignore", "params": {"duration": "7d"}}, "rule 'bad'", ["'duration'"],
+                 id="unknown-param"),
+    pytest.param({"action": "none", "params": {"remark": "x"}}, "rule 'bad'", ["none", "params"],
+                 id="params-on-none"),
+    pytest.param({"action": "block_ip", "params": {"block_duration": "7x"}}, "rule 'bad'",
+                 ["block_duration", "'7x'"], id="bad-block_duration"),
+    pytest.param({"action": "block_ip", "params": {"expire_time": "2020-01-01T00:00:00Z"}}, "rule 'bad'",
+                 ["expire_time", "2020-01-01T00:00:00Z", "in the past"], id="expire_time-in-the-past"),
+    pytest.param({"action": "block_ip", "params": {"expire_time": "next tuesday"}}, "rule 'bad'",
+                 ["expire_time", "next tuesday"], id="expire_time-not-a-time"),
+    pytest.param({"action": "block_ip"}, "rule 'bad'", ["block_ip", "block_duration"], id="block_ip-without-duration"),
+    pytest.param({"action": "kill_and_quara"}, "rule 'bad'", ["kill_and_quara", "sub_operation"],
+                 id="kill_and_quara-without-sub_operation"),
+    pytest.param({"action": "kill_and_quara", "params": {"sub_operation": "killEverything"}}, "rule 'bad'",
+                 ["sub_operation", "'killEverything'"], id="kill_and_quara-bad-sub_operation"),
+    pytest.param({"action": "advance_mark_mis_info"}, "rule 'bad'", ["advance_mark_mis_info", "whitelist_rules"],
+                 id="advance_mark_mis_info-without-whitelist_rules"),
+    pytest.param({"action": "advance_mark_mis_info", "params": {"whitelist_rules": [
+        {"field": "cmdline", "operate": "like", "value": "x"}]}}, "rule 'bad'", ["operate", "'like'"],
+        id="whitelist-rule-bad-operate"),
+    pytest.param({"action": "advance_mark_mis_info", "params": {"whitelist_rules": [
+        {"field": "cmdline", "operate": "contains", "value": "x", "scop": "all"}]}}, "rule 'bad'",
+        ["whitelist_rules[0]", "'scop'"], id="whitelist-rule-unknown-key"),
+    pytest.param({"action": "advance_mark_mis_info", "params": {"whitelist_rules": [
+        {"field": "cmdline", "operate": "regex", "value": "(x"}]}}, "rule 'bad'", ["whitelist_rules[0]", "(x"],
+        id="whitelist-rule-bad-regex"),
+    pytest.param({"action": "ignore", "params": {"remark": ""}}, "rule 'bad'", ["remark"], id="empty-remark"),
+    pytest.param({"action": "ignore", "params": "remark"}, "rule 'bad'", ["params"], id="params-not-a-mapping"),
+    pytest.param({"enabled": "no"}, "rule 'bad'", ["enabled", "'no'"], id="enabled-not-a-bool"),
+    pytest.param({"action": None}, "rule 'bad'", ["action"], id="no-action"),
+]
+
+
+@pytest.mark.parametrize("change, names, problem", MALFORMED)
+def test_malformed_rule_is_refused_naming_rule_and_problem(change, names, problem):
+    bad = rule("bad")
+    bad.update(change)
+    rules = [rule("fine", {"level": "serious"}, "ignore"), bad]
+    with pytest.raises(PolicyError) as caught:
+        check(rules)
+    message = str(caught.value)
+    assert names in message
+    for part in problem:
+        assert part in message, "%r not in %r" % (part, message)
+
+
+@pytest.mark.parametrize("rules, parts", [
+    pytest.param([rule("a"), {"match": {"level": "remind"}, "action": "ignore"}], ["#2", "no name"], id="no-name"),
+    pytest.param([rule("a"), rule("", action="ignore")], ["#2", "no name"], id="empty-name"),
+    pytest.param([rule("a"), rule("b"), rule("a")], ["#1", "#3", "'a'"], id="duplicate-name"),
+    pytest.param([rule("a"), "ignore everything"], ["#2", "not a mapping"], id="rule-not-a-mapping"),
+    pytest.param([rule("a"), ["ignore"]], ["#2", "not a mapping"], id="rule-is-a-list"),
+    pytest.param({"name": "a", "match": {"level": "remind"}, "action": "ignore"}, ["must be a list", "dict"],
+                 id="rules-not-a-list"),
+    pytest.param("ignore everything", ["must be a list"], id="rules-are-text"),
+])
+def test_malformed_policy_structure_is_refused(rules, parts):
+    with pytest.raises(PolicyError) as caught:
+        check(rules)
+    for part in parts:
+        assert part in str(caught.value), "%r not in %r" % (part, str(caught.value))
+
+
+def test_a_bad_rule_further_down_is_named_not_the_first():
+    with pytest.raises(PolicyError, match=r"rule 'third': unknown action 'blok_ip' \(did you mean block_ip\?\)"):
+        check([rule("first"), rule("second"), rule("third", action="blok_ip")])
+
+
+def test_undo_actions_are_refused_even_though_sas_alert_handle_knows_them():
+    for action in ("cancle_manual", "rm_mark_mis_info", "rm_defense_mark_mis_info"):
+        with pytest.raises(PolicyError, match="rule 'undo': action %s " % action):
+            check([rule("undo", action=action)])
+
+
+# --- matching ----------------------------------------------------------------------------------
+
+def test_scalar_means_equal():
+    rules = [rule("serious", {"level": "serious"})]
+    assert first_match(rules, make_alert(level="serious")) == "serious"
+    assert first_match(rules, make_alert(level="suspicious")) is None
+
+
+def test_list_means_one_of():
+    rules = [rule("loud", {"level": ["serious", "suspicious"]})]
+    assert first_match(rules, make_alert(level="serious")) == "loud"
+    assert first_match(rules, make_alert(level="suspicious")) == "loud"
+    assert first_match(rules, make_alert(level="remind")) is None
+
+
+def test_regex_is_a_search_not_a_full_match():
+    rules = [rule("prod", {"instance_name_regex": "prod"})]
+    assert first_match(rules, make_alert(host="web-prod-01")) == "prod"
+    assert first_match(rules, make_alert(host="web-staging-01")) is None
+    anchored = [rule("jump", {"instance_name_regex": "^jump-"})]
+    assert first_match(anchored, make_alert(host="jump-01")) == "jump"
+    assert first_match(anchored, make_alert(host="web-jump-01")) is None
+
+
+def test_regex_on_a_chinese_alert_name():
+    rules = [rule("backdoor", {"alarm_event_name_display_regex": "后门|Webshell"})]
+    assert first_match(rules, make_alert(alert_type="网站后门", name="发现后门(Webshell)文件")) == "backdoor"
+    assert first_match(rules, make_alert(alert_type="异常登录", name="异地登录")) is None
+
+
+def test_all_conditions_must_hold():
+    rules = [rule("both", {"level": "serious", "alarm_event_type": "Unusual logon", "internet_ip_regex": r"^203\."})]
+    assert first_match(rules, make_alert(level="serious")) == "both"
+    assert first_match(rules, make_alert(level="suspicious")) is None
+    assert first_match(rules, make_alert(level="serious", alert_type="Web shell")) is None
+    assert first_match(rules, make_alert(level="serious", ip="198.51.100.7")) is None
+
+
+def test_a_missing_field_never_matches():
+    alert = make_alert()
+    del alert["internet_ip"]
+    assert first_match([rule("ip", {"internet_ip_regex": "."})], alert) is None
+    assert first_match([rule("ip", {"internet_ip": "203.0.113.10"})], alert) is None
+
+
+def test_numbers_compare_with_their_text():
+    # YAML gives 101 where a rule writer may have quoted "101"
+    assert first_match([rule("by-id", {"id": "101"})], make_alert(alert_id=101)) == "by-id"
+    assert first_match([rule("by-id", {"id": [7, 101]})], make_alert(alert_id=101)) == "by-id"
+    assert first_match([rule("by-status", {"event_status": 1})], make_alert()) == "by-status"
+    assert first_match([rule("by-id", {"id": 102})], make_alert(alert_id=101)) is None
+
+
+def test_the_first_enabled_matching_rule_decides():
+    rules = [
+        rule("not-this", {"level": "remind"}, "ignore"),
+        rule("disabled", {"level": "serious"}, "ignore", enabled=False),
+        rule("exclude-jump", {"instance_name_regex": "^jump-"}, "none"),
+        rule("block", {"alarm_event_type": "Unusual logon"}, "block_ip", params={"block_duration": "7d"}),
+        rule("catch-all", {"level": ["serious", "suspicious", "remind"]}, "manual_handled"),
+    ]
+    assert first_match(rules, make_alert(level="serious", host="jump-01")) == "exclude-jump"
+    assert first_match(rules, make_alert(level="serious")) == "block"
+    assert first_match(rules, make_alert(level="serious", alert_type="Web shell")) == "catch-all"
+    assert first_match(rules, make_alert(level="remind")) == "not-this"
+
+
+def test_a_disabled_rule_is_still_checked():
+    with pytest.raises(PolicyError, match="rule 'off'"):
+        check([rule("off", action="ignor", enabled=False)])
