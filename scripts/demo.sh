@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Start the SAS emulator with the demo data set, run the demo play against it, stop it.
+# The demo: the SAS emulator with its demo data set, then the triage with the example policy -
+# a dry run (--check) first, then the real run - and the Markdown report of each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 here=$PWD
 collections="$here/build/collections"
+reports="$here/build/demo-reports"
 mkdir -p "$collections/ansible_collections/alibabacloud"
 ln -sfn "$here" "$collections/ansible_collections/alibabacloud/sas"
+rm -rf "$reports"
 
 log=$(mktemp)
 python -m sas_emulator --port 0 --dataset sas_emulator/datasets/demo.json \
@@ -29,4 +32,29 @@ export ALIBABA_CLOUD_ACCESS_KEY_SECRET=demoAccessKeySecret
 export ALIBABA_CLOUD_ECS_METADATA_DISABLED=true
 export ANSIBLE_COLLECTIONS_PATH=$collections
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
-ansible-playbook playbooks/demo.yml "$@"
+
+triage() {
+  ansible-playbook playbooks/triage.yml -e sas_triage_policy_file="$here/playbooks/policies/example.yml" \
+    -e sas_triage_report_dir="$reports" -e sas_triage_confirm=false "$@"
+}
+show() {
+  echo; echo "==================== $1 ===================="; echo
+  cat "$(ls -t "$reports"/triage-*.md | head -1)"
+}
+
+echo; echo "### 1. Dry run: the plan, no write call"
+triage --check "$@"
+show "Dry run report"
+
+echo; echo "### 2. Real run (sas_triage_confirm=false, as an AWX job would run it)"
+status=0
+triage "$@" || status=$?
+show "Report"
+echo
+echo "Reports (JSON and Markdown) and the audit trail of every write call are in $reports:"
+ls -1 "$reports"
+if [ "$status" -ne 0 ]; then
+  echo
+  echo "The real run ended with rc=$status: the alerts listed under 'failed' need a person (see each hint)."
+  echo "That is the triage telling you, as an AWX job would; the demo itself worked."
+fi

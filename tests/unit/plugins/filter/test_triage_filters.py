@@ -10,21 +10,12 @@ import datetime
 
 import pytest
 from ansible.errors import AnsibleFilterError
+from triage_samples import CONTAINER, WEBSHELL, make_alert
 
 from ansible_collections.alibabacloud.sas.plugins.filter import triage_plan, triage_policy, triage_report
 
-
-def make_alert(alert_id, alert_type="Unusual logon", name="ECS login from unusual location", level="suspicious",
-               host="web-prod-01"):
-    """One alert as sas_alert_info returns it (snake_case keys), built by hand."""
-    return {
-        "id": alert_id, "level": level, "alarm_event_type": alert_type, "alarm_event_type_display": alert_type,
-        "alarm_event_name": name, "alarm_event_name_display": name, "name": "%s-%s" % (alert_type, name),
-        "instance_name": host, "instance_id": "i-%s" % host, "internet_ip": "203.0.113.10",
-        "intranet_ip": "172.16.0.10", "uuid": "uuid-%s" % host, "status": "pending", "event_status": 1,
-    }
-
-
+# Not triage_samples.POLICY: this one matches a list of types (Chinese logons are blocked too), has a
+# description, and its three rules are what the "#4" in the error tests and the defaults test count on.
 POLICY = [
     {"name": "leave-jump-hosts", "match": {"instance_name_regex": "^jump-"}, "action": "none"},
     {"name": "block-logons", "match": {"alarm_event_type": ["Unusual logon", "异常登录"]}, "action": "block_ip",
@@ -100,10 +91,10 @@ def test_expire_time_in_the_past_is_refused_by_the_filter():
 def test_policy_plan_handle_report():
     alerts = [
         make_alert(11),
-        make_alert(12, "异常登录", "异地登录", host="db-master"),
+        make_alert(12, ("异常登录", "异地登录"), host="db-master"),
         make_alert(13, host="jump-01"),
-        make_alert(14, "Container cluster anomalies", "Privileged container started", level="remind"),
-        make_alert(15, "网站后门", "发现后门(Webshell)文件", level="serious"),
+        make_alert(14, CONTAINER, level="remind"),
+        make_alert(15, ("网站后门", "发现后门(Webshell)文件"), level="serious"),
         make_alert(11),  # listed twice
     ]
     plan = triage_plan.triage_plan(alerts, POLICY)
@@ -150,8 +141,7 @@ def test_triage_plan_takes_what_triage_policy_returns():
     rules = POLICY + [{"name": "off", "match": {"level_regex": "^seri"}, "action": "ignore", "enabled": False}]
     checked = triage_policy.triage_policy(rules)
     assert triage_policy.triage_policy(checked) == checked
-    alerts = [make_alert(31), make_alert(32, host="jump-02"), make_alert(33, "Web shell", "Web shell file detected",
-                                                                         level="serious")]
+    alerts = [make_alert(31), make_alert(32, host="jump-02"), make_alert(33, WEBSHELL, level="serious")]
     assert triage_plan.triage_plan(alerts, checked) == triage_plan.triage_plan(alerts, rules)
     assert [entry["disposition"] for entry in triage_plan.triage_plan(alerts, checked)["alerts"]] == [
         "handle", "excluded", "unmatched"]

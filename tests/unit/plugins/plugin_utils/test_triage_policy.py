@@ -7,34 +7,9 @@ and how a checked rule matches alerts as sas_alert_info returns them."""
 from __future__ import annotations
 
 import pytest
+from triage_samples import NOW_MS, WEBSHELL, make_alert
 
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import PolicyError, check_policy
-
-NOW_MS = 1_800_000_000_000  # 2027-01-15T08:00:00Z
-
-
-def make_alert(alert_id=101, alert_type="Unusual logon", name="ECS login from unusual location", level="suspicious",
-               host="web-prod-01", ip="203.0.113.10", **extra):
-    """One alert as sas_alert_info returns it (snake_case keys), built by hand."""
-    alert = {
-        "id": alert_id,
-        "level": level,
-        "alarm_event_type": alert_type,
-        "alarm_event_type_display": alert_type,
-        "alarm_event_name": name,
-        "alarm_event_name_display": name,
-        "name": "%s-%s" % (alert_type, name),
-        "instance_name": host,
-        "instance_id": "i-bp1%s" % host.replace("-", ""),
-        "internet_ip": ip,
-        "intranet_ip": "172.16.0.10",
-        "uuid": "uuid-%s" % host,
-        "status": "pending",
-        "event_status": 1,
-        "last_time": "2027-01-15 07:55:00",
-    }
-    alert.update(extra)
-    return alert
 
 
 def rule(name="r", match=None, action="ignore", **fields):
@@ -229,15 +204,15 @@ def test_regex_is_a_search_not_a_full_match():
 
 def test_regex_on_a_chinese_alert_name():
     rules = [rule("backdoor", {"alarm_event_name_display_regex": "后门|Webshell"})]
-    assert first_match(rules, make_alert(alert_type="网站后门", name="发现后门(Webshell)文件")) == "backdoor"
-    assert first_match(rules, make_alert(alert_type="异常登录", name="异地登录")) is None
+    assert first_match(rules, make_alert(kind=("网站后门", "发现后门(Webshell)文件"))) == "backdoor"
+    assert first_match(rules, make_alert(kind=("异常登录", "异地登录"))) is None
 
 
 def test_all_conditions_must_hold():
     rules = [rule("both", {"level": "serious", "alarm_event_type": "Unusual logon", "internet_ip_regex": r"^203\."})]
     assert first_match(rules, make_alert(level="serious")) == "both"
     assert first_match(rules, make_alert(level="suspicious")) is None
-    assert first_match(rules, make_alert(level="serious", alert_type="Web shell")) is None
+    assert first_match(rules, make_alert(level="serious", kind=WEBSHELL)) is None
     assert first_match(rules, make_alert(level="serious", ip="198.51.100.7")) is None
 
 
@@ -266,7 +241,7 @@ def test_the_first_enabled_matching_rule_decides():
     ]
     assert first_match(rules, make_alert(level="serious", host="jump-01")) == "exclude-jump"
     assert first_match(rules, make_alert(level="serious")) == "block"
-    assert first_match(rules, make_alert(level="serious", alert_type="Web shell")) == "catch-all"
+    assert first_match(rules, make_alert(level="serious", kind=WEBSHELL)) == "catch-all"
     assert first_match(rules, make_alert(level="remind")) == "not-this"
 
 

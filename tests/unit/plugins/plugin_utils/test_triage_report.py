@@ -7,37 +7,12 @@ results of sas_alert_handle (or why it was not sent), and the counts per outcome
 from __future__ import annotations
 
 import pytest
+from triage_samples import CONTAINER, LOGON, NOW_MS, POLICY, REVERSE_SHELL, WEBSHELL, make_alert
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import OUTCOMES
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan import plan_triage
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import check_policy
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report import build_report
-
-NOW_MS = 1_800_000_000_000  # 2027-01-15T08:00:00Z
-
-LOGON = ("Unusual logon", "ECS login from unusual location")
-WEBSHELL = ("Web shell", "Web shell file detected")
-REVERSE_SHELL = ("Abnormal process behavior", "Reverse shell")
-CONTAINER = ("Container cluster anomalies", "Privileged container started")
-
-POLICY = [
-    {"name": "leave-jump-hosts", "match": {"instance_name_regex": "^jump-"}, "action": "none"},
-    {"name": "block-logons", "match": {"alarm_event_type": "Unusual logon"}, "action": "block_ip",
-     "params": {"block_duration": "7d"}},
-    {"name": "quarantine-webshells", "match": {"alarm_event_type": "Web shell"}, "action": "quara"},
-    {"name": "ignore-reminders", "match": {"level": "remind"}, "action": "ignore"},
-]
-
-
-def make_alert(alert_id, kind=LOGON, level="suspicious", host="web-prod-01", ip="203.0.113.10"):
-    """One alert as sas_alert_info returns it (snake_case keys), built by hand."""
-    alert_type, name = kind
-    return {
-        "id": alert_id, "level": level, "alarm_event_type": alert_type, "alarm_event_type_display": alert_type,
-        "alarm_event_name": name, "alarm_event_name_display": name, "name": "%s-%s" % (alert_type, name),
-        "instance_name": host, "instance_id": "i-%s" % host, "internet_ip": ip, "intranet_ip": "172.16.0.10",
-        "uuid": "uuid-%s" % host, "status": "pending", "event_status": 1, "last_time": "2027-01-15 07:55:00",
-    }
 
 
 def make_plan():
