@@ -22,3 +22,24 @@ def test_every_module_uses_the_shared_options_fragment():
         text = path.read_text()
         assert "  - alibabacloud.sas.sas\n" in text, path.name
         assert "SasModule(" in text, path.name
+
+
+def test_the_triage_role_takes_exactly_the_modules_connection_options():
+    from ansible_collections.alibabacloud.sas.plugins.module_utils.module import sas_argument_spec
+
+    specs = yaml.safe_load((ROOT / "roles" / "triage" / "meta" / "argument_specs.yml").read_text())
+    connection = specs["argument_specs"]["main"]["options"]["sas_connection"]["options"]
+    shared = sas_argument_spec()
+    assert sorted(connection) == sorted(shared)
+    for name, spec in connection.items():
+        assert spec["type"] == shared[name]["type"], name
+        assert spec.get("no_log", False) == shared[name].get("no_log", False), name
+
+
+def test_the_triage_role_defaults_are_the_documented_ones():
+    specs = yaml.safe_load((ROOT / "roles" / "triage" / "meta" / "argument_specs.yml").read_text())
+    options = specs["argument_specs"]["main"]["options"]
+    defaults = yaml.safe_load((ROOT / "roles" / "triage" / "defaults" / "main.yml").read_text())
+    assert sorted(defaults) == sorted(options)
+    for name, value in defaults.items():
+        assert options[name].get("default") == value, name
