@@ -39,20 +39,24 @@ triage() {
 }
 show() {
   echo; echo "==================== $1 ===================="; echo
-  cat "$(ls -t "$reports"/triage-*.md | head -1)"
+  local report latest=""
+  for report in "$reports"/triage-*.md; do  # the newest one
+    if [ -z "$latest" ] || [ "$report" -nt "$latest" ]; then latest=$report; fi
+  done
+  cat "$latest"
 }
 
 echo; echo "### 1. Dry run: the plan, no write call"
 triage --check "$@"
-show "Dry run report"
+show "Dry run report" "$reports"/triage-*-check.md
 
 echo; echo "### 2. Real run (sas_triage_confirm=false, as an AWX job would run it)"
 status=0
 triage "$@" || status=$?
-show "Report"
+show "Report" "$reports"/triage-*[0-9]Z.md
 echo
 echo "Reports (JSON and Markdown) and the audit trail of every write call are in $reports:"
-ls -1 "$reports"
+find "$reports" -type f | sort
 if [ "$status" -ne 0 ]; then
   echo
   echo "The real run ended with rc=$status: the alerts listed under 'failed' need a person (see each hint)."
