@@ -40,8 +40,10 @@ emulator-tests: $(STAMP)
 e2e: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q -n 2 tests/e2e
 
+# ansible-test sanity twice: on the source tree, then on the built tarball, which is what users get.
 sanity: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/sanity.sh
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/sanity-tarball.sh
 
 clean:
 	rm -rf $(VENV) build tests/output

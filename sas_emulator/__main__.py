@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     behaviour.add_argument("--task-delay-ms", type=_non_negative, default=1000,
                            help="how long a handling task stays Processing (default 1000)")
     behaviour.add_argument("--qps", type=float, default=10,
-                           help="per-action calls per second, the service's quota (SAS_API.md §4.3); 0 = unlimited")
+                           help="per-action calls per second, the service's quota; 0 = unlimited")
     behaviour.add_argument("--verbose", action="store_true", help="log every HTTP request to stderr")
     return parser
 

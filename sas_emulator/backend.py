@@ -1,7 +1,8 @@
 """State and behaviour of the emulated Security Center: alerts, hosts, handling tasks, whitelist
 rules and the clock. No HTTP and no wire format here (responses.py does that).
 
-Handling outcome table (one place; SAS_API.md §3.1, §3.3; [GUESS] where the docs are silent):
+Handling outcome table (one place; DescribeSuspEvents status codes, HandleSecurityEvents operation
+codes; [GUESS] where the docs are silent):
 
 | OperationCode                       | needs agent | final EventStatus on Success |
 |-------------------------------------|-------------|------------------------------|
@@ -73,7 +74,7 @@ OPERATION_FINAL_STATUS: dict[str, int | None] = {
 KNOWN_OPERATIONS = frozenset(OPERATION_FINAL_STATUS)
 # Operations whose alert status they reverse (offered on already-dealt alerts).
 WHITELIST_OPERATIONS = frozenset({C.OP_ADVANCE_MARK_MIS_INFO, C.OP_MARK_MIS_INFO, C.OP_DEFENSE_MARK_MIS_INFO})
-# Suggested OperationParams shown by DescribeSecurityEventOperations ([GUESS] shapes from §3.3).
+# Suggested OperationParams shown by DescribeSecurityEventOperations ([GUESS] shapes from HandleSecurityEvents).
 BLOCK_IP_DEFAULT_SECONDS = 7 * 86400
 
 
@@ -165,8 +166,8 @@ class Task:
 
 
 def aggregate_task_status(events: list[TaskEvent]) -> str:
-    # Doc (§2.5): Success = "The task is successful", Failure = "The task failed"; there is no
-    # partial state, so one failed alert makes the task not successful -> Failure.
+    # [DOC] DescribeSecurityEventOperationStatus: Success = "The task is successful", Failure = "The task
+    # failed"; there is no partial state, so one failed alert makes the task not successful -> Failure.
     if any(e.status == C.EVENT_PROCESSING for e in events):
         return C.TASK_PROCESSING
     if any(e.status == C.EVENT_FAILED for e in events):
@@ -328,7 +329,7 @@ class SasBackend:
             self._replace_rules(alert, task.mark_rules)
 
     def _replace_rules(self, alert: Alert, new_rules: list[dict[str, str]]) -> None:
-        # The documented gotcha (§3.4): the new list REPLACES every rule that applies to this alert.
+        # The documented gotcha ([3P]): the new MarkMissParam list REPLACES every rule that applies to this alert.
         host_uuid = alert.host.uuid if alert.host else None
         self.rules = [r for r in self.rules
                       if not (r.name_key == alert.name.key and r.uuid in (C.MARK_SCOPE_ALL, host_uuid))]
@@ -496,7 +497,7 @@ class SasBackend:
             return task
 
     def _check_params(self, op: str, params: dict[str, Any]) -> str | None:
-        """OperationParams content (§3.3). Returns the subOperation, if any."""
+        """OperationParams content (HandleSecurityEvents). Returns the subOperation, if any."""
         if op == C.OP_BLOCK_IP:
             expire = params.get("expireTime")
             if isinstance(expire, str) and expire.isdigit():
@@ -507,9 +508,7 @@ class SasBackend:
                 raise InvalidParameter("OperationParams", "expireTime must be in the future.")
             params["expireTime"] = expire
             return None
-        allowed = {C.OP_KILL_AND_QUARA: C.KILL_AND_QUARA_SUB_OPERATIONS,
-                   C.OP_VIRUS_QUARA: C.VIRUS_QUARA_SUB_OPERATIONS,
-                   C.OP_VIRUS_QUARA_BIN: C.VIRUS_QUARA_SUB_OPERATIONS}.get(op)
+        allowed = C.SUB_OPERATIONS.get(op)
         if allowed is None:
             return None
         sub = params.get("subOperation")
@@ -519,7 +518,7 @@ class SasBackend:
 
     @staticmethod
     def _check_rule(rule: Any, alerts: list[Alert]) -> dict[str, str]:
-        """One MarkMissParam entry (§3.4), checked against every alert it will apply to."""
+        """One MarkMissParam entry, checked against every alert it will apply to."""
         if not isinstance(rule, dict):
             raise InvalidParameter("MarkMissParam", "Each rule must be a JSON object.")
         values = {k: rule.get(k) for k in ("uuid", "field", "operate", "fieldValue")}

@@ -1,7 +1,8 @@
 """Alert types, alert names, detail fields and whitelist fields the emulator knows.
 
-Type names are the SDK's ParentEventTypes list with the zh doc names (SAS_API.md §3.2); the
-operations each alert name offers follow §3.3 and shared/README.md "Recommended default actions".
+Type names are the SDK's ParentEventTypes list with the zh names of the DescribeSuspEvents page; the
+operations each alert name offers follow the HandleSecurityEvents operation codes and the actions the
+[3P] alert-handler workflow recommends per alert type.
 Alert names are realistic console names; the en/zh pairs are [GUESS] where the docs give none.
 """
 
@@ -19,7 +20,7 @@ class AlertType:
     zh: str
 
 
-# ParentEventTypes / AlarmEventType values (§3.2).
+# ParentEventTypes / AlarmEventType values [SDK][DOC zh].
 ALERT_TYPES: dict[str, AlertType] = {t.key: t for t in (
     AlertType("unusual_logon", "Unusual logon", "异常登录"),
     AlertType("web_shell", "Web shell", "网站后门"),
@@ -91,7 +92,7 @@ DETAIL_FIELDS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class MarkFieldSpec:
-    """A field an advance_mark_mis_info rule can use (MarkFieldsSource, §2.3)."""
+    """A field an advance_mark_mis_info rule can use (DescribeSecurityEventOperations MarkFieldsSource)."""
 
     name: str  # FiledName (sic)
     alias_en: str
@@ -110,7 +111,7 @@ MARK_FIELDS: dict[str, MarkFieldSpec] = {m.name: m for m in (
     MarkFieldSpec("remoteIp", "Remote IP", "目的IP", C.IP_MARK_OPERATES, "remote_ip"),
 )}
 
-# Operation sets per alert family (§3.3, shared/README.md "Recommended default actions").
+# Operation sets per alert family (HandleSecurityEvents codes; [3P] recommended actions per alert type).
 _TRIAGE = (C.OP_ADVANCE_MARK_MIS_INFO, C.OP_IGNORE, C.OP_MANUAL_HANDLED)
 OPS_LOGON = (C.OP_BLOCK_IP,) + _TRIAGE
 OPS_MALWARE = (C.OP_KILL_AND_QUARA, C.OP_VIRUS_QUARA, C.OP_VIRUS_QUARA_BIN) + _TRIAGE

@@ -1,15 +1,17 @@
 """Values that come from the SAS 2018-12-03 API, each named once with its source.
 
-Section numbers refer to shared/SAS_API.md (beside the checkout).
+Sources are API names and tags: [DOC] the page of that API in Alibaba Cloud's API reference for
+Security Center 2018-12-03, [SDK] the official Python SDK, [3P] third-party material, [GUESS]
+an inference (the collection's plugins/module_utils/api.py says more).
 """
 
 from __future__ import annotations
 
-# --- Wire (SAS_API.md §1.3, §2) ------------------------------------------------------------
+# --- Wire [SDK] -----------------------------------------------------------------------------------
 API_VERSION = "2018-12-03"
-# HostId of error bodies: the service endpoint (§4.1 [GUESS]: tds.aliyuncs.com).
+# HostId of error bodies: the service endpoint ([GUESS]: tds.aliyuncs.com).
 HOST_ID = "tds.aliyuncs.com"
-# Error bodies carry a troubleshoot link like the doc example in §4.1.
+# Error bodies carry a troubleshoot link like the example of Alibaba Cloud's API error diagnosis page [DOC].
 RECOMMEND_URL = "https://api.alibabacloud.com/troubleshoot?intl_lang=EN_US&q={code}&product=Sas&requestId={request_id}"
 JSON_CONTENT_TYPE = "application/json;charset=utf-8"
 
@@ -26,9 +28,9 @@ SUPPORTED_ACTIONS = (
     ACTION_DESCRIBE_SECURITY_EVENT_OPERATION_STATUS,
 )
 
-# --- Signature (§1.4) ---------------------------------------------------------------------
+# --- Signature (ACS3-HMAC-SHA256, Alibaba Cloud's signature method V3 [DOC][SDK]) -----------------
 SIGNATURE_ALGORITHM = "ACS3-HMAC-SHA256"
-# Real algorithms the SDK can select (§1.4) that this emulator answers with an error.
+# Real algorithms the SDK can select [SDK] that this emulator answers with an error.
 UNSUPPORTED_SIGNATURE_ALGORITHMS = ("ACS3-HMAC-SM3", "ACS3-RSA-SHA256")
 ACS_DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 # POP rejects requests whose timestamp is more than 15 minutes off the server clock.
@@ -37,7 +39,7 @@ MAX_CLOCK_SKEW_SECONDS = 15 * 60
 NONCE_TTL_SECONDS = 2 * MAX_CLOCK_SKEW_SECONDS
 EMPTY_BODY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-# --- EventStatus (§3.1) -------------------------------------------------------------------
+# --- EventStatus (DescribeSuspEvents Status) ------------------------------------------------------
 STATUS_ALL = 0  # request filter only
 STATUS_PENDING = 1
 STATUS_IGNORED = 2
@@ -56,7 +58,7 @@ EVENT_STATUSES = (
     STATUS_SYSTEM_FALSE_POSITIVE,
 )
 
-# --- Levels (§3.2) ------------------------------------------------------------------------
+# --- Levels (DescribeSuspEvents Levels) -----------------------------------------------------------
 LEVEL_SERIOUS = "serious"
 LEVEL_SUSPICIOUS = "suspicious"
 LEVEL_REMIND = "remind"
@@ -64,24 +66,24 @@ LEVELS = (LEVEL_SERIOUS, LEVEL_SUSPICIOUS, LEVEL_REMIND)
 
 LANG_ZH = "zh"
 LANG_EN = "en"
-DEFAULT_LANG = LANG_ZH  # §2.1: "Default value: zh"
+DEFAULT_LANG = LANG_ZH  # DescribeSuspEvents Lang: "Default value: zh"
 FROM_SAS = "sas"
 
-# --- Paging (§2.1: PageSize default 20, max 100; CurrentPage default 1) ----------------------
+# --- Paging (DescribeSuspEvents: PageSize default 20, max 100; CurrentPage default 1) -------------
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 DEFAULT_CURRENT_PAGE = 1
-# Time filters / LastTime strings (§3.2); the service answers in Beijing time [GUESS].
+# Time filters / LastTime strings (DescribeSuspEvents); the service answers in Beijing time [GUESS].
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 SERVICE_UTC_OFFSET_HOURS = 8
 
-# DescribeSuspEvents sorting with Dealed=Y (§2.1 SortColumn / SortType).
+# DescribeSuspEvents sorting with Dealed=Y (SortColumn / SortType) [SDK].
 SORT_COLUMN_LAST_TIME = "lastTime"
 SORT_COLUMN_OPERATE_TIME = "operateTime"
 SORT_COLUMNS = (SORT_COLUMN_LAST_TIME, SORT_COLUMN_OPERATE_TIME)
 SORT_TYPES = ("asc", "desc")
 
-# --- HandleSecurityEvents (§2.4, §3.3, §3.4) -----------------------------------------------
+# --- HandleSecurityEvents (OperationCode, OperationParams, MarkMissParam) -------------------------
 # [3P] skill "Batch limit": at most 20 alerts per HandleSecurityEvents call.
 MAX_HANDLE_EVENT_IDS = 20
 
@@ -93,7 +95,7 @@ OP_DEFENSE_MARK_MIS_INFO = "defense_mark_mis_info"
 OP_RM_DEFENSE_MARK_MIS_INFO = "rm_defense_mark_mis_info"
 OP_IGNORE = "ignore"
 OP_MANUAL_HANDLED = "manual_handled"
-OP_CANCEL_MANUAL = "cancle_manual"  # sic: the API's spelling (§3.3)
+OP_CANCEL_MANUAL = "cancle_manual"  # sic: the API's spelling [SDK]
 OP_OFFLINE_HANDLED = "offline_handled"
 OP_KILL_PROCESS = "kill_process"
 OP_CLEANUP = "cleanup"
@@ -106,7 +108,7 @@ OP_CLIENT_PROBLEM_CHECK = "client_problem_check"
 OP_STOP_CONTAINER = "stop_container"  # [3P only]
 OP_KILL_CONTAINER_PROCESS = "kill_container_process"  # [3P only]
 
-# subOperation values (§3.3 [DOC] zh HandleSecurityEvents page).
+# subOperation values ([DOC zh] HandleSecurityEvents page).
 SUB_OP_QUARA_FILE = "quaraFileByMd5andPath"
 SUB_OP_KILL_AND_QUARA_BY_PID = "killAndQuaraFileByPidAndMd5andPath"
 SUB_OP_KILL_ONLY = "killByMd5andPath"
@@ -120,8 +122,14 @@ KILL_AND_QUARA_SUB_OPERATIONS = (
 # Sub-operations of kill_and_quara that need the process to be alive (quarantine-only does not).
 KILLING_SUB_OPERATIONS = tuple(s for s in KILL_AND_QUARA_SUB_OPERATIONS if s != SUB_OP_QUARA_FILE)
 VIRUS_QUARA_SUB_OPERATIONS = (SUB_OP_QUARA_FILE,)
+# The operations that take a subOperation, and its values; the others take none.
+SUB_OPERATIONS = {
+    OP_KILL_AND_QUARA: KILL_AND_QUARA_SUB_OPERATIONS,
+    OP_VIRUS_QUARA: VIRUS_QUARA_SUB_OPERATIONS,
+    OP_VIRUS_QUARA_BIN: VIRUS_QUARA_SUB_OPERATIONS,
+}
 
-# Whitelist rule operators (§3.4); inIpSegment only for IP fields [3P].
+# Whitelist rule operators (MarkMissParam operate); inIpSegment only for IP fields [3P].
 MARK_OPERATE_CONTAINS = "contains"
 MARK_OPERATE_NOT_CONTAINS = "notContains"
 MARK_OPERATE_REGEX = "regex"
@@ -133,22 +141,22 @@ STRING_MARK_OPERATES = (
     MARK_OPERATE_NOT_EQUAL,
 )
 IP_MARK_OPERATES = STRING_MARK_OPERATES + (MARK_OPERATE_IN_IP_SEGMENT,)
-# MarkMissParam "uuid": part = current asset, ALL = all assets (§3.4).
+# MarkMissParam "uuid": part = current asset, ALL = all assets.
 MARK_SCOPE_PART = "part"
 MARK_SCOPE_ALL = "ALL"
 
-# --- Handling task status (§2.5, §3.2) -------------------------------------------------------
+# --- Handling task status (DescribeSecurityEventOperationStatus) ----------------------------------
 TASK_PROCESSING = "Processing"
 TASK_SUCCESS = "Success"
 TASK_FAILURE = "Failure"  # TaskStatus spelling
 EVENT_PROCESSING = "Processing"
 EVENT_SUCCESS = "Success"
 EVENT_FAILED = "Failed"  # per-event Status spelling
-# Per-event ErrorCode suffixes: "<OperationCode>.<Result>" (§3.2 [DOC] + [3P]).
+# Per-event ErrorCode suffixes: "<OperationCode>.<Result>" ([DOC] + [3P]).
 RESULT_SUCCESS = "Success"
 RESULT_AGENT_OFFLINE = "AgentOffline"
 RESULT_PROCESS_NOT_EXIST = "ProcessNotExist"
 
-# --- QPS (§4.3) -------------------------------------------------------------------------------
+# --- QPS (the quota page) -------------------------------------------------------------------------
 # [GUESS] 10 calls per second per API per account; --qps sets the emulator's bucket.
 DOCUMENTED_QPS_GUESS = 10

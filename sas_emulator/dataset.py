@@ -374,7 +374,7 @@ def _ensure_scenarios(rng: random.Random, records: list[dict[str, Any]], hosts: 
 
 def _whitelist_rules(rng: random.Random, records: list[dict[str, Any]],
                      hosts: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """A few existing rules, so MarkField is not always empty (the replace-all gotcha, §3.4)."""
+    """A few existing rules, so MarkField is not always empty (the replace-all gotcha of MarkMissParam)."""
     rules: list[dict[str, str]] = []
     seen: set[str] = set()
     for record in records:

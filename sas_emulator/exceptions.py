@@ -1,4 +1,4 @@
-"""The service's error codes, HTTP statuses and messages (SAS_API.md §4).
+"""The service's error codes, HTTP statuses and messages (the error tables of the API pages [DOC]).
 
 Each error is a class named once. The wire layer turns any ``SasError`` into the POP error body
 ``{"RequestId", "HostId", "Code", "Message", "Recommend"}``.
@@ -37,7 +37,7 @@ class _ParameterError(SasError):
         super().__init__(detail)
 
 
-# --- Gateway (POP) errors, §4.1 ------------------------------------------------------------
+# --- Gateway (POP) errors [DOC] -------------------------------------------------------------------
 
 class MissingParameter(_ParameterError):
     status = 400
@@ -129,7 +129,7 @@ class ServiceUnavailable(SasError):
     message = "The request has failed due to a temporary failure of the server."
 
 
-# --- SAS errors, §4.2 ------------------------------------------------------------------------
+# --- SAS errors [DOC] -----------------------------------------------------------------------------
 
 class SecurityEventNotExists(SasError):
     status = 400

@@ -1,7 +1,7 @@
 """Wire layer: flat request parameters -> backend calls -> the exact JSON the SDK models read.
 
 Every body here round-trips unchanged through the SDK's ``<Action>ResponseBody().from_map(b).to_map()``
-(tests/emulator/test_faithfulness.py): list fields are always present, no value is null, and the
+(the source repository's tests check each): list fields are always present, no value is null, and the
 types are the models' (EventStatus int in DescribeSuspEvents but str in DescribeSuspEventDetail,
 SecurityEventId str in the status response, ``clusterId`` lower camel, ``FiledName`` sic).
 """
@@ -32,7 +32,7 @@ def new_request_id() -> str:
 
 
 def error_body(error: SasError, request_id: str) -> dict[str, str]:
-    """POP error body (SAS_API.md §4.1)."""
+    """POP error body, as on Alibaba Cloud's API error diagnosis page [DOC]."""
     return {
         "RequestId": request_id,
         "HostId": C.HOST_ID,
@@ -83,7 +83,7 @@ def _int(params: Params, name: str, *, required: bool = False, minimum: int | No
 
 
 def _repeated(params: Params, name: str) -> list[str] | None:
-    """X.1=a&X.2=b (how the SDK flattens lists, §1.3); a plain X=a,b is accepted too."""
+    """X.1=a&X.2=b (how the SDK flattens lists [SDK]); a plain X=a,b is accepted too."""
     indexed = []
     for key, value in params.items():
         match = _LIST_KEY.match(key)
@@ -168,7 +168,7 @@ class SasResponses:
         body = self.handlers[action](params)
         return drop_none({"RequestId": request_id, **body})
 
-    # DescribeSuspEvents (§2.1) ---------------------------------------------------------------
+    # DescribeSuspEvents ---------------------------------------------------------------------------
     def describe_susp_events(self, params: Params) -> dict[str, Any]:
         page = _int(params, "CurrentPage", minimum=1) or C.DEFAULT_CURRENT_PAGE
         page_size = _int(params, "PageSize", minimum=1) or C.DEFAULT_PAGE_SIZE
@@ -274,10 +274,10 @@ class SasResponses:
                              "TacticDisplayName": catalog.localized((tactic.en, tactic.zh), lang)}],
             "UniqueInfo": a.unique_info,
             "Uuid": host.uuid if host else None,
-            "clusterId": box.get("cluster_id"),  # sic: lower camel on the wire (§2.1)
+            "clusterId": box.get("cluster_id"),  # sic: lower camel on the wire [SDK]
         }
 
-    # DescribeSuspEventDetail (§2.2) -----------------------------------------------------------
+    # DescribeSuspEventDetail ----------------------------------------------------------------------
     def describe_susp_event_detail(self, params: Params) -> dict[str, Any]:
         alert_id = _int(params, "SuspiciousEventId", required=True)
         if _required(params, "From") != C.FROM_SAS:
@@ -293,7 +293,7 @@ class SasResponses:
                         for k, v in a.details],
             "EventDesc": catalog.localized((a.name.desc_en, a.name.desc_zh), lang),
             "EventName": catalog.localized((a.name.en, a.name.zh), lang),
-            "EventStatus": str(a.status),  # a string in this model (§3.1)
+            "EventStatus": str(a.status),  # a string in this model [SDK]
             "EventTypeDesc": catalog.localized((a.type.en, a.type.zh), lang),
             "Id": a.id,
             "InstanceName": host.instance_name if host else None,
@@ -307,7 +307,7 @@ class SasResponses:
             "Uuid": host.uuid if host else None,
         }
 
-    # DescribeSecurityEventOperations (§2.3) ---------------------------------------------------
+    # DescribeSecurityEventOperations --------------------------------------------------------------
     def describe_security_event_operations(self, params: Params) -> dict[str, Any]:
         alert_id = _int(params, "SecurityEventId", required=True)
         lang = _lang(params)
@@ -336,7 +336,7 @@ class SasResponses:
             })
         return {"SecurityEventOperationsResponse": result}
 
-    # HandleSecurityEvents (§2.4) ----------------------------------------------------------------
+    # HandleSecurityEvents -------------------------------------------------------------------------
     def handle_security_events(self, params: Params) -> dict[str, Any]:
         operation = _required(params, "OperationCode")
         alert_ids = _ids(params, "SecurityEventIds")
@@ -363,7 +363,7 @@ class SasResponses:
         task = self.backend.handle(HandleRequest(operation, alert_ids, op_params, mark_rules, _str(params, "Remark")))
         return {"HandleSecurityEventsResponse": {"TaskId": task.id}}
 
-    # DescribeSecurityEventOperationStatus (§2.5) ---------------------------------------------
+    # DescribeSecurityEventOperationStatus ---------------------------------------------------------
     def describe_security_event_operation_status(self, params: Params) -> dict[str, Any]:
         task_id = _int(params, "TaskId")
         alert_ids = _ids(params, "SecurityEventIds")

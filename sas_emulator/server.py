@@ -1,7 +1,7 @@
 """HTTP front of the emulator: POP request handling (version, action, signature, QPS, faults),
 the request log, injected latency and the unsigned loopback-only control plane under /_emulator/.
 
-The SDK keeps HTTP/1.1 keep-alive sessions per host:port (SAS_API.md §1.2), so the server is a
+The SDK keeps HTTP/1.1 keep-alive sessions per host:port [SDK], so the server is a
 ThreadingHTTPServer speaking HTTP/1.1 and always sends Content-Length.
 """
 
@@ -118,7 +118,7 @@ class FaultInjector:
 
 
 class TokenBuckets:
-    """Per-action token bucket (the real quota is per API per account, §4.3)."""
+    """Per-action token bucket (the real quota is per API per account)."""
 
     def __init__(self, qps: float, clock=time.monotonic) -> None:
         self.qps = qps

@@ -1,4 +1,4 @@
-"""ACS3-HMAC-SHA256 request verification, exactly as SAS_API.md §1.4 describes the SDK signer."""
+"""ACS3-HMAC-SHA256 request verification, exactly as the SDK signs (Alibaba Cloud's signature method V3)."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ class NonceCache:
 
 
 class Verifier:
-    """Verifies one request against the configured credentials (SAS_API.md §1.4, §5)."""
+    """Verifies one request against the configured credentials [SDK]."""
 
     def __init__(self, credentials: Credentials, clock=time.time) -> None:
         self.credentials = credentials

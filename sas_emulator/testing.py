@@ -1,4 +1,4 @@
-"""Start and stop the emulator as a real subprocess (for tests/emulator and tests/e2e).
+"""Start and stop the emulator as a real subprocess, for tests of anything that talks to it.
 
     from sas_emulator.testing import start_emulator
     with start_emulator("--alerts", "30", "--task-delay-ms", "100") as emu:
@@ -28,7 +28,7 @@ from typing import Any
 
 READY_RE = re.compile(r"^SAS emulator listening on (http://([^:/\s]+):(\d+))\s*$")
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-# Control-plane calls must never go through a proxy (the SDK's own proxy gotcha, SAS_API.md §1.2).
+# Control-plane calls must never go through a proxy (the SDK's own proxy gotcha: it ignores NO_PROXY).
 _NO_PROXY_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
 

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The current status of many alerts, for as few DescribeSuspEvents calls as the data allows.
 
-DescribeSuspEvents filters by one Id at most (shared/SAS_API.md §2.1), so a status costs one call
+DescribeSuspEvents filters by one Id at most [SDK], so a status costs one call
 per alert, or one listing page per 100 alerts. Listing pages win when the alerts sit together
 (a batch of pending alerts, or alerts just handled: the handled listing is newest-handled first),
 and lose when they are scattered. So a page is read only while pages pay: the listing continues
@@ -25,7 +25,7 @@ DESCRIBE_SUSP_EVENTS = "DescribeSuspEvents"
 LANG = "en"
 # Up to this many alerts, one Id lookup each is no dearer than a page that may miss them.
 PER_ID_LOOKUP_MAX = 2
-# §2.1 Dealed: N pending, Y handled; the handled listing sorted by handling time, newest first.
+# DescribeSuspEvents Dealed: N pending, Y handled; the handled listing sorted by handling time, newest first.
 PENDING_LISTING = {"dealed": "N"}
 HANDLED_LISTING = {"dealed": "Y", "sort_column": "operateTime", "sort_type": "desc"}
 

@@ -1,22 +1,40 @@
 # Copyright: (c) 2026, alibabacloud.sas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Facts of the SAS 2018-12-03 API, named once (sources: shared/SAS_API.md sections)."""
+"""Facts of the Security Center (SAS) 2018-12-03 API, named once.
+
+Comments in this collection (module_utils and the emulator alike) say where a fact of the service
+comes from, by API name and, where it matters, a tag:
+
+- [DOC] Alibaba Cloud's API reference for Security Center 2018-12-03: one page per API at
+  https://www.alibabacloud.com/help/en/security-center/developer-reference/api-sas-2018-12-03-<name>,
+  the API name in lower case (...-describesuspevents, ...-describesuspeventdetail,
+  ...-describesecurityeventoperations, ...-handlesecurityevents,
+  ...-describesecurityeventoperationstatus); the list of the alert APIs is ...-dir-alerts and the
+  call quotas are on ...-quota. "[DOC zh]" is the Chinese page of the same API, where it says more.
+- [SDK] the official Python SDK: alibabacloud-sas20181203 (its request and response models and their
+  comments), alibabacloud-tea-openapi and alibabacloud-credentials, read in their source and run.
+- [3P] third-party material: the alibabacloud-sas-alert-handler skill of aliyun/alibabacloud-aiops-skills,
+  a published manual workflow for the aliyun CLI. Plausible, but not an API reference.
+- [GUESS] an inference that no source confirms; the code is written to stay correct if it is wrong.
+
+An untagged fact comes from the SDK or the API reference, or both.
+"""
 
 from __future__ import annotations
 
 API_VERSION = "2018-12-03"
 
-# §2.1: DescribeSuspEvents pages hold at most 100 entries.
+# DescribeSuspEvents pages hold at most 100 entries (PageSize).
 MAX_PAGE_SIZE = 100
-# §2.4 [3P]: HandleSecurityEvents takes at most 20 alert ids per call.
+# HandleSecurityEvents takes at most 20 alert ids per call [3P].
 MAX_IDS_PER_HANDLE_CALL = 20
-# §3.2: DescribeSuspEvents must be sent From=sas.
+# DescribeSuspEvents must be sent From=sas ("Set the value to sas").
 FROM_SAS = "sas"
 
 LEVELS = ("serious", "suspicious", "remind")
 LANGUAGES = ("en", "zh")
 
-# §3.1: EventStatus codes and the names this collection returns beside them.
+# EventStatus codes (DescribeSuspEvents Status) and the names this collection returns beside them.
 EVENT_STATUS_NAMES = {
     1: "pending",
     2: "ignored",
@@ -36,7 +54,7 @@ FALSE_POSITIVE_STATUS = 8
 PROCESSING_STATUS = 16  # a handling task is running on the alert
 HANDLED_STATUS = 32
 
-# §2.1 Dealed filter: N = pending, Y = handled; absent = everything.
+# DescribeSuspEvents Dealed filter: N = pending, Y = handled; absent = everything.
 DEALED_BY_STATUS_FILTER = {"pending": "N", "handled": "Y", "all": None}
 
 
@@ -49,7 +67,7 @@ def status_name(event_status: object) -> str:
     return EVENT_STATUS_NAMES.get(code, "unknown_%d" % code)
 
 
-# §2.1: the fields of one DescribeSuspEvents alert as sas_alert_info returns them - the SDK model's
+# The fields of one DescribeSuspEvents alert as sas_alert_info returns them - the SDK model's
 # keys in snake_case - plus `status`, the name of event_status. A unit test checks them against the SDK.
 ALERT_FIELDS = frozenset((
     "advanced", "alarm_event_name", "alarm_event_name_display", "alarm_event_type", "alarm_event_type_display",

@@ -141,5 +141,5 @@ def sdk_config_kwargs(source: CredentialSource) -> dict:
 
         provider = CLIProfileCredentialsProvider(profile_name=source.profile, profile_file=source.profile_file)
         return {"credential": CredentialClient(provider=provider)}
-    # tea-openapi 0.4 does not fall back to the default chain by itself (§5.1).
+    # tea-openapi 0.4 does not fall back to the default chain by itself [SDK].
     return {"credential": CredentialClient()}

@@ -3,7 +3,7 @@
 """One error type for everything the SDK can raise, classified for retries and for users.
 
 The SDK raises different classes across its stacks (tea-openapi 0.3 and 0.4), so this
-module reads attributes, never classes (shared/SAS_API.md §1.8).
+module reads attributes, never classes [SDK].
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ AMBIGUOUS = "ambiguous"        # sent, but no answer: the service may have acted
 CREDENTIALS = "credentials"    # no usable credentials
 BAD_RESPONSE = "bad_response"  # an answer that is not the service's JSON (e.g. a proxy's HTML 502)
 
-# Service codes that mean "try again later" (§4.1, §4.3).
+# Service codes that mean "try again later": the gateway's throttling and server errors [DOC].
 TRANSIENT_CODES = ("Throttling", "ServiceUnavailable", "InternalError", "ServerError")
 
 # Fragments of the HTTP library's messages that prove the request was never sent.
@@ -31,19 +31,36 @@ _NOT_SENT_MARKERS = (
     "Temporary failure in name resolution",
 )
 
-# What to do about common codes, in the user's words.
-_HINTS = {
+# What to do about an error, in the user's words: the one table for a refused call (SasApiError.describe)
+# and for an alert's result in a handling task (tasks.hint_for). Keyed by the service's error code, and by
+# ".<result>" for a task's per-alert code "<operation>.<result>"; {action} is the API that was called.
+HINTS = {
     "InvalidAccessKeyId.NotFound": "check access_key: the service does not know this AccessKey ID",
     "SignatureDoesNotMatch": "check secret_key: it does not belong to this AccessKey ID",
     "IncompleteSignature": "check secret_key and the clock of the host that runs the module",
     "InvalidSecurityToken.Expired": "the STS security_token has expired: get a new one",
     "InvalidSecurityToken.Malformed": "check security_token",
-    "NoPermission": "the RAM policy lacks the yundun-sas permission for this action",
-    "Forbidden.RAM": "the RAM policy lacks the yundun-sas permission for this action",
+    "NoPermission": "the RAM policy lacks yundun-sas:{action}",
+    "Forbidden.RAM": "the RAM policy lacks yundun-sas:{action}",
     "Throttling.User": "the account is over its API quota; lower concurrency or try later",
-    "SecurityEventNotExists": "the alert does not exist (it may have expired or been handled)",
+    "SecurityEventNotExists": "the alert no longer exists or was handled meanwhile: look among handled alerts "
+                              "(sas_alert_info status=handled)",
     "OperationTaskNotExists": "the handling task id is unknown to the service",
+    ".AgentOffline": "the Security Center agent on the server is offline: handle the alert again once it is "
+                     "back online",
+    ".ProcessNotExist": "the process is gone: quarantine the file with operation virus_quara_bin instead",
+    ".Failure": "the service could not handle the alert: look at it in the Security Center console",
 }
+
+
+def error_hint(code: Optional[str], action: str) -> Optional[str]:
+    """What to do about code, an error code of a call to action or an alert's result in its task; None if no advice."""
+    if not code:
+        return None
+    text = HINTS.get(code)
+    if text is None and "." in code:
+        text = HINTS.get("." + code.rsplit(".", 1)[1])
+    return None if text is None else text.format(action=action)
 
 
 class SasApiError(Exception):
@@ -92,8 +109,13 @@ class SasApiError(Exception):
             text = "%s got an answer that is not the service's JSON: %s" % (self.action, self.message)
         else:
             text = "%s could not reach the SAS endpoint: %s" % (self.action, self.message)
-        hint = _HINTS.get(self.code or "")
+        hint = self.hint
         return text + ("; " + hint if hint else "")
+
+    @property
+    def hint(self) -> Optional[str]:
+        """What to do about it, or None (HINTS)."""
+        return error_hint(self.code, self.action)
 
     def to_result(self) -> dict:
         """The `error` entry of a failed module result (snake_case)."""

@@ -3,7 +3,7 @@
 """Handle alerts: read first, send only what is pending and allowed, never send anything twice,
 wait boundedly, and end every alert in exactly one outcome.
 
-The order of calls (shared/SAS_API.md §2.1-§2.5):
+The order of calls:
 1. statuses (alert_status.lookup_statuses): not pending -> already_handled, unknown -> not_found;
 2. DescribeSecurityEventOperations for each remaining alert: operation missing or
    UserCanOperate false -> unsupported; an alert gone meanwhile is looked up among handled alerts;
@@ -52,7 +52,11 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import
     lookup_operations,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
-from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import hint_for, wait_for_tasks
+from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import (
+    HANDLE_SECURITY_EVENTS,
+    hint_for,
+    wait_for_tasks,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import (
     WireRule,
     existing_rules,
@@ -60,8 +64,6 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import 
     merge_rules,
     rule_problems,
 )
-
-HANDLE_SECURITY_EVENTS = "HandleSecurityEvents"
 
 HANDLED = "handled"
 WOULD_HANDLE = "would_handle"
@@ -388,7 +390,7 @@ class Handler:
             pass
 
     def handle_params(self, alert_ids: List[int], params_json: str, mark_json: Optional[str]) -> Dict[str, Any]:
-        """HandleSecurityEvents parameters (SDK names); §2.4: ids are strings, params JSON strings."""
+        """HandleSecurityEvents parameters (SDK names): ids are strings, params JSON strings [SDK]."""
         params: Dict[str, Any] = {
             "operation_code": self.request.operation,
             "security_event_ids": [str(alert_id) for alert_id in alert_ids],
@@ -432,7 +434,8 @@ class Handler:
                 alert.end(ALREADY_HANDLED, "handled meanwhile (now %s): nothing sent" % state.status,
                           status_after=state.event_status)
         if acted_on:
-            # No task id came back; the status API also answers by alert ids alone (§2.5).
+            # No task id came back; the status API also answers by alert ids alone
+            # (DescribeSecurityEventOperationStatus: TaskId or SecurityEventIds [DOC]).
             self.watches.append((None, acted_on))
         return still_pending
 

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Operation codes of HandleSecurityEvents and the OperationParams each one needs.
 
-Sources are sections of shared/SAS_API.md: [SDK]/[DOC] facts unless marked [3P] or [GUESS].
+Sources: the HandleSecurityEvents reference and the SDK unless marked [3P] or [GUESS] (tags: api.py).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from typing import Any, Dict, Optional
+from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
     FALSE_POSITIVE_STATUS,
@@ -20,95 +20,90 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
 
-# §3.3 OperationCode values.
-BLOCK_IP = "block_ip"
-KILL_AND_QUARA = "kill_and_quara"
-VIRUS_QUARA = "virus_quara"
-VIRUS_QUARA_BIN = "virus_quara_bin"  # [3P]: quarantine when the process is already gone
-QUARA = "quara"
-KILL_PROCESS = "kill_process"
-CLEANUP = "cleanup"
-IGNORE = "ignore"
-MANUAL_HANDLED = "manual_handled"
-CANCEL_MANUAL = "cancle_manual"  # sic: the API's spelling
-ADVANCE_MARK_MIS_INFO = "advance_mark_mis_info"
-MARK_MIS_INFO = "mark_mis_info"
-RM_MARK_MIS_INFO = "rm_mark_mis_info"
-DEFENSE_MARK_MIS_INFO = "defense_mark_mis_info"
-RM_DEFENSE_MARK_MIS_INFO = "rm_defense_mark_mis_info"
-DISABLE_MALICIOUS_DEFENSE = "disable_malicious_defense"
-OFFLINE_HANDLED = "offline_handled"
-STOP_CONTAINER = "stop_container"  # [3P]
-KILL_CONTAINER_PROCESS = "kill_container_process"  # [3P]
-CLIENT_PROBLEM_CHECK = "client_problem_check"
-
-# What sas_alert_handle accepts; the service still decides per alert (DescribeSecurityEventOperations).
-OPERATION_CODES = (
-    BLOCK_IP, KILL_AND_QUARA, VIRUS_QUARA, VIRUS_QUARA_BIN, QUARA, KILL_PROCESS, CLEANUP, IGNORE,
-    MANUAL_HANDLED, CANCEL_MANUAL, ADVANCE_MARK_MIS_INFO, MARK_MIS_INFO, RM_MARK_MIS_INFO,
-    DEFENSE_MARK_MIS_INFO, RM_DEFENSE_MARK_MIS_INFO, DISABLE_MALICIOUS_DEFENSE, OFFLINE_HANDLED,
-    STOP_CONTAINER, KILL_CONTAINER_PROCESS,
-)
-# Documented codes that are refused, and why ([3P]: "not supported via CLI", console only).
-REFUSED_OPERATIONS = {
-    CLIENT_PROBLEM_CHECK: "it starts an agent troubleshooting session that a person runs from the Security "
-                          "Center console; it cannot be automated",
-}
-# Operations that act on alerts already handled: they need force, since only pending alerts are sent.
-UNDO_OPERATIONS = (CANCEL_MANUAL, RM_MARK_MIS_INFO, RM_DEFENSE_MARK_MIS_INFO)
-
-# Operations that act on the server or container itself (block, kill, quarantine, clean, stop,
-# disable a defense); the triage lists them apart in its plan, since they touch production hosts.
-HOST_OPERATIONS = (
-    BLOCK_IP, KILL_AND_QUARA, VIRUS_QUARA, VIRUS_QUARA_BIN, QUARA, KILL_PROCESS, CLEANUP,
-    STOP_CONTAINER, KILL_CONTAINER_PROCESS, DISABLE_MALICIOUS_DEFENSE,
-)
-
-# §3.3 subOperation values: kill_and_quara [DOC zh HandleSecurityEvents]; virus_quara [SDK
-# HandleSimilarSecurityEvents comment]; virus_quara_bin [3P] (one fixed value).
+# The subOperation values of kill_and_quara ([DOC] zh HandleSecurityEvents), of virus_quara ([SDK]
+# HandleSimilarSecurityEvents comment) and of virus_quara_bin ([3P], one fixed value).
 QUARA_FILE = "quaraFileByMd5andPath"
-SUB_OPERATIONS = {
-    KILL_AND_QUARA: (
-        "killAndQuaraFileByMd5andPath",
-        "killByMd5andPath",
-        "killAndQuaraFileByPidAndMd5andPath",
-        QUARA_FILE,
-        "killProcessByPidandPathandCmdline",
-        "killContainerProcessByMd5AndPath",
-    ),
-    VIRUS_QUARA: (QUARA_FILE,),
-    VIRUS_QUARA_BIN: (QUARA_FILE,),
-}
+_KILL_AND_QUARA_SUB_OPERATIONS = (
+    "killAndQuaraFileByMd5andPath",
+    "killByMd5andPath",
+    "killAndQuaraFileByPidAndMd5andPath",
+    QUARA_FILE,
+    "killProcessByPidandPathandCmdline",
+    "killContainerProcessByMd5AndPath",
+)
+# The one operation the code branches on by name: it takes whitelist rules (MarkMissParam).
+ADVANCE_MARK_MIS_INFO = "advance_mark_mis_info"
 
-# §3.3 OperationParams keys.
-EXPIRE_TIME_KEY = "expireTime"  # block_ip: epoch milliseconds when the block ends
+# OperationParams keys.
+EXPIRE_TIME_KEY = "expireTime"  # an operation that takes block_duration: epoch milliseconds when it ends
 SUB_OPERATION_KEY = "subOperation"
 
 
-def friendly_options(operation: str) -> tuple:
+class Operation(NamedTuple):
+    """One OperationCode of HandleSecurityEvents and what sas_alert_handle knows about it."""
+
+    code: str
+    source: str  # who names the code: SDK, DOC (API reference), 3P (third-party material only)
+    status_after: Optional[int] = HANDLED_STATUS  # EventStatus once it succeeded; None: unchanged
+    sub_operations: Tuple[str, ...] = ()  # subOperation values; a single one is the default
+    options: Tuple[str, ...] = ()  # sas_alert_handle options it takes beside remark (and sub_operation)
+    acts_on_host: bool = False  # acts on the server or container; the triage lists these apart
+    undo: bool = False  # undoes handling: it acts on alerts no longer pending, so it needs force
+    refused: Optional[str] = None  # why sas_alert_handle refuses to send it; None: accepted
+
+
+# Every operation code, one entry each; everything else in this module is derived from it. The
+# status_after values are [GUESS] beyond ignore -> ignored and the whitelist operations ->
+# false_positive; the emulator keeps its own table and a unit test checks that the two agree.
+OPERATIONS: Tuple[Operation, ...] = (
+    Operation("block_ip", "SDK DOC 3P", options=("block_duration", "expire_time"), acts_on_host=True),
+    Operation("kill_and_quara", "SDK DOC 3P", sub_operations=_KILL_AND_QUARA_SUB_OPERATIONS, acts_on_host=True),
+    Operation("virus_quara", "SDK DOC 3P", sub_operations=(QUARA_FILE,), acts_on_host=True),
+    # quarantine when the process is already gone
+    Operation("virus_quara_bin", "3P", sub_operations=(QUARA_FILE,), acts_on_host=True),
+    Operation("quara", "SDK DOC", acts_on_host=True),
+    Operation("kill_process", "SDK DOC", acts_on_host=True),
+    Operation("cleanup", "SDK DOC", acts_on_host=True),
+    Operation("ignore", "SDK DOC", status_after=IGNORED_STATUS),
+    Operation("manual_handled", "SDK DOC"),
+    Operation("cancle_manual", "SDK 3P", status_after=PENDING_STATUS, undo=True),  # sic: the API's spelling
+    Operation(ADVANCE_MARK_MIS_INFO, "SDK DOC 3P", status_after=FALSE_POSITIVE_STATUS, options=("whitelist_rules",)),
+    Operation("mark_mis_info", "DOC 3P", status_after=FALSE_POSITIVE_STATUS),
+    Operation("rm_mark_mis_info", "SDK DOC", status_after=PENDING_STATUS, undo=True),
+    Operation("defense_mark_mis_info", "SDK 3P", status_after=FALSE_POSITIVE_STATUS),
+    Operation("rm_defense_mark_mis_info", "SDK", status_after=None, undo=True),
+    Operation("disable_malicious_defense", "SDK DOC", acts_on_host=True),
+    Operation("offline_handled", "SDK DOC"),
+    Operation("stop_container", "3P", acts_on_host=True),
+    Operation("kill_container_process", "3P", acts_on_host=True),
+    # [3P]: "not supported via CLI"; console only
+    Operation("client_problem_check", "SDK DOC", status_after=None,
+              refused="it starts an agent troubleshooting session that a person runs from the Security Center "
+                      "console; it cannot be automated"),
+)
+OPERATIONS_BY_CODE = {operation.code: operation for operation in OPERATIONS}
+
+# The choices of sas_alert_handle's operation: refused codes too, so that the module says why it
+# refuses one rather than only that it is not a choice.
+OPERATION_CHOICES = tuple(operation.code for operation in OPERATIONS)
+# What sas_alert_handle sends; the service still decides per alert (DescribeSecurityEventOperations).
+OPERATION_CODES = tuple(operation.code for operation in OPERATIONS if operation.refused is None)
+REFUSED_OPERATIONS = {operation.code: operation.refused for operation in OPERATIONS if operation.refused}
+UNDO_OPERATIONS = tuple(operation.code for operation in OPERATIONS if operation.undo)
+HOST_OPERATIONS = tuple(operation.code for operation in OPERATIONS if operation.acts_on_host)
+SUB_OPERATIONS = {operation.code: operation.sub_operations for operation in OPERATIONS if operation.sub_operations}
+
+
+def friendly_options(operation: str) -> Tuple[str, ...]:
     """The sas_alert_handle options, beside alert_ids and operation, that operation takes."""
-    options = ["remark"]
-    if operation == BLOCK_IP:
-        options += ["block_duration", "expire_time"]
-    if operation in SUB_OPERATIONS:
-        options.append("sub_operation")
-    if operation == ADVANCE_MARK_MIS_INFO:
-        options.append("whitelist_rules")
-    return tuple(options)
+    entry = OPERATIONS_BY_CODE[operation]
+    return ("remark",) + entry.options + (("sub_operation",) if entry.sub_operations else ())
 
 
-# §3.1 EventStatus an alert has once the operation succeeded ([GUESS] beyond ignore -> ignored and
-# the whitelist operations -> false_positive; the emulator's backend.py uses the same table).
-# None: unchanged.
-STATUS_AFTER_SUCCESS = {
-    IGNORE: IGNORED_STATUS,
-    ADVANCE_MARK_MIS_INFO: FALSE_POSITIVE_STATUS,
-    MARK_MIS_INFO: FALSE_POSITIVE_STATUS,
-    DEFENSE_MARK_MIS_INFO: FALSE_POSITIVE_STATUS,
-    RM_MARK_MIS_INFO: PENDING_STATUS,
-    CANCEL_MANUAL: PENDING_STATUS,
-    RM_DEFENSE_MARK_MIS_INFO: None,
-}  # every other operation: HANDLED_STATUS
+def operations_taking(option: str) -> Tuple[str, ...]:
+    """The operation codes that take a friendly option, such as block_duration or sub_operation."""
+    return tuple(code for code in OPERATION_CODES if option in friendly_options(code))
+
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400}
@@ -155,31 +150,32 @@ def parse_expire_time(text: str, now_ms: int) -> int:
 def build_operation_params(operation: str, operation_params: Optional[Dict[str, Any]],
                            block_duration: Optional[str], expire_time: Optional[str],
                            sub_operation: Optional[str], now_ms: int) -> Dict[str, Any]:
-    """OperationParams for operation from the raw dict or its friendly forms, checked as §3.3 says."""
+    """OperationParams for operation from the raw dict or its friendly forms, checked as HandleSecurityEvents says."""
     refuse_unknown_operation(operation)
+    takes = friendly_options(operation)
     params = dict(operation_params or {})
-    if operation != BLOCK_IP:
-        for option, value in (("block_duration", block_duration), ("expire_time", expire_time)):
-            if value is not None:
-                raise OptionError("%s is only for operation=block_ip, not operation=%s" % (option, operation))
-    if sub_operation is not None and operation not in SUB_OPERATIONS:
+    for option, value in (("block_duration", block_duration), ("expire_time", expire_time)):
+        if value is not None and option not in takes:
+            raise OptionError("%s is only for operation=%s, not operation=%s"
+                              % (option, "/".join(operations_taking(option)), operation))
+    if sub_operation is not None and "sub_operation" not in takes:
         raise OptionError("sub_operation is only for operation=%s; operation=%s takes none"
-                          % ("/".join(SUB_OPERATIONS), operation))
+                          % ("/".join(operations_taking("sub_operation")), operation))
 
-    if operation == BLOCK_IP:
+    if "block_duration" in takes:  # an operation that ends: OperationParams.expireTime
         if block_duration is not None:
             params[EXPIRE_TIME_KEY] = now_ms + parse_duration(block_duration) * 1000
         elif expire_time is not None:
             params[EXPIRE_TIME_KEY] = parse_expire_time(expire_time, now_ms)
         expire = params.get(EXPIRE_TIME_KEY)
         if expire is None:
-            raise OptionError("operation=block_ip needs block_duration (6h, 1d, 7d, 30d or any <n>[mhd]) or "
-                              "expire_time (ISO 8601)")
+            raise OptionError("operation=%s needs block_duration (6h, 1d, 7d, 30d or any <n>[mhd]) or "
+                              "expire_time (ISO 8601)" % operation)
         if isinstance(expire, bool) or not isinstance(expire, int) or expire <= now_ms:
             raise OptionError("operation_params.expireTime must be a future time in epoch milliseconds, got %r"
                               % (expire,))
-    elif operation in SUB_OPERATIONS:
-        allowed = SUB_OPERATIONS[operation]
+    elif "sub_operation" in takes:
+        allowed = OPERATIONS_BY_CODE[operation].sub_operations
         chosen = sub_operation or params.get(SUB_OPERATION_KEY) or (allowed[0] if len(allowed) == 1 else None)
         if chosen not in allowed:
             given = "" if chosen is None else " (got %r)" % (chosen,)
@@ -190,13 +186,12 @@ def build_operation_params(operation: str, operation_params: Optional[Dict[str, 
 
 
 def to_json(value: Any) -> str:
-    """The compact JSON the service's examples use (§1.6), keys in a stable order."""
+    """The compact JSON the service's examples use, keys in a stable order."""
     return json.dumps(value, separators=(",", ":"), sort_keys=isinstance(value, dict))
 
 
 def status_after_success(operation: str, status_before: int) -> int:
     """The EventStatus the alert has once operation succeeded on it."""
-    if operation not in STATUS_AFTER_SUCCESS:
-        return HANDLED_STATUS
-    after = STATUS_AFTER_SUCCESS[operation]
+    entry = OPERATIONS_BY_CODE.get(operation)
+    after = HANDLED_STATUS if entry is None else entry.status_after
     return status_before if after is None else after

@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, alibabacloud.sas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""DescribeSecurityEventOperations: which operations one alert allows (shared/SAS_API.md §2.3).
+"""DescribeSecurityEventOperations: which operations one alert allows.
 
 One call per alert, always: the service's rule is never to assume one alert's operations apply
 to another ([3P] alert-handler skill, "Strict Constraint").
@@ -15,7 +15,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import Sas
 from ansible_collections.alibabacloud.sas.plugins.module_utils.transformation import model_to_snake
 
 DESCRIBE_OPERATIONS = "DescribeSecurityEventOperations"
-# §4.2: the answer for an alert id the service does not know.
+# The answer for an alert id the service does not know (the error table of its page [DOC]).
 SECURITY_EVENT_NOT_EXISTS = "SecurityEventNotExists"
 DEFAULT_LANG = "en"
 

@@ -18,10 +18,12 @@ class OptionError(ValueError):
 
 
 def check_alert_ids(alert_ids: Optional[Iterable[int]], option: str = "alert_ids") -> List[int]:
-    """The ids in input order without duplicates; an empty list or an id below 1 is refused."""
+    """The ids in input order without duplicates; an id below 1 is refused.
+
+    An empty list is valid and comes back empty: a module given no alert has nothing to do, makes no
+    call and returns its empty result, so a pipeline whose filter left nothing does not fail.
+    """
     ids = list(alert_ids or [])
-    if not ids:
-        raise OptionError("%s is empty: give at least one alert id (sas_alert_info lists them)" % option)
     bad = [alert_id for alert_id in ids if alert_id < 1]
     if bad:
         raise OptionError("%s must hold alert ids (positive integers), got %s" % (option, ", ".join(map(str, bad))))

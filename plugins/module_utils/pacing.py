@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Keep each API under the service's quota instead of bouncing off it.
 
-SAS quotas are per API and per account, most of them 10 calls a second (shared/SAS_API.md §4.3).
+SAS quotas are per API and per account, most of them 10 calls a second (the quota page [DOC]).
 Eight threads looking up operations would send far more and be throttled; retries alone then
 give up on an unlucky call. Spacing the calls of each API evenly never trips the quota.
 """
@@ -14,7 +14,7 @@ import threading
 import time
 from typing import Callable, Dict
 
-# §4.3 [GUESS for the alert APIs]: 10 calls a second per API per account.
+# 10 calls a second per API per account [DOC for most SAS APIs; GUESS for the alert APIs].
 DEFAULT_CALLS_PER_SECOND = 10.0
 
 

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Jittered exponential backoff for transient failures, bounded in attempts and time.
 
-The SDK retries nothing by default (shared/SAS_API.md §1.8), so a throttled call at 3 a.m.
+The SDK retries nothing by default [SDK], so a throttled call at 3 a.m.
 would end the job; this is the one place that decides what is tried again.
 """
 

@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, alibabacloud.sas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Handling tasks: read their status (DescribeSecurityEventOperationStatus, shared/SAS_API.md §2.5)
+"""Handling tasks: read their status (DescribeSecurityEventOperationStatus)
 and wait, bounded, until every alert in them has a final status."""
 
 from __future__ import annotations
@@ -8,37 +8,21 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, error_hint
 
 DESCRIBE_OPERATION_STATUS = "DescribeSecurityEventOperationStatus"
-# §2.5: TaskStatus spells failure "Failure", the per-alert Status spells it "Failed".
+HANDLE_SECURITY_EVENTS = "HandleSecurityEvents"  # the write whose tasks these are
+# TaskStatus spells failure "Failure", the per-alert Status spells it "Failed" [DOC].
 TASK_FINAL_STATUSES = ("Success", "Failure")
 EVENT_SUCCESS = "Success"
 EVENT_FAILED = "Failed"
 EVENT_FINAL_STATUSES = (EVENT_SUCCESS, EVENT_FAILED)
 
-# Per-alert task ErrorCode is "<operation>.<result>" (§3.2); what to do about each result
-# (shared/README.md, per-alert error codes).
-RESULT_HINTS = {
-    "AgentOffline": "the Security Center agent on the server is offline: handle the alert again once it is "
-                    "back online",
-    "ProcessNotExist": "the process is gone: quarantine the file with operation virus_quara_bin instead",
-    "Failure": "the service could not handle the alert: look at it in the Security Center console",
-}
-# Codes of a refused HandleSecurityEvents call.
-API_HINTS = {
-    "NoPermission": "the RAM policy lacks yundun-sas:HandleSecurityEvents",
-    "SecurityEventNotExists": "the alert does not exist any more",
-}
-
 
 def hint_for(error_code: Optional[str]) -> Optional[str]:
-    """What to do about a per-alert error code, or None."""
-    if not error_code:
-        return None
-    if error_code in API_HINTS:
-        return API_HINTS[error_code]
-    return RESULT_HINTS.get(error_code.rsplit(".", 1)[-1])
+    """What to do about an alert's error code - its result in a handling task ("<operation>.<result>"), or the
+    code that refused the HandleSecurityEvents call it was in - or None (errors.HINTS)."""
+    return error_hint(error_code, HANDLE_SECURITY_EVENTS)
 
 
 class EventStatus:

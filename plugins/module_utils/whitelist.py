@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Whitelist rules of advance_mark_mis_info: checks, and the merge that keeps existing rules.
 
-The service replaces an alert's whole rule list with MarkMissParam (shared/SAS_API.md §3.4 [3P]),
+The service replaces an alert's whole rule list with MarkMissParam (HandleSecurityEvents [3P]),
 so the alert's existing MarkField rules always go first in what is sent.
 """
 
@@ -15,12 +15,12 @@ from typing import Any, Dict, Iterable, List
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
 
-# §3.4 operate values; inIpSegment only for IP fields [3P] (the alert's SupportedMisType says which).
+# MarkMissParam operate values; inIpSegment only for IP fields [3P] (the alert's SupportedMisType says which).
 IN_IP_SEGMENT = "inIpSegment"
 REGEX = "regex"
 STR_EQUAL = "strEqual"
 RULE_OPERATES = ("contains", "notContains", REGEX, STR_EQUAL, "strNotEqual", IN_IP_SEGMENT)
-# §3.4 MarkMissParam uuid: ALL = every asset, part = the alert's own asset.
+# MarkMissParam uuid: ALL = every asset, part = the alert's own asset.
 SCOPE_ALL = "ALL"
 SCOPE_PART = "part"
 RULE_SCOPES = {"all": SCOPE_ALL, "part": SCOPE_PART}
@@ -107,5 +107,5 @@ def merge_rules(existing: List[WireRule], new: List[WireRule]) -> List[WireRule]
 
 
 def mark_miss_param(rules: List[WireRule]) -> str:
-    """MarkMissParam: a JSON array string (§3.4), compact like the service's example."""
+    """MarkMissParam: a JSON array string, compact like the example of the HandleSecurityEvents page."""
     return json.dumps(rules, separators=(",", ":"))

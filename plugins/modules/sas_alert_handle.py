@@ -39,28 +39,35 @@ options:
     description:
       - Ids of the alerts to handle (the C(id) that M(alibabacloud.sas.sas_alert_info) returns).
       - A duplicate id is handled once and reported once.
+      - An empty list does nothing - no call is made, RV(results) and RV(task_ids) are empty and
+        C(changed) is false - so a list filtered down to nothing needs no C(when) guard. The other
+        options are still checked, I(audit_log) included, but nothing is written to it.
     type: list
     elements: int
     required: true
   operation:
     description:
-      - The operation code, as the service names it.
-      - C(block_ip) blocks the source IP; needs I(block_duration) or I(expire_time).
-      - C(kill_and_quara) kills the process and quarantines its file; needs I(sub_operation).
-      - C(virus_quara) and C(virus_quara_bin) quarantine the file (C(virus_quara_bin) when the process is
-        already gone); I(sub_operation) defaults to their only value C(quaraFileByMd5andPath).
-      - C(quara), C(kill_process), C(cleanup), C(stop_container), C(kill_container_process) and
-        C(disable_malicious_defense) act on the server or container.
-      - C(ignore), C(manual_handled), C(offline_handled) and C(mark_mis_info) only change the alert.
-      - C(advance_mark_mis_info) whitelists the alert with I(whitelist_rules).
-      - C(defense_mark_mis_info) whitelists a precise-defense alert, keeping the defense.
-      - C(rm_mark_mis_info), C(rm_defense_mark_mis_info) and C(cancle_manual) (the API's spelling) undo
-        handling; they act on alerts that are no longer pending, so they need I(force=true).
-      - C(client_problem_check) is refused - it starts a troubleshooting session that a person runs
-        from the console.
-      - Whatever the code, the service decides per alert; an alert that does not allow it ends C(unsupported).
+      - The operation code, as the service names it. Whatever the code, the service decides per alert; an
+        alert that does not allow it ends C(unsupported).
+      - "On the server or container: C(block_ip) blocks the source IP (needs I(block_duration) or
+        I(expire_time)); C(kill_and_quara) kills the process and quarantines its file (needs I(sub_operation));
+        C(virus_quara) and C(virus_quara_bin) quarantine the file, C(virus_quara_bin) when the process is
+        already gone; C(quara) quarantines the process's file; C(kill_process) kills the process; C(cleanup) runs
+        a deep virus removal; C(stop_container), C(kill_container_process); C(disable_malicious_defense) turns
+        off the malicious-behaviour defense."
+      - "On the alert only: C(ignore), C(manual_handled), C(offline_handled), C(mark_mis_info);
+        C(advance_mark_mis_info) whitelists it with I(whitelist_rules); C(defense_mark_mis_info) whitelists a
+        precise-defense alert, keeping the defense."
+      - "Undoing handling, on alerts no longer pending, so with I(force=true): C(rm_mark_mis_info),
+        C(rm_defense_mark_mis_info), C(cancle_manual) (the API's spelling)."
+      - "Refused: C(client_problem_check) - it starts a troubleshooting session that a person runs from the
+        console."
     type: str
     required: true
+    choices: [block_ip, kill_and_quara, virus_quara, virus_quara_bin, quara, kill_process, cleanup, ignore,
+              manual_handled, cancle_manual, advance_mark_mis_info, mark_mis_info, rm_mark_mis_info,
+              defense_mark_mis_info, rm_defense_mark_mis_info, disable_malicious_defense, offline_handled,
+              stop_container, kill_container_process, client_problem_check]
   operation_params:
     description:
       - The C(OperationParams) of the call, as a dictionary; sent as a JSON string, C({}) when empty.
@@ -323,10 +330,11 @@ import time
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import AuditLog, AuditLogError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
-from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import Handler, HandleRequest
+from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import Handler, HandleReport, HandleRequest
 from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
     ADVANCE_MARK_MIS_INFO,
+    OPERATION_CHOICES,
     build_operation_params,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
@@ -364,7 +372,7 @@ def main():
     module = SasModule(
         argument_spec=dict(
             alert_ids=dict(type="list", elements="int", required=True),
-            operation=dict(type="str", required=True),
+            operation=dict(type="str", required=True, choices=list(OPERATION_CHOICES)),
             operation_params=dict(type="dict"),
             block_duration=dict(type="str"),
             expire_time=dict(type="str"),
@@ -394,11 +402,15 @@ def main():
         request = handle_request(module.params)
         if module.params["audit_log"] is not None:
             audit = AuditLog(module.params["audit_log"], module.params["audit_context"])
-            audit.open(check_only=module.check_mode)  # before any call: a bad path costs nothing
-        connection = module.connection
-        if audit is not None:
-            audit.secrets = module._secrets  # known once connected; cut out of every line as a last guard
-        report = Handler(connection, request, audit=audit).run(module.check_mode)
+            # before any call: a bad path costs nothing; with no alert there is nothing to write
+            audit.open(check_only=module.check_mode or not request.alert_ids)
+        if request.alert_ids:
+            connection = module.connection
+            if audit is not None:
+                audit.secrets = module._secrets  # known once connected; cut out of every line as a last guard
+            report = Handler(connection, request, audit=audit).run(module.check_mode)
+        else:  # nothing to handle: no call, not even a connection
+            report = HandleReport(request.operation, [], [])
     except (OptionError, AuditLogError) as error:
         module.fail_json(msg=str(error), changed=False)
     except SasApiError as error:  # raised only by the reads before any write

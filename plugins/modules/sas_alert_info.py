@@ -24,6 +24,8 @@ options:
     description:
       - Read only these alerts, whatever their status (unless I(status) is given too).
       - Ids the service does not know are listed in RV(missing_ids).
+      - An empty list selects no alert - no call is made and RV(alerts) is empty (it does not list every
+        alert; leave the option out for that).
     type: list
     elements: int
   status:
@@ -340,6 +342,8 @@ def main():
 
     filters = listing_filters(module)
     result = dict(changed=False, truncated=False)
+    if alert_ids == []:  # given, but empty: no alert is selected; no call, not even a connection
+        module.exit_json(alerts=[], total_count=0, missing_ids=[], **result)
     try:
         if alert_ids:
             found, result["missing_ids"] = alerts_by_id(module, alert_ids, filters)

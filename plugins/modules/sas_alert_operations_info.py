@@ -23,6 +23,7 @@ options:
   alert_ids:
     description:
       - Ids of the alerts. A duplicate id is looked up and reported once.
+      - An empty list does nothing - no call is made and RV(alerts) is empty.
     type: list
     elements: int
     required: true
@@ -128,6 +129,8 @@ def main():
         concurrency = check_concurrency(module.params["concurrency"])
     except OptionError as error:
         module.fail_json(msg=str(error))
+    if not alert_ids:  # nothing to look up: no call, not even a connection
+        module.exit_json(changed=False, alerts=[])
     try:
         found = lookup_operations(module.connection, alert_ids, concurrency, module.params["lang"])
     except SasApiError as error:

@@ -24,7 +24,10 @@ options:
     type: int
     required: true
   alert_ids:
-    description: The alerts of the task to report on. A duplicate id is reported once.
+    description:
+      - The alerts of the task to report on. A duplicate id is reported once.
+      - An empty list does nothing - no call is made, RV(alerts) is empty, RV(task_status) is null
+        and RV(finished) is true (there is nothing to wait for).
     type: list
     elements: int
     required: true
@@ -58,12 +61,16 @@ task_id:
   type: int
   sample: 29051101
 task_status:
-  description: The task's status - C(Pending), C(Processing), C(Success) or C(Failure) (one alert failed).
+  description:
+    - The task's status - C(Pending), C(Processing), C(Success) or C(Failure) (one alert failed).
+    - Null when I(alert_ids) is empty (nothing is read).
   returned: always
   type: str
   sample: Success
 finished:
-  description: Whether the task and every one of its alerts has a final status.
+  description:
+    - Whether the task and every one of its alerts has a final status.
+    - True when I(alert_ids) is empty, so that a loop waiting for it ends at once.
   returned: always
   type: bool
   sample: true
@@ -119,6 +126,9 @@ def main():
             raise OptionError("task_id must be a task id (a positive integer), got %d" % module.params["task_id"])
     except OptionError as error:
         module.fail_json(msg=str(error))
+    if not alert_ids:  # nothing to report on: no call, not even a connection
+        module.exit_json(changed=False, task_id=module.params["task_id"], task_status=None, finished=True,
+                         alerts=[])
     try:
         # A task holds at most as many alerts as one HandleSecurityEvents call sends.
         report = task_report(module.connection, module.params["task_id"], alert_ids, MAX_IDS_PER_HANDLE_CALL)

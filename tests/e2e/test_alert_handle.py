@@ -344,8 +344,7 @@ def test_second_run_changes_nothing_and_diff_shows_statuses(emulator, run_play, 
 
 
 @pytest.mark.parametrize("options, expected", [
-    ({"operation": "ignor"}, "operation='ignor' is not an operation code the service documents; use one of: "
-                             "block_ip, kill_and_quara"),
+    ({"operation": "ignor"}, "value of operation must be one of: block_ip, kill_and_quara"),  # the choices
     ({"operation": "client_problem_check"}, "operation=client_problem_check is refused"),
     ({"operation": "block_ip"}, "operation=block_ip needs block_duration (6h, 1d, 7d, 30d or any <n>[mhd]) or "
                                 "expire_time (ISO 8601)"),
@@ -360,7 +359,8 @@ def test_second_run_changes_nothing_and_diff_shows_statuses(emulator, run_play, 
     ({"operation": "kill_and_quara"}, "operation=kill_and_quara needs sub_operation, one of: "
                                       "killAndQuaraFileByMd5andPath, killByMd5andPath"),
     ({"operation": "ignore", "alert_ids": ["seven"]}, "alert_ids"),
-    ({"operation": "ignore", "alert_ids": []}, "alert_ids is empty: give at least one alert id"),
+    # an empty alert_ids does nothing, but the other options are still checked
+    ({"operation": "block_ip", "alert_ids": []}, "operation=block_ip needs block_duration"),
     ({"operation": "ignore", "alert_ids": [0]}, "alert_ids must hold alert ids (positive integers), got 0"),
     ({"operation": "ignore", "whitelist_rules": [{"field": "md5", "operate": "strEqual", "value": "x"}]},
      "whitelist_rules is only for operation=advance_mark_mis_info, not operation=ignore"),
@@ -529,3 +529,52 @@ def test_audit_log_that_cannot_be_used_fails_before_any_call_and_check_mode_writ
     assert play.rc == 0, play.stdout
     assert play["result"]["results"][0]["outcome"] == "would_handle"
     assert emulator.requests() and writes(emulator) == [] and not checked.exists()
+
+
+NO_OUTCOME = {"handled": 0, "would_handle": 0, "submitted": 0, "already_handled": 0, "unsupported": 0,
+              "not_found": 0, "failed": 0, "timed_out": 0}
+
+
+def test_an_empty_alert_ids_list_is_a_no_op(emulator, run_play, tmp_path):
+    trail = tmp_path / "trail.jsonl"
+    tasks = [handle("plain", alert_ids=[], operation="ignore"),
+             handle("block", alert_ids=[], operation="block_ip", block_duration="7d", wait=False,
+                    audit_log=str(trail), audit_context={"account": "e2e"})]
+    for check in (False, True):
+        play = run_play(tasks, emulator=emulator, check=check, extra_args=["--diff"])
+        assert play.rc == 0, play.stdout
+        for name in ("plain", "block"):
+            result = play[name]
+            assert result["changed"] is False and not result.get("failed"), result
+            assert result["results"] == [] and result["task_ids"] == [] and result["summary"] == NO_OUTCOME
+            assert result["diff"] == {"before": {}, "after": {}}
+    assert emulator.requests() == []
+    assert not trail.exists()  # checked, but nothing to write
+
+    bare = run_play([handle("bare", alert_ids=[], operation="ignore")])  # no endpoint, region or credentials
+    assert bare.rc == 0, bare.stdout
+    assert bare["bare"]["results"] == [] and bare["bare"]["summary"] == NO_OUTCOME
+
+
+def test_a_follow_up_filtered_down_to_nothing_needs_no_guard(emulator, run_play, data):
+    # The documented follow-up idiom, without its `when`: every alert was handled, so the selectattr
+    # keeps none and the follow-up must neither fail nor call the service.
+    ids = [alert["id"] for alert in data.alerts(op="ignore")][:2]
+    play = run_play([
+        handle("first", alert_ids=ids, operation="ignore", **FAST),
+        handle("follow_up", operation="virus_quara_bin", alert_ids=(
+            "{{ first.results | selectattr('error_code', 'search', 'ProcessNotExist')"
+            " | map(attribute='id') | list }}")),
+        handle("retry_failed", operation="ignore", alert_ids=(
+            "{{ first.results | selectattr('outcome', 'equalto', 'failed') | map(attribute='id') | list }}")),
+    ], emulator=emulator)
+    assert play.rc == 0, play.stdout
+    assert [entry["outcome"] for entry in play["first"]["results"]] == ["handled", "handled"]
+    for name in ("follow_up", "retry_failed"):
+        result = play[name]
+        assert result["changed"] is False and result["results"] == [] and result["summary"] == NO_OUTCOME, result
+    # Every call is the first task's: one write, and the log ends with its last task status read
+    # (a follow-up that called anything would start by reading the alerts' statuses).
+    requests = emulator.requests()
+    assert action_counts(requests)["HandleSecurityEvents"] == 1
+    assert requests[-1]["action"] == "DescribeSecurityEventOperationStatus"

@@ -192,7 +192,6 @@ def test_cli_profile_with_sts_token(tmp_path, run_play):
     ({"time_start": "2026-11-02", "time_end": "2026-11-01"}, "time_start (2026-11-02) is after time_end"),
     ({"max_results": 0}, "max_results must be at least 1"),
     ({"alert_ids": ["seven"]}, "alert_ids"),
-    ({"alert_ids": []}, "alert_ids is empty"),
     ({"alert_ids": [0]}, "alert_ids must hold alert ids (positive integers), got 0"),
     ({"concurrency": 0}, "concurrency must be between 1 and 32, got 0"),
     ({"rate_limit": -1}, "rate_limit must be 0 (no pacing) or a positive number of calls a second, got -1"),
@@ -263,3 +262,23 @@ def test_default_chain_reads_the_current_cli_profile(tmp_path, emulator, run_pla
     play = run_play([info_task()], emulator=emulator, defaults={"endpoint": emulator.url})
     assert play.rc == 0, play.stdout
     assert play["result"]["alerts"]
+
+
+def test_an_empty_alert_ids_list_selects_no_alert_and_makes_no_call(emulator, run_play):
+    # alert_ids: [] is "these alerts: none", not "every alert": the same as a filter that matches nothing.
+    tasks = [info_task("empty", alert_ids=[]),
+             info_task("detailed", alert_ids=[], status="pending", include_details=True, levels=["serious"])]
+    for check in (False, True):
+        play = run_play(tasks, emulator=emulator, check=check)
+        assert play.rc == 0, play.stdout
+        for name in ("empty", "detailed"):
+            result = play[name]
+            assert result["changed"] is False and not result.get("failed"), result
+            assert {key: result[key] for key in ("alerts", "total_count", "missing_ids", "truncated")} == {
+                "alerts": [], "total_count": 0, "missing_ids": [], "truncated": False}
+    assert emulator.requests() == []
+
+    # No endpoint, region or credentials at all: still fine, since no connection is built.
+    bare = run_play([info_task("empty", alert_ids=[])])
+    assert bare.rc == 0, bare.stdout
+    assert bare["empty"]["alerts"] == [] and bare["empty"]["total_count"] == 0

@@ -59,7 +59,6 @@ def test_throttled_lookups_are_retried(emulator, run_play):
 
 
 @pytest.mark.parametrize("options, expected", [
-    ({"alert_ids": []}, "alert_ids is empty: give at least one alert id"),
     ({"alert_ids": ["seven"]}, "alert_ids"),
     ({"alert_ids": [-1]}, "alert_ids must hold alert ids (positive integers), got -1"),
     ({"alert_ids": [1], "concurrency": 100}, "concurrency must be between 1 and 32, got 100"),
@@ -70,3 +69,16 @@ def test_bad_input_fails_before_any_call(emulator, run_play, options, expected):
     assert play["result"]["failed"] is True
     assert expected in play["result"]["msg"]
     assert emulator.requests() == []
+
+
+def test_an_empty_alert_ids_list_makes_no_call(emulator, run_play):
+    for check in (False, True):
+        play = run_play([ops_task("empty", alert_ids=[], lang="zh", concurrency=4)], emulator=emulator, check=check)
+        assert play.rc == 0, play.stdout
+        result = play["empty"]
+        assert result["changed"] is False and result["alerts"] == [] and not result.get("failed"), result
+    assert emulator.requests() == []
+
+    bare = run_play([ops_task("empty", alert_ids=[])])  # no endpoint, region or credentials at all
+    assert bare.rc == 0, bare.stdout
+    assert bare["empty"]["alerts"] == []

@@ -58,13 +58,35 @@ def test_wait_false_returns_task_ids_and_task_info_reports_them(emulator, run_pl
 def test_unknown_task_and_bad_input(emulator, run_play):
     play = run_play([
         task_info("unknown", ignore_errors=True, task_id=12345, alert_ids=[1]),
-        task_info("empty", ignore_errors=True, task_id=12345, alert_ids=[]),
         task_info("bad_task", ignore_errors=True, task_id=0, alert_ids=[1]),
         task_info("no_task", ignore_errors=True, alert_ids=[1]),
     ], emulator=emulator)
     assert play["unknown"]["error"]["code"] == "OperationTaskNotExists"
     assert "the handling task id is unknown to the service" in play["unknown"]["msg"]
-    assert "alert_ids is empty" in play["empty"]["msg"]
     assert "task_id must be a task id (a positive integer), got 0" in play["bad_task"]["msg"]
     assert "missing required arguments: task_id" in play["no_task"]["msg"]
     assert len(emulator.requests()) == 1
+
+
+def test_an_empty_alert_ids_list_makes_no_call_and_is_finished(emulator, run_play):
+    # The loop of the documented check-back idiom ends at once: there is nothing to wait for.
+    waiting = dict(task_info("empty", task_id=12345, alert_ids=[]), until="empty.finished", retries=3, delay=5)
+    for check in (False, True):
+        started = time.monotonic()
+        play = run_play([waiting], emulator=emulator, check=check)
+        assert play.rc == 0, play.stdout
+        assert time.monotonic() - started < 15, "the until loop retried"
+        result = play["empty"]
+        assert result["changed"] is False and result.get("attempts", 1) == 1, result
+        assert {key: result[key] for key in ("task_id", "task_status", "finished", "alerts")} == {
+            "task_id": 12345, "task_status": None, "finished": True, "alerts": []}
+    assert emulator.requests() == []
+
+    bare = run_play([task_info("empty", task_id=12345, alert_ids=[])])  # no endpoint, region or credentials
+    assert bare.rc == 0, bare.stdout
+    assert bare["empty"]["finished"] is True
+
+    # task_id is still checked
+    bad = run_play([task_info("bad", ignore_errors=True, task_id=0, alert_ids=[])], emulator=emulator)
+    assert "task_id must be a task id (a positive integer), got 0" in bad["bad"]["msg"]
+    assert emulator.requests() == []

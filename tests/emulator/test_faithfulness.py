@@ -19,6 +19,13 @@ UUID_UPPER = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3
 SCALARS = {"int": int, "str": str, "bool": bool, "float": float}
 
 
+def is_json_type(value: Any, expected: type) -> bool:
+    """isinstance, but exact for JSON: bool is an int subclass in Python, yet True on the wire is no number."""
+    if isinstance(value, bool):
+        return expected is bool
+    return isinstance(value, expected)
+
+
 def check_types(model: DaraModel, path: str = "") -> int:
     """Walk a model filled by from_map; assert each value matches its annotation. Returns #values."""
     checked = 0
@@ -35,8 +42,7 @@ def check_types(model: DaraModel, path: str = "") -> int:
 def _check_value(value: Any, annotation: str, path: str) -> int:
     if annotation in SCALARS:
         expected = SCALARS[annotation]
-        # bool is an int subclass in Python; the wire must still send the right JSON type
-        assert type(value) is expected, f"{path}: {value!r} is {type(value).__name__}, model says {annotation}"
+        assert is_json_type(value, expected), f"{path}: {value!r} is {type(value).__name__}, model says {annotation}"
         return 1
     if annotation.startswith("List["):
         assert isinstance(value, list), f"{path}: expected a list"
@@ -64,7 +70,7 @@ def test_describe_susp_events_round_trips(client: SpyClient, lang: str) -> None:
         body = assert_faithful(client.last_raw, sas_models.DescribeSuspEventsResponseBody)
         assert body.susp_events, "the dataset has alerts in both states"
         for event in client.last_raw["SuspEvents"]:
-            assert type(event["EventStatus"]) is int
+            assert is_json_type(event["EventStatus"], int)
             for key in ("Details", "EventNotes", "TacticItems"):
                 assert isinstance(event[key], list)
     # container alerts carry the lower-camel clusterId
@@ -115,7 +121,7 @@ def test_handle_and_status_round_trip(client: SpyClient) -> None:
     raw = client.last_raw
     assert_faithful(raw, sas_models.HandleSecurityEventsResponseBody)
     assert set(raw) == {"RequestId", "HandleSecurityEventsResponse"}
-    assert type(raw["HandleSecurityEventsResponse"]["TaskId"]) is int
+    assert is_json_type(raw["HandleSecurityEventsResponse"]["TaskId"], int)
     for dummy in range(2):  # once Processing, once finished
         client.describe_security_event_operation_status(
             sas_models.DescribeSecurityEventOperationStatusRequest(task_id=task_id))
@@ -135,7 +141,7 @@ def test_error_bodies_are_pop_errors(fresh_emulator) -> None:
     data = dict(error.data)
     assert data.pop("statusCode") == 400
     assert set(data) == {"RequestId", "HostId", "Code", "Message", "Recommend"}
-    assert all(type(v) is str for v in data.values())
+    assert all(is_json_type(v, str) for v in data.values())
     assert data["Code"] == error.code == "SecurityEventNotExists"
     assert data["Message"] == "Security event not exists."
     assert error.message == f"code: 400, Security event not exists. request id: {data['RequestId']}"
@@ -153,3 +159,10 @@ def test_wire_headers(fresh_emulator) -> None:
     status, headers, body = raw_call(fresh_emulator, "DescribeSecurityEventOperations", {})
     assert status == 400 and headers["content-type"] == "application/json;charset=utf-8"
     assert json.loads(body)["Code"] == "MissingParameter"
+
+
+def test_the_type_check_is_exact_for_json() -> None:
+    assert is_json_type(1, int) and is_json_type(True, bool) and is_json_type("1", str) and is_json_type(1.5, float)
+    assert not is_json_type(True, int) and not is_json_type(False, int)  # a JSON boolean is no number
+    assert not is_json_type(1, bool) and not is_json_type(1, float) and not is_json_type(1.0, int)
+    assert not is_json_type("1", int) and not is_json_type(1, str)

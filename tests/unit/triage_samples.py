@@ -3,11 +3,13 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Sample alerts and a sample policy for the triage unit tests (plugin_utils and filter).
 
-tests/unit is on sys.path (pytest puts the directory of tests/unit/conftest.py there), so a test
+This directory is on sys.path (pytest puts the directory of its conftest.py there), so a test
 module imports this one as `from triage_samples import make_alert`.
 """
 
 from __future__ import annotations
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import SUB_OPERATIONS, friendly_options
 
 NOW_MS = 1_800_000_000_000  # 2027-01-15T08:00:00Z
 
@@ -54,3 +56,15 @@ def make_alert(alert_id=101, kind=LOGON, level="suspicious", host="web-prod-01",
     }
     alert.update(extra)
     return alert
+
+
+def needed_params(action):
+    """The params a rule with action needs to be accepted, and no more (from the operation table)."""
+    options = friendly_options(action)
+    if "block_duration" in options:
+        return {"block_duration": "7d"}
+    if len(SUB_OPERATIONS.get(action, ())) > 1:  # a single value is the default
+        return {"sub_operation": SUB_OPERATIONS[action][0]}
+    if "whitelist_rules" in options:
+        return {"whitelist_rules": [{"field": "loginSourceIp", "operate": "strEqual", "value": "203.0.113.10"}]}
+    return {}

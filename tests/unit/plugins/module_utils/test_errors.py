@@ -81,13 +81,27 @@ def test_describe_mentions_action_code_status_request_id_and_hint():
     assert "code NoPermission" in text
     assert "HTTP 403" in text
     assert f"request id {REQUEST_ID}" in text
-    assert text.endswith("; the RAM policy lacks the yundun-sas permission for this action")
+    assert text.endswith("; " + error.hint)
+
+
+@pytest.mark.parametrize("action", ["HandleSecurityEvents", "DescribeSuspEvents", "DescribeSecurityEventOperations"])
+def test_a_permission_hint_names_the_action_that_was_called(action):
+    error = from_sdk_exception(sdk_error(ClientException, 403, "NoPermission", "caller has no permission"), action)
+    assert "yundun-sas:%s" % action in error.hint
+    assert error.describe().endswith("; " + error.hint)
+
+
+def test_a_vanished_alert_hint_says_where_to_look():
+    error = from_sdk_exception(sdk_error(ClientException, 400, "SecurityEventNotExists", "Security event not exists."),
+                               "DescribeSecurityEventOperations")
+    assert "sas_alert_info status=handled" in error.hint and error.describe().endswith(error.hint)
 
 
 def test_describe_without_a_known_hint_has_no_trailing_hint():
     error = from_sdk_exception(sdk_error(ClientException, 400, "InvalidParam", "bad page size"), "DescribeSuspEvents")
     assert error.describe() == ("DescribeSuspEvents was refused by the service: bad page size "
                                 f"(code InvalidParam, HTTP 400, request id {REQUEST_ID})")
+    assert error.hint is None
 
 
 def test_to_result_has_exactly_the_documented_keys():

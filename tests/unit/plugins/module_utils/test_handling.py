@@ -243,18 +243,25 @@ def test_an_alert_gone_before_the_operations_lookup_is_found_among_handled():
     assert lookups[0]["id"] == 1 and lookups[0]["dealed"] == "Y"
 
 
-def test_a_refused_write_fails_its_alerts_with_the_code():
+@pytest.mark.parametrize("code, http_status, advice", [
+    ("NoPermission", 403, "yundun-sas:HandleSecurityEvents"),
+    ("SecurityEventNotExists", 400, "look among handled alerts"),
+])
+def test_a_refused_write_fails_its_alerts_with_the_code_and_the_hint_the_error_describes(code, http_status, advice):
     service = FakeSas(alerts(2))
+    refusal = SasApiError("HandleSecurityEvents", errors.API, "refused", code=code, http_status=http_status)
 
-    def forbidden(params):
-        raise SasApiError("HandleSecurityEvents", errors.API, "caller has no permission", code="NoPermission",
-                          http_status=403)
+    def refuse(params):
+        raise refusal
 
-    service.faults.append(("HandleSecurityEvents", forbidden))
+    service.faults.append(("HandleSecurityEvents", refuse))
     report, _time = run(service, alert_ids=[1, 2])
     assert outcomes(report) == {1: "failed", 2: "failed"}
-    assert report.results[0]["error_code"] == "NoPermission"
-    assert report.results[0]["hint"] == "the RAM policy lacks yundun-sas:HandleSecurityEvents"
+    result = report.results[0]
+    assert result["error_code"] == code
+    assert advice in result["hint"]
+    assert result["reason"].endswith("; " + result["hint"])  # the reason quotes describe(): the same hint
+    assert result["hint"] == refusal.hint
     assert len(service.writes()) == 1  # read again, nothing had changed: not sent again
 
 

@@ -126,18 +126,25 @@ def test_status_after_success(operation, before, after):
     assert op.status_after_success(operation, before) == after
 
 
-def test_every_code_is_named_once():
-    assert len(set(op.OPERATION_CODES)) == len(op.OPERATION_CODES)
-    assert op.CLIENT_PROBLEM_CHECK not in op.OPERATION_CODES
-    assert set(op.SUB_OPERATIONS) <= set(op.OPERATION_CODES)
-    assert set(op.UNDO_OPERATIONS) <= set(op.OPERATION_CODES)
+def test_every_code_has_one_entry_and_the_derived_names_follow_it():
+    assert len(op.OPERATIONS_BY_CODE) == len(op.OPERATIONS) == len(op.OPERATION_CHOICES)
+    assert set(op.OPERATION_CODES) == {entry.code for entry in op.OPERATIONS if not entry.refused}
+    assert set(op.REFUSED_OPERATIONS).isdisjoint(op.OPERATION_CODES) and op.REFUSED_OPERATIONS
+    for derived in (op.SUB_OPERATIONS, op.UNDO_OPERATIONS, op.HOST_OPERATIONS):
+        assert set(derived) <= set(op.OPERATION_CODES)
+    assert not set(op.UNDO_OPERATIONS) & set(op.HOST_OPERATIONS)  # an undo only changes the alert back
     assert datetime.datetime.fromtimestamp(NOW_MS / 1000, datetime.timezone.utc).isoformat().startswith("2027-01-15")
+
+
+@pytest.mark.parametrize("operation", op.REFUSED_OPERATIONS)
+def test_a_refused_code_is_refused_with_its_reason(operation):
+    with pytest.raises(OptionError) as caught:
+        build(operation)
+    assert str(caught.value) == "operation=%s is refused: %s" % (operation, op.REFUSED_OPERATIONS[operation])
 
 
 def test_option_checks():
     assert check_alert_ids([3, 1, 3, 2]) == [3, 1, 2]
-    with pytest.raises(OptionError, match="alert_ids is empty: give at least one alert id"):
-        check_alert_ids([])
     with pytest.raises(OptionError, match=r"alert_ids must hold alert ids \(positive integers\), got 0, -4"):
         check_alert_ids([1, 0, -4])
     assert check_concurrency(8) == 8
@@ -163,7 +170,7 @@ def _friendly_case(operation, option):
 
 def _required(operation, option):
     """What else operation needs to build (block_ip a duration, kill_and_quara a sub_operation) beside option."""
-    if operation == op.BLOCK_IP and option not in ("block_duration", "expire_time"):
+    if "block_duration" in op.friendly_options(operation) and option not in ("block_duration", "expire_time"):
         return {"block_duration": "1d"}
     if operation in op.SUB_OPERATIONS and option != "sub_operation":
         return {"sub_operation": op.SUB_OPERATIONS[operation][0]}

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import pytest
 from fake_sas import PENDING, FakeSas
 
+from ansible_collections.alibabacloud.sas.plugins.module_utils import errors
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import hint_for, task_report
 
 
@@ -12,7 +15,22 @@ def test_hints_by_result_or_code():
     assert "virus_quara_bin" in hint_for("kill_and_quara.ProcessNotExist")
     assert "offline" in hint_for("block_ip.AgentOffline")
     assert "yundun-sas:HandleSecurityEvents" in hint_for("NoPermission")
-    assert hint_for("ignore.Success") is None and hint_for(None) is None
+    assert "sas_alert_info status=handled" in hint_for("SecurityEventNotExists")
+    assert hint_for("ignore.Success") is None and hint_for(None) is None and hint_for("Failed") is None
+
+
+def test_a_result_has_the_same_hint_whatever_the_operation():
+    for result in ("AgentOffline", "ProcessNotExist", "Failure"):
+        assert hint_for("ignore.%s" % result) is not None
+        assert hint_for("ignore.%s" % result) == hint_for("kill_and_quara.%s" % result)
+
+
+@pytest.mark.parametrize("code", ["NoPermission", "Forbidden.RAM", "SecurityEventNotExists", "Throttling.User",
+                                  "InvalidParam"])
+def test_an_alert_of_a_refused_write_gets_the_hint_the_error_describes(code):
+    error = SasApiError("HandleSecurityEvents", errors.API, "refused", code=code, http_status=400)
+    assert hint_for(code) == error.hint
+    assert error.hint is None or error.describe().endswith("; " + hint_for(code))
 
 
 def test_task_report_chunks_ids_and_reports_each_alert():

@@ -7,10 +7,26 @@ alerts no rule matches (advice only), counts, the destructive list and the lines
 from __future__ import annotations
 
 import pytest
-from triage_samples import API_CALL, CONTAINER, LOGON, MINER, NOW_MS, POLICY, REVERSE_SHELL, WEBSHELL, make_alert
+from triage_samples import (
+    API_CALL,
+    CONTAINER,
+    LOGON,
+    MINER,
+    NOW_MS,
+    POLICY,
+    REVERSE_SHELL,
+    WEBSHELL,
+    make_alert,
+    needed_params,
+)
 
+from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import HOST_OPERATIONS
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan import plan_triage, recommend
-from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import check_policy
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import (
+    NO_ACTION,
+    TRIAGE_ACTIONS,
+    check_policy,
+)
 
 
 def plan(alerts, rules):
@@ -196,22 +212,15 @@ def test_a_disabled_rule_groups_nothing():
     assert "block-logons" not in result["counts"]["by_rule"]
 
 
-@pytest.mark.parametrize("action, params, destructive", [
-    ("block_ip", {"block_duration": "7d"}, True),
-    ("kill_and_quara", {"sub_operation": "killAndQuaraFileByMd5andPath"}, True),
-    ("kill_process", {}, True),
-    ("quara", {}, True),
-    ("virus_quara", {}, True),
-    ("virus_quara_bin", {}, True),
-    ("cleanup", {}, True),
-    ("ignore", {}, False),
-    ("manual_handled", {}, False),
-    ("mark_mis_info", {}, False),
-    ("advance_mark_mis_info", {"whitelist_rules": [{"field": "loginSourceIp", "operate": "strEqual",
-                                                    "value": "203.0.113.10"}]}, False),
-])
-def test_destructive_flag_per_operation(action, params, destructive):
-    rules = [{"name": "r", "match": {"level": "suspicious"}, "action": action, "params": params}]
+def test_what_kills_blocks_or_quarantines_is_destructive():
+    assert {"block_ip", "kill_and_quara", "kill_process", "quara"} <= set(HOST_OPERATIONS)
+    assert not {"ignore", "manual_handled", "advance_mark_mis_info"} & set(HOST_OPERATIONS)
+
+
+@pytest.mark.parametrize("action", [action for action in TRIAGE_ACTIONS if action != NO_ACTION])
+def test_destructive_flag_per_operation(action):
+    destructive = action in HOST_OPERATIONS
+    rules = [{"name": "r", "match": {"level": "suspicious"}, "action": action, "params": needed_params(action)}]
     result = plan([make_alert(1), make_alert(2)], rules)
     assert result["groups"][0]["destructive"] is destructive
     assert result["counts"]["destructive"] == (2 if destructive else 0)

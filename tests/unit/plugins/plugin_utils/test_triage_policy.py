@@ -7,9 +7,18 @@ and how a checked rule matches alerts as sas_alert_info returns them."""
 from __future__ import annotations
 
 import pytest
-from triage_samples import NOW_MS, WEBSHELL, make_alert
+from triage_samples import NOW_MS, WEBSHELL, make_alert, needed_params
 
-from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import PolicyError, check_policy
+from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
+    UNDO_OPERATIONS,
+    friendly_options,
+)
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import (
+    NO_ACTION,
+    TRIAGE_ACTIONS,
+    PolicyError,
+    check_policy,
+)
 
 
 def rule(name="r", match=None, action="ignore", **fields):
@@ -56,11 +65,21 @@ def test_no_rules_is_an_empty_policy():
     assert check([]) == []
 
 
-@pytest.mark.parametrize("action", ["ignore", "manual_handled", "mark_mis_info", "quara", "kill_process", "cleanup",
-                                    "virus_quara", "virus_quara_bin", "defense_mark_mis_info", "offline_handled",
-                                    "none"])
-def test_actions_without_required_params_are_accepted(action):
-    assert check([rule(action=action)])[0].action == action
+@pytest.mark.parametrize("action", TRIAGE_ACTIONS)
+def test_every_action_is_accepted_with_what_it_needs(action):
+    params = {} if action == NO_ACTION else needed_params(action)
+    assert check([rule(action=action, params=params)])[0].params == params
+
+
+NEEDY_ACTIONS = [action for action in TRIAGE_ACTIONS if action != NO_ACTION and needed_params(action)]
+
+
+@pytest.mark.parametrize("action", NEEDY_ACTIONS)
+def test_an_action_without_what_it_needs_is_refused_naming_it(action):
+    needed = next(iter(needed_params(action)))
+    with pytest.raises(PolicyError, match=r"rule 'r': params: .*needs %s" % needed):
+        check([rule(action=action)])
+    assert needed in friendly_options(action)
 
 
 @pytest.mark.parametrize("action, params", [
@@ -81,10 +100,6 @@ MALFORMED = [
     pytest.param({"action": "ignor"}, "rule 'bad'", ["unknown action", "'ignor'"], id="unknown-action"),
     pytest.param({"action": "client_problem_check"}, "rule 'bad'", ["client_problem_check", "refused"],
                  id="refused-action"),
-    pytest.param({"action": "cancle_manual"}, "rule 'bad'", ["cancle_manual"], id="undo-cancle_manual"),
-    pytest.param({"action": "rm_mark_mis_info"}, "rule 'bad'", ["rm_mark_mis_info"], id="undo-rm_mark_mis_info"),
-    pytest.param({"action": "rm_defense_mark_mis_info"}, "rule 'bad'", ["rm_defense_mark_mis_info"],
-                 id="undo-rm_defense_mark_mis_info"),
     pytest.param({"match": {"instance_name_regex": "web-(prod"}}, "rule 'bad'",
                  ["instance_name_regex", "web-(prod", "regular expression"], id="bad-regex"),
     pytest.param({"match": {}}, "rule 'bad'", ["match"], id="empty-match"),
@@ -172,10 +187,10 @@ def test_a_bad_rule_further_down_is_named_not_the_first():
         check([rule("first"), rule("second"), rule("third", action="blok_ip")])
 
 
-def test_undo_actions_are_refused_even_though_sas_alert_handle_knows_them():
-    for action in ("cancle_manual", "rm_mark_mis_info", "rm_defense_mark_mis_info"):
-        with pytest.raises(PolicyError, match="rule 'undo': action %s " % action):
-            check([rule("undo", action=action)])
+@pytest.mark.parametrize("action", UNDO_OPERATIONS)
+def test_undo_actions_are_refused_even_though_sas_alert_handle_knows_them(action):
+    with pytest.raises(PolicyError, match="rule 'undo': action %s undoes handling" % action):
+        check([rule("undo", action=action)])
 
 
 # --- matching ----------------------------------------------------------------------------------
