@@ -43,7 +43,8 @@ options:
   profile:
     description:
       - Name of a profile in the aliyun CLI file C(~/.aliyun/config.json).
-      - Modes C(AK), C(StsToken), C(RamRoleArn) and C(EcsRamRole) are supported.
+      - Modes C(AK) and C(StsToken) are read directly; C(RamRoleArn), C(ChainableRamRoleArn), C(EcsRamRole)
+        and C(OIDC) go through the C(alibabacloud-credentials) profile provider, as the aliyun CLI does.
       - If not set, the value of C(ALIBABA_CLOUD_PROFILE) (or the legacy C(ALICLOUD_PROFILE)) is used.
       - Mutually exclusive with I(access_key) and I(secret_key).
     type: str

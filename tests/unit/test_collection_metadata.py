@@ -43,3 +43,13 @@ def test_the_triage_role_defaults_are_the_documented_ones():
     assert sorted(defaults) == sorted(options)
     for name, value in defaults.items():
         assert options[name].get("default") == value, name
+
+
+def test_the_doc_fragment_names_every_profile_mode_the_code_takes():
+    from ansible_collections.alibabacloud.sas.plugins.doc_fragments.sas import ModuleDocFragment
+    from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
+
+    profile = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]["profile"]["description"]
+    text = " ".join(profile)
+    for mode in credentials.STATIC_PROFILE_MODES + credentials.SDK_PROFILE_MODES:
+        assert "C(%s)" % mode in text, mode

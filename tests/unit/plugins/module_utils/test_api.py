@@ -24,14 +24,6 @@ def test_status_name(value, name):
     assert api.status_name(value) == name
 
 
-def test_pending_status_is_named_pending():
-    assert api.EVENT_STATUS_NAMES[api.PENDING_STATUS] == "pending"
-
-
-def test_dealed_filter():
-    assert api.DEALED_BY_STATUS_FILTER == {"pending": "N", "handled": "Y", "all": None}
-
-
 def test_alert_fields_are_the_sdk_models_keys_in_snake_case_plus_status():
     import inspect
 
