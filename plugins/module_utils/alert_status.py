@@ -12,17 +12,11 @@ then never more than two calls above per-id lookups, and one page per 100 alerts
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Set
+from typing import Any, Dict, List, Optional, Set
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
-    FROM_SAS,
-    MAX_PAGE_SIZE,
-    PENDING_STATUS,
-    status_name,
-)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import MAX_PAGE_SIZE, PENDING_STATUS, status_name
+from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import find_susp_event, susp_event_pages
 
-DESCRIBE_SUSP_EVENTS = "DescribeSuspEvents"
-LANG = "en"
 # Up to this many alerts, one Id lookup each is no dearer than a page that may miss them.
 PER_ID_LOOKUP_MAX = 2
 # DescribeSuspEvents Dealed: N pending, Y handled; the handled listing sorted by handling time, newest first.
@@ -52,39 +46,31 @@ class AlertState:
         return cls(int(model.id), int(status) if status is not None else None, model.operate_error_code)
 
 
-def scan_listing(call: Callable[..., Any], filters: Dict[str, str], wanted: Set[int],
-                 found: Dict[int, AlertState]) -> int:
+def scan_listing(connection: Any, filters: Dict[str, str], wanted: Set[int], found: Dict[int, AlertState]) -> int:
     """Read pages of one listing while each page finds some of wanted; returns pages read.
 
     Found alerts move from wanted to found. An alert seen twice (the list moved) keeps its first state.
     """
     page = 0
-    while wanted:
+    if not wanted:
+        return page
+    for entries, total in susp_event_pages(connection, filters):
         page += 1
-        body = call(DESCRIBE_SUSP_EVENTS, current_page=str(page), page_size=str(MAX_PAGE_SIZE),
-                    from_=FROM_SAS, lang=LANG, **filters)
-        entries = body.susp_events or []
         hits = 0
         for entry in entries:
             if entry.id in wanted:
                 wanted.discard(entry.id)
                 found[entry.id] = AlertState.from_model(entry)
                 hits += 1
-        if len(entries) < MAX_PAGE_SIZE or page * MAX_PAGE_SIZE >= (body.total_count or 0) or hits == 0:
+        # The end of the listing, or a page that found none of wanted: pages no longer pay.
+        if not wanted or len(entries) < MAX_PAGE_SIZE or page * MAX_PAGE_SIZE >= total or hits == 0:
             break
     return page
 
 
-def find_alert(call: Callable[..., Any], alert_id: int, filters: Dict[str, str]) -> Any:
-    """The DescribeSuspEvents model of one alert, by its Id, within filters; None if not there."""
-    body = call(DESCRIBE_SUSP_EVENTS, id=alert_id, current_page="1", page_size="1", **filters)
-    return next((entry for entry in body.susp_events or [] if entry.id == alert_id), None)
-
-
-def lookup_by_id(call: Callable[..., Any], alert_id: int, handled_only: bool = False) -> Optional[AlertState]:
+def lookup_by_id(connection: Any, alert_id: int, handled_only: bool = False) -> Optional[AlertState]:
     """One alert by Id, whatever its status (or only among handled alerts); None if not there."""
-    filters = dict(HANDLED_LISTING) if handled_only else {}
-    model = find_alert(call, alert_id, dict(filters, from_=FROM_SAS, lang=LANG))
+    model = find_susp_event(connection, alert_id, HANDLED_LISTING if handled_only else {})
     return AlertState.from_model(model) if model is not None else None
 
 
@@ -93,11 +79,11 @@ def lookup_statuses(connection: Any, alert_ids: List[int], concurrency: int) -> 
     wanted = set(alert_ids)
     found: Dict[int, AlertState] = {}
     if len(wanted) > PER_ID_LOOKUP_MAX:
-        scan_listing(connection.call, PENDING_LISTING, wanted, found)
+        scan_listing(connection, PENDING_LISTING, wanted, found)
     if len(wanted) > PER_ID_LOOKUP_MAX:
-        scan_listing(connection.call, HANDLED_LISTING, wanted, found)
+        scan_listing(connection, HANDLED_LISTING, wanted, found)
     rest = [alert_id for alert_id in alert_ids if alert_id in wanted]
-    states = connection.map(lambda alert_id: lookup_by_id(connection.call, alert_id), rest, concurrency)
+    states = connection.map(lambda alert_id: lookup_by_id(connection, alert_id), rest, concurrency)
     for alert_id, state in zip(rest, states):
         if state is not None:
             found[alert_id] = state
@@ -106,6 +92,6 @@ def lookup_statuses(connection: Any, alert_ids: List[int], concurrency: int) -> 
 
 def lookup_among_handled(connection: Any, alert_ids: List[int], concurrency: int) -> Dict[int, Optional[AlertState]]:
     """Where an alert the service just called unknown went: among handled alerts, or nowhere."""
-    states = connection.map(lambda alert_id: lookup_by_id(connection.call, alert_id, handled_only=True),
+    states = connection.map(lambda alert_id: lookup_by_id(connection, alert_id, handled_only=True),
                             alert_ids, concurrency)
     return dict(zip(alert_ids, states))

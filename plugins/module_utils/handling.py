@@ -52,11 +52,12 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import
     lookup_operations,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
-from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import (
+from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
     HANDLE_SECURITY_EVENTS,
-    hint_for,
-    wait_for_tasks,
+    handle_params,
+    handle_security_events,
 )
+from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import hint_for, wait_for_tasks
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import (
     WireRule,
     existing_rules,
@@ -354,12 +355,8 @@ class Handler:
         """One HandleSecurityEvents call: (task id, None) or (None, why not); then its response line."""
         request_id = None
         try:
-            body = self.connection.call(HANDLE_SECURITY_EVENTS, write=True, **params)
-            request_id = getattr(body, "request_id", None)
-            response = body.handle_security_events_response
-            task_id = int(response.task_id) if response is not None and response.task_id is not None else None
-            error = None if task_id is not None else SasApiError(
-                HANDLE_SECURITY_EVENTS, errors.BAD_RESPONSE, "the answer has no TaskId", request_id=request_id)
+            task_id, request_id = handle_security_events(self.connection, params)
+            error = None
         except SasApiError as exc:
             task_id, error = None, exc
         except BaseException as exc:
@@ -390,18 +387,8 @@ class Handler:
             pass
 
     def handle_params(self, alert_ids: List[int], params_json: str, mark_json: Optional[str]) -> Dict[str, Any]:
-        """HandleSecurityEvents parameters (SDK names): ids are strings, params JSON strings [SDK]."""
-        params: Dict[str, Any] = {
-            "operation_code": self.request.operation,
-            "security_event_ids": [str(alert_id) for alert_id in alert_ids],
-            "operation_params": params_json,
-        }
-        if mark_json is not None:
-            params["mark_miss_param"] = mark_json
-            params["mark_batch"] = "false"  # these alerts only, not every similar one
-        if self.request.remark:
-            params["remark"] = self.request.remark
-        return params
+        """HandleSecurityEvents parameters for alert_ids (sas_api.handle_params), as sent and audited."""
+        return handle_params(self.request.operation, alert_ids, params_json, mark_json, self.request.remark)
 
     def submitted(self, task_id: int, alert_ids: List[int]) -> None:
         self.task_ids.append(task_id)

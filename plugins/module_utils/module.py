@@ -18,6 +18,12 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import
     parse_endpoint,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, redact
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
+    OptionError,
+    check_positive,
+    check_rate_limit,
+    check_region,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pacing import DEFAULT_CALLS_PER_SECOND
 
 SDK_PACKAGES = {
@@ -63,12 +69,12 @@ class SasModule(AnsibleModule):
         missing = [pip for name, pip in SDK_PACKAGES.items() if importlib.util.find_spec(name) is None]
         if missing:
             self.fail_json(msg=missing_required_lib(" and ".join(missing)))
-        for name in ("connect_timeout", "read_timeout"):
-            if self.params[name] <= 0:
-                self.fail_json(msg="%s must be a positive number of seconds, got %s" % (name, self.params[name]))
-        if self.params["rate_limit"] < 0:
-            self.fail_json(msg="rate_limit must be 0 (no pacing) or a positive number of calls a second, got %s"
-                               % self.params["rate_limit"])
+        try:
+            for name in ("connect_timeout", "read_timeout"):
+                check_positive(name, self.params[name])
+            check_rate_limit(self.params["rate_limit"])
+        except OptionError as error:
+            self.fail_json(msg=str(error))
         self._connection: Optional[SasConnection] = None
         self._secrets: tuple = ()
 
@@ -80,24 +86,20 @@ class SasModule(AnsibleModule):
 
     def _connect(self) -> SasConnection:
         params = self.params
+        endpoint, region = params["endpoint"] or None, params["region"] or None
         try:
             source = credentials.resolve(params)
-        except credentials.CredentialError as exc:
-            self.fail_json(msg=str(exc))
-        self._secrets = source.secrets
-        endpoint, region = params["endpoint"] or None, params["region"] or None
-        if not endpoint and not region:
-            self.fail_json(msg="region is required (or endpoint): set the region option, or "
-                               "ALIBABA_CLOUD_REGION_ID, e.g. cn-shanghai or ap-southeast-1")
-        try:
+            self._secrets = source.secrets
+            check_region(endpoint, region)
             if endpoint:
                 parse_endpoint(endpoint)
+        except (credentials.CredentialError, OptionError, EndpointError) as exc:
+            self.fail_json(msg=str(exc))
+        try:
             return connect(endpoint, region, credentials.sdk_config_kwargs(source),
                            params["connect_timeout"], params["read_timeout"], params["validate_certs"],
                            secrets=source.secrets, max_connections=max(8, params.get("concurrency") or 0),
                            rate_limit=params["rate_limit"])
-        except EndpointError as exc:
-            self.fail_json(msg=str(exc))
         except Exception as exc:  # the SDK's own constructor checks, e.g. a malformed credentials file
             self.fail_json(msg="cannot set up the SAS client: %s" % redact(str(exc), self._secrets))
 

@@ -11,13 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import DEFAULT_LANG, security_event_operations
 from ansible_collections.alibabacloud.sas.plugins.module_utils.transformation import model_to_snake
-
-DESCRIBE_OPERATIONS = "DescribeSecurityEventOperations"
-# The answer for an alert id the service does not know (the error table of its page [DOC]).
-SECURITY_EVENT_NOT_EXISTS = "SecurityEventNotExists"
-DEFAULT_LANG = "en"
 
 Operation = Dict[str, Any]
 
@@ -44,13 +39,8 @@ def operation_result(model: Any) -> Operation:
 
 def describe_operations(connection: Any, alert_id: int, lang: str = DEFAULT_LANG) -> Optional[List[Operation]]:
     """The alert's operations, or None when the service does not know the alert."""
-    try:
-        body = connection.call(DESCRIBE_OPERATIONS, security_event_id=alert_id, lang=lang)
-    except SasApiError as error:
-        if error.code == SECURITY_EVENT_NOT_EXISTS:
-            return None
-        raise
-    return [operation_result(model) for model in body.security_event_operations_response or []]
+    models = security_event_operations(connection, alert_id, lang)
+    return None if models is None else [operation_result(model) for model in models]
 
 
 def lookup_operations(connection: Any, alert_ids: List[int], concurrency: int,

@@ -3,7 +3,8 @@
 """Checks of module options that argument_spec cannot express, shared by the modules.
 
 Each check runs before any call and raises OptionError with a message that names the option and
-says what is valid.
+says what is valid; each module catches OptionError once and fails with that message. Checks that
+belong to one subject live beside it (listing, operation_params, whitelist) and raise OptionError too.
 """
 
 from __future__ import annotations
@@ -40,3 +41,30 @@ def check_positive(option: str, value: float) -> float:
     if value <= 0:
         raise OptionError("%s must be a positive number of seconds, got %s" % (option, value))
     return value
+
+
+def check_max_results(max_results: Optional[int]) -> Optional[int]:
+    """None (no limit) or at least 1."""
+    if max_results is not None and max_results < 1:
+        raise OptionError("max_results must be at least 1, got %d (leave it out to read every alert)" % max_results)
+    return max_results
+
+
+def check_task_id(task_id: int) -> int:
+    if task_id < 1:
+        raise OptionError("task_id must be a task id (a positive integer), got %d" % task_id)
+    return task_id
+
+
+def check_rate_limit(rate_limit: float) -> float:
+    if rate_limit < 0:
+        raise OptionError("rate_limit must be 0 (no pacing) or a positive number of calls a second, got %s"
+                          % rate_limit)
+    return rate_limit
+
+
+def check_region(endpoint: Optional[str], region: Optional[str]) -> None:
+    """A region or an endpoint is needed to know where to call; checked when the first call is due."""
+    if not endpoint and not region:
+        raise OptionError("region is required (or endpoint): set the region option, or "
+                          "ALIBABA_CLOUD_REGION_ID, e.g. cn-shanghai or ap-southeast-1")

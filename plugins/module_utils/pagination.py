@@ -1,14 +1,28 @@
 # Copyright: (c) 2026, alibabacloud.sas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Read every page of a flat-paged listing (DescribeSuspEvents: TotalCount/CurrentPage/PageSize)."""
+"""The one pager of flat-paged listings (DescribeSuspEvents: TotalCount/CurrentPage/PageSize), and read_all_pages.
+
+iter_pages() reads page after page for as long as its reader asks; each reader has its own stop rule:
+read_all_pages below (the total, max_results, a page with nothing new) and alert_status.scan_listing
+(a page that finds none of the alerts it looks for).
+"""
 
 from __future__ import annotations
 
-from typing import Callable, Hashable, List, Optional, Tuple, TypeVar
+import itertools
+from typing import Callable, Hashable, Iterator, List, Optional, Tuple, TypeVar
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import MAX_PAGE_SIZE
 
 T = TypeVar("T")
+
+FetchPage = Callable[[int, int], Tuple[List[T], int]]  # (page, size) -> (items, total_count)
+
+
+def iter_pages(fetch_page: FetchPage, page_size: int) -> Iterator[Tuple[List[T], int]]:
+    """fetch_page(1, page_size), fetch_page(2, page_size), ...: each page is read only when the reader asks for it."""
+    for page in itertools.count(1):
+        yield fetch_page(page, page_size)
 
 
 class Listing:
@@ -21,8 +35,7 @@ class Listing:
         self.pages = pages
 
 
-def read_all_pages(fetch_page: Callable[[int, int], Tuple[List[T], int]],
-                   key: Callable[[T], Hashable], max_results: Optional[int] = None,
+def read_all_pages(fetch_page: FetchPage, key: Callable[[T], Hashable], max_results: Optional[int] = None,
                    page_size: int = MAX_PAGE_SIZE) -> Listing:
     """fetch_page(page, size) -> (items, total_count), until the total is reached.
 
@@ -31,18 +44,19 @@ def read_all_pages(fetch_page: Callable[[int, int], Tuple[List[T], int]],
     """
     if max_results is not None:
         page_size = max(1, min(page_size, max_results))
-    items: List[T] = []
+    listing = Listing([], 0, False, 0)
     seen = set()
-    page = 0
-    total = 0
-    while True:
-        page += 1
-        batch, total = fetch_page(page, page_size)
+    for batch, total in iter_pages(fetch_page, page_size):
+        listing.pages += 1
+        listing.total_count = total
         new_items = [item for item in batch if key(item) not in seen]
         seen.update(key(item) for item in new_items)
-        items.extend(new_items)
-        if max_results is not None and len(items) >= max_results:
-            return Listing(items[:max_results], total, total > max_results, page)
+        listing.items.extend(new_items)
+        if max_results is not None and len(listing.items) >= max_results:
+            del listing.items[max_results:]
+            listing.truncated = total > max_results
+            break
         # A page with nothing new means the service is not paging: stop rather than loop.
-        if len(batch) < page_size or len(items) >= total or not new_items:
-            return Listing(items, total, False, page)
+        if len(batch) < page_size or len(listing.items) >= total or not new_items:
+            break
+    return listing

@@ -9,9 +9,8 @@ import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, error_hint
+from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import HANDLE_SECURITY_EVENTS, operation_status
 
-DESCRIBE_OPERATION_STATUS = "DescribeSecurityEventOperationStatus"
-HANDLE_SECURITY_EVENTS = "HandleSecurityEvents"  # the write whose tasks these are
 # TaskStatus spells failure "Failure", the per-alert Status spells it "Failed" [DOC].
 TASK_FINAL_STATUSES = ("Success", "Failure")
 EVENT_SUCCESS = "Success"
@@ -57,11 +56,7 @@ class TaskStatus:
 
 def read_task(connection: Any, task_id: Optional[int], alert_ids: List[int]) -> TaskStatus:
     """The status of task_id for alert_ids; without task_id, of the latest task of each alert."""
-    params: Dict[str, Any] = {"security_event_ids": [str(alert_id) for alert_id in alert_ids]}
-    if task_id is not None:
-        params["task_id"] = task_id
-    body = connection.call(DESCRIBE_OPERATION_STATUS, **params)
-    response = body.security_event_operation_status_response
+    response = operation_status(connection, alert_ids, task_id)
     events: Dict[int, EventStatus] = {}
     for entry in (response.security_event_operation_statuses or []) if response else []:
         try:

@@ -195,121 +195,10 @@ missing_ids:
   sample: []
 """
 
-import datetime
-
-from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import find_alert
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
-    DEALED_BY_STATUS_FILTER,
-    FROM_SAS,
-    status_name,
-)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import listing_request, read_alerts
 from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
-from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
-    OptionError,
-    check_alert_ids,
-    check_concurrency,
-)
-from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import read_all_pages
-from ansible_collections.alibabacloud.sas.plugins.module_utils.transformation import model_to_snake
-
-SERVICE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-ACCEPTED_TIME_FORMATS = (SERVICE_TIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
-
-
-def service_time(module, option):
-    """An option's time in the service's format, or a failure that says what is accepted."""
-    value = module.params[option]
-    if value is None:
-        return None
-    for fmt in ACCEPTED_TIME_FORMATS:
-        try:
-            return datetime.datetime.strptime(value.strip(), fmt)
-        except ValueError:
-            continue
-    module.fail_json(msg="%s=%r is not a time: use YYYY-MM-DD HH:MM:SS (or YYYY-MM-DD)" % (option, value))
-
-
-def listing_filters(module):
-    """DescribeSuspEvents parameters (SDK attribute names) shared by every listing call."""
-    params = module.params
-    status = params["status"] or ("all" if params["alert_ids"] else "pending")
-    start, end = service_time(module, "time_start"), service_time(module, "time_end")
-    if start and end and start > end:
-        module.fail_json(msg="time_start (%s) is after time_end (%s)" % (params["time_start"], params["time_end"]))
-    filters = dict(
-        from_=FROM_SAS,
-        lang=params["lang"],
-        dealed=DEALED_BY_STATUS_FILTER[status],
-        levels=",".join(params["levels"]) if params["levels"] else None,
-        uuids=",".join(params["uuids"]) if params["uuids"] else None,
-        remark=params["name"] or None,
-        time_start=start.strftime(SERVICE_TIME_FORMAT) if start else None,
-        time_end=end.strftime(SERVICE_TIME_FORMAT) if end else None,
-    )
-    return {key: value for key, value in filters.items() if value is not None}
-
-
-def list_alerts(module, filters, max_results):
-    """Every page of one listing; returns (alert models, total_count, truncated)."""
-    connection = module.connection
-
-    def fetch_page(page, size):
-        body = connection.call("DescribeSuspEvents", current_page=str(page), page_size=str(size), **filters)
-        return body.susp_events or [], body.total_count or 0
-
-    listing = read_all_pages(fetch_page, key=lambda alert: alert.id, max_results=max_results)
-    return listing.items, listing.total_count, listing.truncated
-
-
-def alerts_by_type(module, filters):
-    """One listing per alert type (the service takes a single type), merged without duplicates."""
-    max_results = module.params["max_results"]
-    types = module.params["alert_types"] or [None]
-    found, seen, total, truncated = [], set(), 0, False
-    for alert_type in dict.fromkeys(types):
-        remaining = None if max_results is None else max_results - len(found)
-        if remaining is not None and remaining <= 0:
-            truncated = True
-            break
-        type_filters = dict(filters, parent_event_types=alert_type) if alert_type else filters
-        items, count, cut = list_alerts(module, type_filters, remaining)
-        total += count
-        truncated = truncated or cut
-        for alert in items:
-            if alert.id not in seen:
-                seen.add(alert.id)
-                found.append(alert)
-    return found, total, truncated
-
-
-def alerts_by_id(module, alert_ids, filters):
-    """One lookup per requested id, a bounded number at a time; returns (found, missing ids)."""
-    connection = module.connection
-    results = connection.map(lambda alert_id: find_alert(connection.call, alert_id, filters), alert_ids,
-                             module.params["concurrency"])
-    found = [alert for alert in results if alert is not None]
-    missing = [alert_id for alert_id, alert in zip(alert_ids, results) if alert is None]
-    return found, missing
-
-
-def with_detail(module, alerts):
-    """Each alert dict with its DescribeSuspEventDetail under `detail`."""
-    def read(alert):
-        body = module.connection.call("DescribeSuspEventDetail", suspicious_event_id=alert["id"],
-                                      from_=FROM_SAS, lang=module.params["lang"])
-        detail = model_to_snake(body)
-        detail.pop("request_id", None)
-        detail["status"] = status_name(detail.get("event_status"))
-        return dict(alert, detail=detail)
-
-    return module.connection.map(read, alerts, module.params["concurrency"])
-
-
-def alert_result(model):
-    alert = model_to_snake(model)
-    alert["status"] = status_name(alert.get("event_status"))
-    return alert
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
 
 
 def main():
@@ -331,31 +220,17 @@ def main():
         mutually_exclusive=[("alert_ids", "alert_types"), ("alert_ids", "max_results")],
         supports_check_mode=True,
     )
-    params = module.params
     try:
-        if params["max_results"] is not None and params["max_results"] < 1:
-            raise OptionError("max_results must be at least 1, got %d" % params["max_results"])
-        check_concurrency(params["concurrency"])
-        alert_ids = None if params["alert_ids"] is None else check_alert_ids(params["alert_ids"])
+        request = listing_request(module.params)
     except OptionError as error:
         module.fail_json(msg=str(error))
-
-    filters = listing_filters(module)
-    result = dict(changed=False, truncated=False)
-    if alert_ids == []:  # given, but empty: no alert is selected; no call, not even a connection
-        module.exit_json(alerts=[], total_count=0, missing_ids=[], **result)
+    if request.selects_nothing:  # alert_ids given, but empty: no call, not even a connection
+        module.exit_json(changed=False, alerts=[], total_count=0, missing_ids=[], truncated=False)
     try:
-        if alert_ids:
-            found, result["missing_ids"] = alerts_by_id(module, alert_ids, filters)
-            total = len(found)
-        else:
-            found, total, result["truncated"] = alerts_by_type(module, filters)
-        alerts = [alert_result(model) for model in found]
-        if params["include_details"]:
-            alerts = with_detail(module, alerts)
+        result = read_alerts(module.connection, request)
     except SasApiError as error:
-        module.fail_api(error, **result)
-    module.exit_json(alerts=alerts, total_count=total, **result)
+        module.fail_api(error, changed=False, truncated=False)
+    module.exit_json(changed=False, **result)
 
 
 if __name__ == "__main__":

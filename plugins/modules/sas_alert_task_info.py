@@ -108,7 +108,11 @@ alerts:
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import MAX_IDS_PER_HANDLE_CALL
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
-from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError, check_alert_ids
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
+    OptionError,
+    check_alert_ids,
+    check_task_id,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import task_report
 
 
@@ -122,16 +126,14 @@ def main():
     )
     try:
         alert_ids = check_alert_ids(module.params["alert_ids"])
-        if module.params["task_id"] < 1:
-            raise OptionError("task_id must be a task id (a positive integer), got %d" % module.params["task_id"])
+        task_id = check_task_id(module.params["task_id"])
     except OptionError as error:
         module.fail_json(msg=str(error))
     if not alert_ids:  # nothing to report on: no call, not even a connection
-        module.exit_json(changed=False, task_id=module.params["task_id"], task_status=None, finished=True,
-                         alerts=[])
+        module.exit_json(changed=False, task_id=task_id, task_status=None, finished=True, alerts=[])
     try:
         # A task holds at most as many alerts as one HandleSecurityEvents call sends.
-        report = task_report(module.connection, module.params["task_id"], alert_ids, MAX_IDS_PER_HANDLE_CALL)
+        report = task_report(module.connection, task_id, alert_ids, MAX_IDS_PER_HANDLE_CALL)
     except SasApiError as error:
         module.fail_api(error, changed=False)
     module.exit_json(changed=False, **report)

@@ -30,3 +30,36 @@ def _ensure_collection_link() -> None:
 _ensure_collection_link()
 if COLLECTIONS_DIR not in sys.path:
     sys.path.insert(0, COLLECTIONS_DIR)
+
+
+import contextlib  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def no_proxy(monkeypatch):
+    """The SDK ignores NO_PROXY: a proxy in the environment would carry loopback calls away."""
+    from sas_emulator.testing import PROXY_VARIABLES
+
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def sas(no_proxy):
+    """The SAS emulator in process, with a real SasConnection to it (emulated_sas.py, next to this file):
+    40 alerts of seed 7, tasks that finish at once, no quota."""
+    from emulated_sas import emulated_sas
+
+    with emulated_sas() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def start_sas(no_proxy):
+    """start_sas(**options) -> another EmulatedSas (emulated_sas() options), stopped after the test."""
+    from emulated_sas import emulated_sas
+
+    with contextlib.ExitStack() as stack:
+        yield lambda **options: stack.enter_context(emulated_sas(**options))

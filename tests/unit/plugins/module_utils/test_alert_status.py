@@ -1,51 +1,63 @@
 # Copyright: (c) 2026, alibabacloud.sas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""How many DescribeSuspEvents calls a status lookup costs, and what it finds."""
+"""How many DescribeSuspEvents calls a status lookup costs, and what it finds (against the emulator)."""
 
 from __future__ import annotations
 
-from fake_sas import IGNORED, PENDING, FakeSas
+from emulated_sas import PENDING
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import lookup_statuses
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import status_name
 
 
-def listing_calls(service):
-    return [("id" if "id" in params else params.get("dealed"), params.get("current_page"))
-            for action, params in service.log if action == "DescribeSuspEvents"]
+def listing_calls(sas):
+    """(Id lookup or Dealed value, CurrentPage) of each DescribeSuspEvents call, wire names."""
+    return [("id" if "Id" in record["params"] else record["params"].get("Dealed"), record["params"]["CurrentPage"])
+            for record in sas.calls("DescribeSuspEvents")]
 
 
-def service_with(pending, handled):
-    alerts = {alert_id: {"status": PENDING, "ops": []} for alert_id in pending}
-    alerts.update({alert_id: {"status": IGNORED, "ops": []} for alert_id in handled})
-    return FakeSas(alerts)
+def test_few_ids_are_looked_up_one_by_one(sas):
+    pending = sas.pick()[0]
+    unknown = sas.unknown_id()
+    states = lookup_statuses(sas.connection, [pending, unknown], concurrency=4)
+    assert states[pending].pending and states[pending].id == pending and states[unknown] is None
+    assert listing_calls(sas) == [("id", "1"), ("id", "1")]
+    assert sorted(int(record["params"]["Id"]) for record in sas.calls("DescribeSuspEvents")) == sorted(
+        [pending, unknown])
 
 
-def test_few_ids_are_looked_up_one_by_one():
-    service = service_with(range(1, 500), [])
-    states = lookup_statuses(service, [7, 9999], concurrency=4)
-    assert states[7].pending and states[9999] is None
-    assert listing_calls(service) == [("id", "1"), ("id", "1")]
+def test_clustered_pending_alerts_cost_one_page_per_hundred(start_sas):
+    sas = start_sas(alerts=400)
+    pending = sas.listing("N")
+    assert len(pending) > 200  # a third page exists, and is not read
+    wanted = pending[:200]
+    states = lookup_statuses(sas.connection, wanted, concurrency=4)
+    assert all(states[alert_id].pending for alert_id in wanted)
+    assert listing_calls(sas) == [("N", "1"), ("N", "2")]
+    assert {record["params"]["PageSize"] for record in sas.calls("DescribeSuspEvents")} == {"100"}
 
 
-def test_clustered_pending_alerts_cost_one_page_per_hundred():
-    service = service_with(range(1, 251), [])
-    states = lookup_statuses(service, list(range(1, 201)), concurrency=4)
-    assert all(state.pending for state in states.values())
-    assert listing_calls(service) == [("N", "1"), ("N", "2")]
+def test_handled_alerts_are_found_in_the_handled_listing(sas):
+    pending, handled = sas.listing("N")[:2], sas.listing("Y")[:3]
+    states = lookup_statuses(sas.connection, pending + handled, concurrency=4)
+    assert [states[alert_id].status for alert_id in pending] == ["pending", "pending"]
+    assert [states[alert_id].event_status for alert_id in handled] == [sas.status(i) for i in handled]
+    assert [states[alert_id].status for alert_id in handled] == [status_name(sas.status(i)) for i in handled]
+    assert not any(states[alert_id].pending for alert_id in handled)
+    assert listing_calls(sas) == [("N", "1"), ("Y", "1")]
+    handled_page = sas.calls("DescribeSuspEvents")[1]["params"]
+    assert handled_page["SortColumn"] == "operateTime" and handled_page["SortType"] == "desc"
 
 
-def test_handled_alerts_are_found_in_the_handled_listing():
-    service = service_with(range(1, 51), range(100, 150))
-    states = lookup_statuses(service, [1, 2, 120, 121, 148], concurrency=4)
-    assert [states[alert_id].status for alert_id in (1, 120)] == ["pending", "ignored"]
-    assert listing_calls(service) == [("N", "1"), ("Y", "1")]
-
-
-def test_scattered_alerts_stop_the_listing_and_fall_back_to_ids():
-    # 1000 pending alerts; the wanted ones sit on page 7 and beyond: page 1 finds none of them.
-    service = service_with(range(1, 1001), [])
-    wanted = [650, 651, 652, 5000]
-    states = lookup_statuses(service, wanted, concurrency=4)
-    assert [states[alert_id].pending for alert_id in wanted[:3]] == [True] * 3 and states[5000] is None
+def test_scattered_alerts_stop_the_listing_and_fall_back_to_ids(start_sas):
+    # The wanted pending alerts sit on page 7 and beyond of the pending listing: page 1 finds none of them.
+    sas = start_sas(alerts=1000)
+    pending = sas.listing("N")
+    assert len(pending) > 660
+    unknown = sas.unknown_id()
+    wanted = pending[600:603] + [unknown]
+    states = lookup_statuses(sas.connection, wanted, concurrency=4)
+    assert [states[alert_id].pending for alert_id in wanted[:3]] == [True] * 3 and states[unknown] is None
+    assert all(sas.status(alert_id) == PENDING for alert_id in wanted[:3])
     # one wasted page per listing at most, then one call per id: never more than ids + 2
-    assert listing_calls(service) == [("N", "1"), ("Y", "1")] + [("id", "1")] * 4
+    assert listing_calls(sas) == [("N", "1"), ("Y", "1")] + [("id", "1")] * 4

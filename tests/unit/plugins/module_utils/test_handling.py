@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, alibabacloud.sas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Planning, batching and the send/recover/wait flow, against the in-memory FakeSas."""
+"""Planning, batching and the send/recover/wait flow; the flow against the SAS emulator in process."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 from collections import OrderedDict
 
 import pytest
-from fake_sas import FALSE_POSITIVE, IGNORED, PENDING, PROCESSING, FakeSas, operation
+from emulated_sas import FALSE_POSITIVE, FAST_RETRIES, HANDLED, IGNORED, PENDING, PROCESSING, sent_ids
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import errors
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import AlertState
@@ -26,11 +26,16 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import check_rules
 
+BLOCK_IP = {"expireTime": 4102444800000}  # 2100-01-01: always in the future
+
 
 class FakeTime:
-    def __init__(self):
+    """The Handler's clock and sleep; on_sleep runs once, at the first sleep (what happens meanwhile)."""
+
+    def __init__(self, on_sleep=None):
         self.now = 1000.0
         self.slept = []
+        self.on_sleep = on_sleep
 
     def clock(self):
         return self.now
@@ -38,24 +43,32 @@ class FakeTime:
     def sleep(self, seconds):
         self.slept.append(seconds)
         self.now += seconds
+        if self.on_sleep is not None:
+            on_sleep, self.on_sleep = self.on_sleep, None
+            on_sleep()
 
 
-def alerts(count, start=1, status=PENDING, ops=None, **extra):
-    return {alert_id: dict({"status": status, "ops": ops or [operation("ignore"), operation("block_ip")]}, **extra)
-            for alert_id in range(start, start + count)}
+def operation(code, can=True, params="{}", mark_field=(), sources=()):
+    """One DescribeSecurityEventOperations entry as the SDK maps it, for the pure planning tests."""
+    return {"OperationCode": code, "UserCanOperate": can, "OperationParams": params,
+            "MarkField": list(mark_field), "MarkFieldsSource": list(sources)}
 
 
-def run(service, check_mode=False, **request):
+def run(sas, check_mode=False, on_sleep=None, **request):
     request.setdefault("operation", "ignore")
     request.setdefault("operation_params", {})
     request.setdefault("poll_interval", 2.0)
-    time = FakeTime()
-    report = Handler(service, HandleRequest(**request), clock=time.clock, sleep=time.sleep).run(check_mode)
+    time = FakeTime(on_sleep)
+    report = Handler(sas.connection, HandleRequest(**request), clock=time.clock, sleep=time.sleep).run(check_mode)
     return report, time
 
 
 def outcomes(report):
     return {result["id"]: result["outcome"] for result in report.results}
+
+
+def counts(actions):
+    return {action: actions.count(action) for action in set(actions)}
 
 
 # --- pure planning --------------------------------------------------------------------------
@@ -129,181 +142,285 @@ def test_may_have_acted(error, acted):
     assert may_have_acted(error) is acted
 
 
-# --- the whole flow ---------------------------------------------------------------------------
+# --- the whole flow, against the emulator -----------------------------------------------------
 
-def test_hundred_pending_alerts_take_the_minimum_of_calls():
-    service = FakeSas(alerts(100))
-    report, _time = run(service, alert_ids=list(range(1, 101)))
+def test_hundred_pending_alerts_take_the_minimum_of_calls(start_sas):
+    sas = start_sas(alerts=200)
+    alert_ids = sas.listing("N")[:100]
+    report, _time = run(sas, alert_ids=alert_ids)
     assert report.summary["handled"] == 100 and report.changed and not report.failed
-    counts = {action: service.actions().count(action) for action in set(service.actions())}
-    assert counts == {"DescribeSuspEvents": 1, "DescribeSecurityEventOperations": 100,
-                      "HandleSecurityEvents": 5, "DescribeSecurityEventOperationStatus": 5}
-    assert [len(params["security_event_ids"]) for params in service.writes()] == [20] * 5
+    assert counts(sas.actions()) == {"DescribeSuspEvents": 1, "DescribeSecurityEventOperations": 100,
+                                     "HandleSecurityEvents": 5, "DescribeSecurityEventOperationStatus": 5}
+    writes = sas.writes()
+    assert [sent_ids(write) for write in writes] == [alert_ids[start:start + 20] for start in range(0, 100, 20)]
+    assert {write["params"]["OperationCode"] for write in writes} == {"ignore"}
+    assert report.task_ids == [write["task_id"] for write in writes]
+    polls = sas.calls("DescribeSecurityEventOperationStatus")
+    assert sorted((int(poll["params"]["TaskId"]), tuple(sent_ids(poll))) for poll in polls) == sorted(
+        (write["task_id"], tuple(sent_ids(write))) for write in writes)
     assert {result["status_after"] for result in report.results} == {"ignored"}
-    assert report.results[0]["error_code"] == "ignore.Success" and report.results[0]["task_id"] == 100
+    assert report.results[0]["error_code"] == "ignore.Success" and report.results[0]["task_id"] == writes[0]["task_id"]
+    assert {sas.status(alert_id) for alert_id in alert_ids} == {IGNORED}
 
-    again, _time = run(service, alert_ids=list(range(1, 101)))
+    calls_before = len(sas.requests())
+    again, _time = run(sas, alert_ids=alert_ids)
     assert again.summary["already_handled"] == 100 and not again.changed
-    assert service.actions()[111:] == ["DescribeSuspEvents", "DescribeSuspEvents"]  # pending page, handled page
+    # the pending page finds none of them, the handled page (newest handled first) all of them
+    assert [(record["action"], record["params"].get("Dealed")) for record in sas.requests()[calls_before:]] == [
+        ("DescribeSuspEvents", "N"), ("DescribeSuspEvents", "Y")]
 
 
-def test_mix_of_outcomes_and_duplicates():
-    service = FakeSas({**alerts(2), **{
-        3: {"status": IGNORED, "ops": []},
-        4: {"status": PENDING, "ops": [operation("quara")]},
-        5: {"status": PENDING, "ops": [operation("ignore", can=False)]},
-        6: {"status": PENDING, "ops": [operation("ignore")], "result": "AgentOffline"},
-    }})
-    report, _time = run(service, alert_ids=[1, 2, 3, 4, 5, 6, 99, 1, 2])
-    assert outcomes(report) == {1: "handled", 2: "handled", 3: "already_handled", 4: "unsupported",
-                                5: "unsupported", 6: "failed", 99: "not_found"}
-    assert [result["id"] for result in report.results] == [1, 2, 3, 4, 5, 6, 99]
-    failed = report.results[5]
-    assert failed["error_code"] == "ignore.AgentOffline" and "agent" in failed["hint"]
-    assert failed["status_after"] == "pending"
+def test_mix_of_outcomes_and_duplicates(sas):
+    offline = sas.pick(op="block_ip", online=True)[0]
+    sas.set_agent_online(sas.alert(offline)["host"]["uuid"], False)
+    first, second = sas.pick(2, op="block_ip", online=True)
+    ignored = sas.pick(status=IGNORED)[0]
+    no_block = sas.pick(lacks="block_ip")[0]
+    restricted = sas.pick(op="block_ip", allowed=False)[0]
+    unknown = sas.unknown_id()
+    asked = [first, second, ignored, no_block, restricted, offline, unknown]
+    report, _time = run(sas, alert_ids=asked + [first, second], operation="block_ip", operation_params=BLOCK_IP)
+    assert outcomes(report) == {first: "handled", second: "handled", ignored: "already_handled",
+                                no_block: "unsupported", restricted: "unsupported", offline: "failed",
+                                unknown: "not_found"}
+    assert [result["id"] for result in report.results] == asked
+    by_id = {result["id"]: result for result in report.results}
+    assert "does not offer block_ip" in by_id[no_block]["reason"]
+    assert "UserCanOperate is false" in by_id[restricted]["reason"]
+    failed = by_id[offline]
+    assert failed["error_code"] == "block_ip.AgentOffline" and "agent" in failed["hint"]
+    assert failed["status_after"] == "pending" and sas.status(offline) == PENDING
+    assert by_id[first]["status_after"] == "handled" and sas.status(first) == HANDLED
     assert report.failed and report.changed
-    assert report.failure_message() == ("1 of 7 alerts did not end handled: 1 failed (ignore.AgentOffline: 1); "
+    assert report.failure_message() == ("1 of 7 alerts did not end handled: 1 failed (block_ip.AgentOffline: 1); "
                                         "see results for each alert")
-    assert service.writes()[0]["security_event_ids"] == ["1", "2", "6"]
-    assert report.diff()["before"] == {"1": "pending", "2": "pending", "3": "ignored", "4": "pending",
-                                       "5": "pending", "6": "pending", "99": None}
+    [write] = sas.writes()
+    assert sent_ids(write) == [first, second, offline]
+    assert write["params"]["OperationParams"] == '{"expireTime":4102444800000}'
+    assert report.diff()["before"] == {str(first): "pending", str(second): "pending", str(ignored): "ignored",
+                                       str(no_block): "pending", str(restricted): "pending", str(offline): "pending",
+                                       str(unknown): None}
 
 
-def test_check_mode_writes_nothing_and_predicts():
-    service = FakeSas({**alerts(2), 3: {"status": IGNORED, "ops": []}})
-    report, _time = run(service, check_mode=True, alert_ids=[1, 2, 3])
-    assert outcomes(report) == {1: "would_handle", 2: "would_handle", 3: "already_handled"}
-    assert service.writes() == [] and report.changed and report.task_ids == []
-    assert report.results[0]["status_after"] == "ignored"
+def test_check_mode_writes_nothing_and_predicts(sas):
+    pending = sas.pick(2)
+    ignored = sas.pick(status=IGNORED)[0]
+    report, _time = run(sas, check_mode=True, alert_ids=pending + [ignored])
+    assert outcomes(report) == {pending[0]: "would_handle", pending[1]: "would_handle", ignored: "already_handled"}
+    assert sas.writes() == [] and report.changed and report.task_ids == []
+    assert report.results[0]["status_after"] == "ignored" and sas.status(pending[0]) == PENDING
 
 
-def test_wait_false_returns_task_ids_at_once():
-    service = FakeSas(alerts(25))
-    report, time = run(service, alert_ids=list(range(1, 26)), wait=False)
-    assert report.summary["submitted"] == 25 and report.task_ids == [100, 101]
-    assert "DescribeSecurityEventOperationStatus" not in service.actions() and time.slept == []
+def test_wait_false_returns_task_ids_at_once(sas):
+    alert_ids = sas.pick(21)
+    report, time = run(sas, alert_ids=alert_ids, wait=False)
+    assert report.summary["submitted"] == 21
+    assert report.task_ids == [write["task_id"] for write in sas.writes()] and len(set(report.task_ids)) == 2
+    assert {result["status_after"] for result in report.results} == {"processing"}
+    assert "DescribeSecurityEventOperationStatus" not in sas.actions() and time.slept == []
 
 
-def test_a_stuck_task_times_out_with_its_task_id():
-    service = FakeSas(alerts(3), polls_to_finish=10**6)
-    report, time = run(service, alert_ids=[1, 2, 3], wait_timeout=5, poll_interval=2)
-    assert outcomes(report) == {1: "timed_out", 2: "timed_out", 3: "timed_out"}
-    assert report.results[0]["task_id"] == 100 and report.results[0]["status_after"] == "processing"
+def test_a_stuck_task_times_out_with_its_task_id(sas):
+    sas.set_tasks_stuck()
+    alert_ids = sas.pick(3)
+    report, time = run(sas, alert_ids=alert_ids, wait_timeout=5, poll_interval=2)
+    assert outcomes(report) == dict.fromkeys(alert_ids, "timed_out")
+    [write] = sas.writes()
+    assert report.results[0]["task_id"] == write["task_id"] and report.results[0]["status_after"] == "processing"
     assert time.slept == [2, 2, 1]  # the last poll lands on the deadline
-    assert report.failure_message() == ("3 of 3 alerts did not end handled: 3 timed out (task 100); "
-                                        "see results for each alert")
+    assert len(sas.calls("DescribeSecurityEventOperationStatus")) == 3
+    assert report.failure_message() == ("3 of 3 alerts did not end handled: 3 timed out (task %d); "
+                                        "see results for each alert" % write["task_id"])
+    assert {sas.status(alert_id) for alert_id in alert_ids} == {PROCESSING}
 
 
-def test_a_lost_answer_is_not_sent_again_when_the_service_acted():
-    service = FakeSas(alerts(3))
-    service.lose_answer_after_commit()
-    report, _time = run(service, alert_ids=[1, 2, 3])
-    assert len(service.writes()) == 1  # the lost call only
-    assert outcomes(report) == {1: "handled", 2: "handled", 3: "handled"}
-    assert report.results[0]["task_id"] is None and report.task_ids == []
-    polls = [params for action, params in service.log if action == "DescribeSecurityEventOperationStatus"]
-    assert polls == [{"security_event_ids": ["1", "2", "3"]}]
-
-
-def test_a_lost_answer_is_sent_again_only_for_alerts_still_pending():
-    service = FakeSas(alerts(3))
-
-    def half_done(params):  # alert 1 was handled, then the connection broke
-        service.HandleSecurityEvents(params["operation_code"], ["1"], params["operation_params"])
-        raise SasApiError("HandleSecurityEvents", errors.AMBIGUOUS, "Read timed out")
-
-    service.faults.append(("HandleSecurityEvents", half_done))
-    report, _time = run(service, alert_ids=[1, 2, 3])
-    assert [params["security_event_ids"] for params in service.writes()] == [["1", "2", "3"], ["2", "3"]]
-    assert outcomes(report) == {1: "handled", 2: "handled", 3: "handled"}
-    assert [result["task_id"] for result in report.results] == [None, 101, 101]
-
-
-def test_an_alert_gone_before_the_write_is_not_found_and_the_rest_are_sent():
-    service = FakeSas(alerts(3))
-    service.faults.append(("HandleSecurityEvents", lambda params: service.alerts.pop(2)))
-    report, _time = run(service, alert_ids=[1, 2, 3])
-    assert outcomes(report) == {1: "handled", 2: "not_found", 3: "handled"}
-    assert [params["security_event_ids"] for params in service.writes()] == [["1", "2", "3"], ["1", "3"]]
-
-
-def test_an_alert_gone_before_the_operations_lookup_is_found_among_handled():
-    service = FakeSas(alerts(3))
-
-    def handled_meanwhile(params):
-        service.alerts[params["security_event_id"]]["status"] = IGNORED
-        raise SasApiError("DescribeSecurityEventOperations", errors.API, "gone", code="SecurityEventNotExists",
-                          http_status=400)
-
-    service.faults.append(("DescribeSecurityEventOperations", handled_meanwhile))
-    report, _time = run(service, alert_ids=[1, 2, 3])
-    assert outcomes(report) == {1: "already_handled", 2: "handled", 3: "handled"}
-    assert report.results[0]["status_after"] == "ignored"
-    lookups = [params for action, params in service.log if action == "DescribeSuspEvents" and "id" in params]
-    assert lookups[0]["id"] == 1 and lookups[0]["dealed"] == "Y"
-
-
-@pytest.mark.parametrize("code, http_status, advice", [
-    ("NoPermission", 403, "yundun-sas:HandleSecurityEvents"),
-    ("SecurityEventNotExists", 400, "look among handled alerts"),
+@pytest.mark.parametrize("fault", [
+    {"fault": "reset_after_commit"},
+    {"fault": "timeout", "delay_ms": 2000},  # the answer comes after the client's read timeout
 ])
-def test_a_refused_write_fails_its_alerts_with_the_code_and_the_hint_the_error_describes(code, http_status, advice):
-    service = FakeSas(alerts(2))
-    refusal = SasApiError("HandleSecurityEvents", errors.API, "refused", code=code, http_status=http_status)
+def test_a_lost_answer_is_not_sent_again_when_the_service_acted(start_sas, fault):
+    sas = start_sas(read_timeout=0.5)
+    alert_ids = sas.pick(3)
+    sas.set_faults([dict(fault, action="HandleSecurityEvents")])
+    report, time = run(sas, alert_ids=alert_ids)
+    [write] = sas.writes()  # the lost call only
+    assert write["fault"] == fault["fault"] and write["task_id"] is not None  # the service made a task
+    assert outcomes(report) == dict.fromkeys(alert_ids, "handled")
+    assert report.results[0]["task_id"] is None and report.task_ids == []
+    # without the task id, the status is asked for by the alert ids alone
+    [poll] = sas.calls("DescribeSecurityEventOperationStatus")
+    assert "TaskId" not in poll["params"] and sent_ids(poll) == alert_ids
+    assert time.slept[0] == 2.0  # waited before reading the alerts again
+    assert {sas.status(alert_id) for alert_id in alert_ids} == {IGNORED}
 
-    def refuse(params):
-        raise refusal
 
-    service.faults.append(("HandleSecurityEvents", refuse))
-    report, _time = run(service, alert_ids=[1, 2])
-    assert outcomes(report) == {1: "failed", 2: "failed"}
+def test_a_lost_answer_the_service_did_not_act_on_is_sent_again(sas):
+    alert_ids = sas.pick(3)
+    sas.set_faults([{"action": "HandleSecurityEvents", "fault": "drop"}])
+    report, _time = run(sas, alert_ids=alert_ids)
+    assert [sent_ids(write) for write in sas.writes()] == [alert_ids, alert_ids]
+    assert sas.writes()[0]["task_id"] is None  # dropped before the service read it
+    assert outcomes(report) == dict.fromkeys(alert_ids, "handled")
+    assert report.task_ids == [sas.writes()[1]["task_id"]]
+
+
+def test_a_lost_answer_is_sent_again_only_for_alerts_still_pending(sas):
+    first, second, third = alert_ids = sas.pick(3)
+    sas.set_faults([{"action": "HandleSecurityEvents", "fault": "drop"}])
+    # The connection broke, and meanwhile the first alert was handled (as if the lost call had got that far).
+    report, _time = run(sas, alert_ids=alert_ids, on_sleep=lambda: sas.handle_elsewhere("ignore", [first]))
+    assert [sent_ids(write) for write in sas.writes()] == [alert_ids, [second, third]]
+    assert outcomes(report) == dict.fromkeys(alert_ids, "handled")
+    resent = sas.writes()[1]["task_id"]
+    assert [result["task_id"] for result in report.results] == [None, resent, resent]
+    polls = sas.calls("DescribeSecurityEventOperationStatus")
+    assert sorted((poll["params"].get("TaskId", ""), tuple(sent_ids(poll))) for poll in polls) == sorted(
+        [(str(resent), (second, third)), ("", (first,))])
+
+
+def test_an_alert_gone_before_the_write_is_not_found_and_the_rest_are_sent(sas):
+    first, second, third = alert_ids = sas.pick(3)
+    sas.set_faults([{"action": "HandleSecurityEvents", "fault": "vanish"}])  # the call's first alert goes
+    report, _time = run(sas, alert_ids=alert_ids)
+    assert outcomes(report) == {first: "not_found", second: "handled", third: "handled"}
+    assert [sent_ids(write) for write in sas.writes()] == [alert_ids, [second, third]]
+    assert sas.writes()[0]["error_code"] == "SecurityEventNotExists"
+    assert report.results[0]["reason"] == "the alert disappeared before it was handled"
+
+
+def test_an_alert_gone_before_the_operations_lookup_is_looked_up_among_handled(sas):
+    alert_ids = sas.pick(3)
+    sas.set_faults([{"action": "DescribeSecurityEventOperations", "fault": "vanish"}])
+    report, _time = run(sas, alert_ids=alert_ids)
+    [gone] = [int(record["params"]["SecurityEventId"]) for record in sas.calls("DescribeSecurityEventOperations")
+              if record["fault"] == "vanish"]
+    assert outcomes(report) == {alert_id: "not_found" if alert_id == gone else "handled" for alert_id in alert_ids}
+    assert {result["id"]: result["reason"] for result in report.results}[gone] == (
+        "the alert disappeared before it was handled")
+    lookups = [record["params"] for record in sas.calls("DescribeSuspEvents") if "Id" in record["params"]]
+    assert [(int(params["Id"]), params["Dealed"]) for params in lookups] == [(gone, "Y")]
+    assert sorted(id_ for write in sas.writes() for id_ in sent_ids(write)) == sorted(set(alert_ids) - {gone})
+
+
+class OperationsLookupRace:
+    """The real connection, except that the first DescribeSecurityEventOperations finds its alert handled
+    meanwhile and answers SecurityEventNotExists.
+
+    A tiny stub on purpose: the emulator still lists a handled alert's operations (an empty list), so
+    it never answers SecurityEventNotExists for an alert that exists; this is the one path (an alert
+    the operations lookup no longer knows, found among handled alerts) that only a stub can play.
+    """
+
+    def __init__(self, sas):
+        self.sas = sas
+        self.raced = None
+
+    def call(self, action, write=False, **params):
+        if action == "DescribeSecurityEventOperations" and self.raced is None:
+            self.raced = params["security_event_id"]
+            self.sas.handle_elsewhere("ignore", [self.raced])
+            raise SasApiError(action, errors.API, "gone", code="SecurityEventNotExists", http_status=400)
+        return self.sas.connection.call(action, write=write, **params)
+
+    def map(self, function, items, concurrency):
+        return self.sas.connection.map(function, items, concurrency)
+
+
+def test_an_alert_gone_before_the_operations_lookup_is_found_among_handled(sas):
+    alert_ids = sas.pick(3)
+    race = OperationsLookupRace(sas)
+    report = Handler(race, HandleRequest("ignore", alert_ids, {}, concurrency=1), clock=FakeTime().clock,
+                     sleep=FakeTime().sleep).run(False)
+    raced = race.raced
+    assert outcomes(report) == {alert_id: "already_handled" if alert_id == raced else "handled"
+                                for alert_id in alert_ids}
+    assert {result["id"]: result["status_after"] for result in report.results}[raced] == "ignored"
+    lookups = [record["params"] for record in sas.calls("DescribeSuspEvents") if "Id" in record["params"]]
+    assert [(int(params["Id"]), params["Dealed"]) for params in lookups] == [(raced, "Y")]
+    assert raced not in [id_ for write in sas.writes() for id_ in sent_ids(write)]
+
+
+@pytest.mark.parametrize("fault, code, http_status, advice, writes", [
+    ({"fault": "no_permission"}, "NoPermission", 403, "yundun-sas:HandleSecurityEvents", 1),
+    # throttled on every try: the connection's own retries give up, the refusal stands
+    ({"fault": "throttle", "times": 99}, "Throttling.User", 400, "API quota", FAST_RETRIES.max_attempts),
+])
+def test_a_refused_write_fails_its_alerts_with_the_code_and_the_hint_the_error_describes(
+        sas, fault, code, http_status, advice, writes):
+    alert_ids = sas.pick(2)
+    sas.set_faults([dict(fault, action="HandleSecurityEvents")])
+    report, _time = run(sas, alert_ids=alert_ids)
+    assert outcomes(report) == dict.fromkeys(alert_ids, "failed")
     result = report.results[0]
     assert result["error_code"] == code
     assert advice in result["hint"]
     assert result["reason"].endswith("; " + result["hint"])  # the reason quotes describe(): the same hint
-    assert result["hint"] == refusal.hint
-    assert len(service.writes()) == 1  # read again, nothing had changed: not sent again
+    assert "HTTP %d" % http_status in result["reason"]
+    assert result["hint"] == SasApiError("HandleSecurityEvents", errors.API, "refused", code=code).hint
+    # read again, nothing had changed: not sent again (the retries are the connection's, within one send)
+    assert [write["error_code"] for write in sas.writes()] == [code] * writes
+    actions = sas.actions()
+    assert "DescribeSuspEvents" in actions[actions.index("HandleSecurityEvents"):]  # read again after the refusal
+    assert {sas.status(alert_id) for alert_id in alert_ids} == {PENDING}
 
 
-def test_a_write_refused_because_one_alert_was_handled_meanwhile_sends_the_rest():
-    service = FakeSas(alerts(3))
-
-    def handled_by_someone_else(params):
-        service.alerts[2]["status"] = IGNORED
-        raise SasApiError("HandleSecurityEvents", errors.API, "not available", code="InvalidParam",
-                          http_status=400)
-
-    service.faults.append(("HandleSecurityEvents", handled_by_someone_else))
-    report, _time = run(service, alert_ids=[1, 2, 3])
-    assert outcomes(report) == {1: "handled", 2: "already_handled", 3: "handled"}
-    assert [params["security_event_ids"] for params in service.writes()] == [["1", "2", "3"], ["1", "3"]]
+def test_a_write_refused_because_one_alert_was_handled_meanwhile_sends_the_rest(sas):
+    first, second, third = alert_ids = sas.pick(3)
+    sas.set_faults([{"action": "HandleSecurityEvents", "fault": "handled_elsewhere"}])  # the call's first alert
+    report, _time = run(sas, alert_ids=alert_ids)
+    assert outcomes(report) == {first: "already_handled", second: "handled", third: "handled"}
+    assert report.results[0]["status_after"] == "handled"
+    assert [sent_ids(write) for write in sas.writes()] == [alert_ids, [second, third]]
+    assert sas.writes()[0]["error_code"] == "InvalidParam"
 
 
-def test_whitelist_rules_keep_existing_ones_and_bad_rules_send_nothing():
-    offered = operation("advance_mark_mis_info", mark_field=[
-        {"FiledName": "loginUser", "MarkMisType": "strEqual", "MarkMisValue": "deploy", "Uuid": "ALL"}],
-        sources=[{"FiledName": "loginUser", "SupportedMisType": ["strEqual"]}])
-    service = FakeSas(alerts(2, ops=[offered]))
+def whitelist_pair(sas, name):
+    """Two pending alerts of name that have the same existing whitelist rules (at least one)."""
+    seen = {}
+    for alert_id in sas.pick(19, op="advance_mark_mis_info")[:19]:
+        view = sas.alert(alert_id)
+        if view["name_key"] != name or not view["whitelist_rules"]:
+            continue
+        key = json.dumps([(rule["field"], rule["operate"], rule["value"], rule["uuid"] == "ALL")
+                          for rule in view["whitelist_rules"]])
+        if key in seen:
+            return [seen[key], alert_id], view["whitelist_rules"]
+        seen[key] = alert_id
+    raise AssertionError("no two %s alerts with the same whitelist rules" % name)
+
+
+def test_whitelist_rules_keep_existing_ones_and_bad_rules_send_nothing(sas):
+    alert_ids, existing = whitelist_pair(sas, "login_unusual_location")
     rules = check_rules([{"field": "loginUser", "operate": "strEqual", "value": "ops", "scope": "part"}])
-    report, _time = run(service, alert_ids=[1, 2], operation="advance_mark_mis_info", whitelist_rules=rules)
+    kept = sas.kept_rules(alert_ids[0])
+    report, _time = run(sas, alert_ids=alert_ids, operation="advance_mark_mis_info", whitelist_rules=rules)
     assert report.summary["handled"] == 2
-    sent = service.writes()[0]
-    assert json.loads(sent["mark_miss_param"]) == [
-        {"uuid": "ALL", "field": "loginUser", "operate": "strEqual", "fieldValue": "deploy"},
+    [sent] = sas.writes()
+    assert json.loads(sent["params"]["MarkMissParam"]) == kept + [
         {"uuid": "part", "field": "loginUser", "operate": "strEqual", "fieldValue": "ops"}]
-    assert sent["mark_batch"] == "false" and sent["operation_params"] == "{}"
+    assert sent["params"]["MarkBatch"] == "false" and sent["params"]["OperationParams"] == "{}"
+    # MarkMissParam replaces the alert's rules: the existing ones survive because they were sent again
+    after = sas.alert(alert_ids[0])
+    assert after["status"] == FALSE_POSITIVE
+    assert {(rule["field"], rule["operate"], rule["value"]) for rule in after["whitelist_rules"]} == {
+        (rule["field"], rule["operate"], rule["value"]) for rule in existing} | {("loginUser", "strEqual", "ops")}
 
-    service = FakeSas(alerts(2, ops=[offered]))
-    bad = check_rules([{"field": "loginSourceIp", "operate": "strEqual", "value": "x", "scope": "part"}])
-    with pytest.raises(OptionError, match="whitelist_rules do not fit these alerts, nothing was sent: alert 1: "
-                                          "field 'loginSourceIp' is not one of its whitelist fields"):
-        run(service, alert_ids=[1, 2], operation="advance_mark_mis_info", whitelist_rules=bad)
-    assert service.writes() == []
+    sas.clear_requests()
+    others = sas.pick(2, op="advance_mark_mis_info", name="brute_force_success")
+    bad = check_rules([{"field": "md5", "operate": "strEqual", "value": "x", "scope": "part"}])
+    with pytest.raises(OptionError) as refused:
+        run(sas, alert_ids=others, operation="advance_mark_mis_info", whitelist_rules=bad)
+    assert str(refused.value).startswith(
+        "whitelist_rules do not fit these alerts, nothing was sent: alert %d: field 'md5' is not one of its "
+        "whitelist fields (loginSourceIp, loginUser)" % others[0])
+    assert sas.writes() == []
 
 
-def test_force_lets_the_service_decide_on_dealt_alerts():
-    service = FakeSas({1: {"status": FALSE_POSITIVE, "ops": [], "ops_when_dealt": [operation("rm_mark_mis_info")]},
-                       2: {"status": IGNORED, "ops": [], "ops_when_dealt": []}})
-    report, _time = run(service, alert_ids=[1, 2], operation="rm_mark_mis_info", force=True)
-    assert outcomes(report) == {1: "handled", 2: "unsupported"}
-    assert report.results[0]["status_after"] == "pending"
+def test_force_lets_the_service_decide_on_dealt_alerts(sas):
+    false_positive = sas.pick(status=FALSE_POSITIVE, op="rm_mark_mis_info")[0]
+    ignored = sas.pick(status=IGNORED)[0]
+    report, _time = run(sas, alert_ids=[false_positive, ignored], operation="rm_mark_mis_info", force=True)
+    assert outcomes(report) == {false_positive: "handled", ignored: "unsupported"}
+    assert report.results[0]["status_after"] == "pending" and sas.status(false_positive) == PENDING
+    assert report.results[1]["reason"] == "the service offers no operation for this alert"
+    assert [sent_ids(write) for write in sas.writes()] == [[false_positive]]

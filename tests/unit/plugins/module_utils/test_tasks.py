@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from fake_sas import PENDING, FakeSas
+from emulated_sas import PENDING, sent_ids
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import errors
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
@@ -33,17 +33,50 @@ def test_an_alert_of_a_refused_write_gets_the_hint_the_error_describes(code):
     assert error.hint is None or error.describe().endswith("; " + hint_for(code))
 
 
-def test_task_report_chunks_ids_and_reports_each_alert():
-    alerts = {alert_id: {"status": PENDING, "ops": []} for alert_id in range(1, 31)}
-    alerts[3]["result"] = "AgentOffline"
-    service = FakeSas(alerts, polls_to_finish=1)
-    task_id = service.HandleSecurityEvents("block_ip", [str(i) for i in range(1, 26)], "{}") \
-        .handle_security_events_response.task_id
-    report = task_report(service, task_id, list(range(1, 27)), chunk_size=20)
-    polls = [params for action, params in service.log if action == "DescribeSecurityEventOperationStatus"]
-    assert [len(params["security_event_ids"]) for params in polls] == [20, 6]
-    assert report["task_id"] == task_id and report["task_status"] == "Success"
+def handle(sas, operation, alert_ids, operation_params="{}"):
+    """One HandleSecurityEvents call straight through the connection; its task id."""
+    body = sas.connection.call("HandleSecurityEvents", write=True, operation_code=operation,
+                               security_event_ids=[str(alert_id) for alert_id in alert_ids],
+                               operation_params=operation_params)
+    return int(body.handle_security_events_response.task_id)
+
+
+BLOCK_IP_PARAMS = '{"expireTime":%d}' % (4102444800000)  # 2100-01-01: always in the future
+
+
+def test_task_report_chunks_ids_and_reports_each_alert(start_sas):
+    sas = start_sas(alerts=200)
+    offline = sas.pick(op="block_ip", online=False)
+    online = sas.pick(19, op="block_ip", online=True)
+    in_task = online[:2] + offline + online[2:]  # 20 ids: the most one call takes
+    others = sas.pick(6, exclude=in_task)
+    task_id = handle(sas, "block_ip", in_task, BLOCK_IP_PARAMS)
+    report = task_report(sas.connection, task_id, in_task + others, chunk_size=20)
+    polls = sas.calls("DescribeSecurityEventOperationStatus")
+    assert [sent_ids(poll) for poll in polls] == [in_task, others]
+    assert {poll["params"]["TaskId"] for poll in polls} == {str(task_id)}
+    # one failed alert makes the whole task a Failure (there is no partial task status)
+    assert report["task_id"] == task_id and report["task_status"] == "Failure" and report["finished"]
     by_id = {alert["id"]: alert for alert in report["alerts"]}
-    assert by_id[1] == {"id": 1, "in_task": True, "status": "Success", "final": True,
-                        "error_code": "block_ip.Success", "hint": None}
-    assert by_id[3]["status"] == "Failed" and "offline" in by_id[3]["hint"]
+    assert [alert["id"] for alert in report["alerts"]] == in_task + others
+    assert by_id[online[0]] == {"id": online[0], "in_task": True, "status": "Success", "final": True,
+                                "error_code": "block_ip.Success", "hint": None}
+    assert by_id[offline[0]]["status"] == "Failed" and by_id[offline[0]]["error_code"] == "block_ip.AgentOffline"
+    assert "offline" in by_id[offline[0]]["hint"]
+    assert by_id[others[0]] == {"id": others[0], "in_task": False, "status": None, "final": False,
+                                "error_code": None, "hint": None}
+    assert sas.alert(online[0])["status"] == 32 and sas.alert(offline[0])["status"] == PENDING
+
+
+def test_task_report_of_a_running_task_is_not_finished(sas):
+    sas.set_tasks_stuck()
+    alert_ids = sas.pick(2, op="ignore")
+    task_id = handle(sas, "ignore", alert_ids)
+    report = task_report(sas.connection, task_id, alert_ids, chunk_size=20)
+    assert report["task_status"] == "Processing" and not report["finished"]
+    assert [(alert["in_task"], alert["status"], alert["final"]) for alert in report["alerts"]] == [
+        (True, "Processing", False)] * 2
+    sas.set_tasks_stuck(False, release=True)
+    report = task_report(sas.connection, task_id, alert_ids, chunk_size=20)
+    assert report["task_status"] == "Success" and report["finished"]
+    assert [alert["error_code"] for alert in report["alerts"]] == ["ignore.Success"] * 2

@@ -1,0 +1,115 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The SAS API calls this collection makes, one function each; the only place that names an action.
+
+Each function owns its request - the SDK attribute names, From=sas and Lang where the API takes them,
+ids as strings where the SDK model wants strings - and says what "not found" means for it.
+connection.call (connection.py) stays the one transport: retries, pacing, error classification.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils import errors
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import FROM_SAS, MAX_PAGE_SIZE
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import iter_pages
+
+DESCRIBE_SUSP_EVENTS = "DescribeSuspEvents"
+DESCRIBE_SUSP_EVENT_DETAIL = "DescribeSuspEventDetail"
+DESCRIBE_SECURITY_EVENT_OPERATIONS = "DescribeSecurityEventOperations"
+HANDLE_SECURITY_EVENTS = "HandleSecurityEvents"
+DESCRIBE_SECURITY_EVENT_OPERATION_STATUS = "DescribeSecurityEventOperationStatus"
+
+# The answer for an alert id the service does not know (the error table of DescribeSecurityEventOperations [DOC]).
+SECURITY_EVENT_NOT_EXISTS = "SecurityEventNotExists"
+# The service's own default is zh [DOC]; this collection reads English unless told otherwise.
+DEFAULT_LANG = "en"
+
+Page = Tuple[List[Any], int]  # (alert models, TotalCount)
+
+
+# --- DescribeSuspEvents -----------------------------------------------------------------------
+def susp_events_page(connection: Any, page: int, page_size: int, filters: Mapping[str, Any],
+                     lang: str = DEFAULT_LANG) -> Page:
+    """One page of DescribeSuspEvents; filters are its other parameters (SDK names: dealed, levels, id, ...)."""
+    body = connection.call(DESCRIBE_SUSP_EVENTS, current_page=str(page), page_size=str(page_size),
+                           from_=FROM_SAS, lang=lang, **filters)
+    return body.susp_events or [], body.total_count or 0
+
+
+def susp_event_pages(connection: Any, filters: Mapping[str, Any], lang: str = DEFAULT_LANG,
+                     page_size: int = MAX_PAGE_SIZE) -> Iterator[Page]:
+    """Pages 1, 2, ... of one DescribeSuspEvents listing, each read when asked for; the reader decides when to stop."""
+    return iter_pages(lambda page, size: susp_events_page(connection, page, size, filters, lang), page_size)
+
+
+def find_susp_event(connection: Any, alert_id: int, filters: Mapping[str, Any], lang: str = DEFAULT_LANG) -> Any:
+    """The DescribeSuspEvents model of one alert, by its Id, within filters; None if the listing has no such alert."""
+    entries, _total = susp_events_page(connection, 1, 1, dict(filters, id=alert_id), lang)
+    return next((entry for entry in entries if entry.id == alert_id), None)
+
+
+# --- DescribeSuspEventDetail ------------------------------------------------------------------
+def susp_event_detail(connection: Any, alert_id: int, lang: str = DEFAULT_LANG) -> Any:
+    """The DescribeSuspEventDetail body of one alert. An alert the service does not know is its error (raised):
+    the collection asks only for alerts it has just listed."""
+    return connection.call(DESCRIBE_SUSP_EVENT_DETAIL, suspicious_event_id=alert_id, from_=FROM_SAS, lang=lang)
+
+
+# --- DescribeSecurityEventOperations ----------------------------------------------------------
+def security_event_operations(connection: Any, alert_id: int, lang: str = DEFAULT_LANG) -> Optional[List[Any]]:
+    """The operation models one alert allows, or None when the service does not know the alert."""
+    try:
+        body = connection.call(DESCRIBE_SECURITY_EVENT_OPERATIONS, security_event_id=alert_id, lang=lang)
+    except SasApiError as error:
+        if error.code == SECURITY_EVENT_NOT_EXISTS:
+            return None
+        raise
+    return list(body.security_event_operations_response or [])
+
+
+# --- HandleSecurityEvents ---------------------------------------------------------------------
+def handle_params(operation_code: str, alert_ids: Sequence[int], operation_params: str,
+                  mark_miss_param: Optional[str] = None, remark: Optional[str] = None) -> Dict[str, Any]:
+    """HandleSecurityEvents parameters (SDK names): ids are strings, params JSON strings [SDK].
+
+    Built apart from the call so the audit log writes down exactly what is sent.
+    """
+    params: Dict[str, Any] = {
+        "operation_code": operation_code,
+        "security_event_ids": [str(alert_id) for alert_id in alert_ids],
+        "operation_params": operation_params,
+    }
+    if mark_miss_param is not None:
+        params["mark_miss_param"] = mark_miss_param
+        params["mark_batch"] = "false"  # these alerts only, not every similar one
+    if remark:
+        params["remark"] = remark
+    return params
+
+
+def handle_security_events(connection: Any, params: Mapping[str, Any]) -> Tuple[int, Optional[str]]:
+    """Send one HandleSecurityEvents (handle_params); returns (task id, request id).
+
+    A write: connection.call re-sends it only when the service surely did not act on it. An answer
+    without a TaskId is a BAD_RESPONSE error that keeps the request id.
+    """
+    body = connection.call(HANDLE_SECURITY_EVENTS, write=True, **params)
+    request_id = getattr(body, "request_id", None)
+    response = body.handle_security_events_response
+    if response is None or response.task_id is None:
+        raise SasApiError(HANDLE_SECURITY_EVENTS, errors.BAD_RESPONSE, "the answer has no TaskId",
+                          request_id=request_id)
+    return int(response.task_id), request_id
+
+
+# --- DescribeSecurityEventOperationStatus -----------------------------------------------------
+def operation_status(connection: Any, alert_ids: Sequence[int], task_id: Optional[int] = None) -> Any:
+    """The SecurityEventOperationStatusResponse for alert_ids in task_id (without it, in each alert's latest
+    task), or None if the answer has none. An unknown task id is the service's error (raised)."""
+    params: Dict[str, Any] = {"security_event_ids": [str(alert_id) for alert_id in alert_ids]}
+    if task_id is not None:
+        params["task_id"] = task_id
+    return connection.call(DESCRIBE_SECURITY_EVENT_OPERATION_STATUS, **params).security_event_operation_status_response

@@ -1,0 +1,220 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""listing: sas_alert_info's options as filters (plain tests), the per-type merge (plain tests), and the
+reads against the in-process emulator."""
+
+from __future__ import annotations
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from emulated_sas import emulated_sas
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils import listing
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import status_name
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import Listing
+
+PENDING = 1
+PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
+
+
+def params(**given):
+    """sas_alert_info's params as AnsibleModule hands them over: every option, defaults filled in."""
+    options = dict(alert_ids=None, status=None, levels=None, alert_types=None, name=None, uuids=None,
+                   time_start=None, time_end=None, lang="en", max_results=None, include_details=False, concurrency=8)
+    options.update(given)
+    return options
+
+
+# --- times and filters (no service) -----------------------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("2026-11-01 08:30:05", datetime.datetime(2026, 11, 1, 8, 30, 5)),
+    ("2026-11-01T08:30:05", datetime.datetime(2026, 11, 1, 8, 30, 5)),
+    ("2026-11-01", datetime.datetime(2026, 11, 1)),
+    ("  2026-11-01 08:30:05 ", datetime.datetime(2026, 11, 1, 8, 30, 5)),
+    (None, None),
+])
+def test_accepted_time_formats(text, expected):
+    assert listing.parse_time("time_start", text) == expected
+
+
+@pytest.mark.parametrize("text", ["yesterday", "2026-13-01", "2026-11-01 25:00:00", "01/11/2026", ""])
+def test_a_time_that_is_not_one_names_the_option_and_the_formats(text):
+    with pytest.raises(OptionError) as caught:
+        listing.parse_time("time_end", text)
+    assert str(caught.value) == ("time_end=%r is not a time: use YYYY-MM-DD HH:MM:SS (or YYYY-MM-DDTHH:MM:SS, "
+                                 "or YYYY-MM-DD)" % text)
+
+
+def test_filters_carry_every_option_in_service_form():
+    filters = listing.listing_filters(params(
+        status="handled", levels=["serious", "remind"], uuids=["u-1", "u-2"], name="web-01",
+        time_start="2026-11-01", time_end="2026-11-02T06:00:00"))
+    assert filters == {"dealed": "Y", "levels": "serious,remind", "uuids": "u-1,u-2", "remark": "web-01",
+                       "time_start": "2026-11-01 00:00:00", "time_end": "2026-11-02 06:00:00"}
+
+
+@pytest.mark.parametrize("given, expected", [
+    ({}, {"dealed": "N"}),                                 # pending by default
+    ({"status": "all"}, {}),
+    ({"alert_ids": [5]}, {}),                              # by id: whatever the status
+    ({"alert_ids": [5], "status": "pending"}, {"dealed": "N"}),
+    ({"name": "", "levels": [], "uuids": []}, {"dealed": "N"}),  # empty options filter nothing
+])
+def test_the_status_filter_and_empty_options(given, expected):
+    assert listing.listing_filters(params(**given)) == expected
+
+
+def test_a_start_after_the_end_is_refused():
+    with pytest.raises(OptionError, match=r"time_start \(2026-11-02\) is after time_end \(2026-11-01\)"):
+        listing.listing_filters(params(time_start="2026-11-02", time_end="2026-11-01"))
+    assert listing.listing_filters(params(time_start="2026-11-01", time_end="2026-11-01"))["time_end"] == \
+        "2026-11-01 00:00:00"
+
+
+@pytest.mark.parametrize("given, message", [
+    ({"max_results": 0}, "max_results must be at least 1, got 0"),
+    ({"concurrency": 0}, "concurrency must be between 1 and 32, got 0"),
+    ({"alert_ids": [3, 0]}, r"alert_ids must hold alert ids \(positive integers\), got 0"),
+    ({"time_start": "soon"}, "time_start='soon' is not a time"),
+])
+def test_the_request_checks_every_option_before_any_call(given, message):
+    with pytest.raises(OptionError, match=message):
+        listing.listing_request(params(**given))
+
+
+def test_the_request():
+    request = listing.listing_request(params(alert_ids=[4, 2, 4], lang="zh", include_details=True, concurrency=3))
+    assert (request.alert_ids, request.filters, request.lang, request.include_details, request.concurrency) == (
+        [4, 2], {}, "zh", True, 3)
+    assert not request.selects_nothing
+    assert listing.listing_request(params(alert_ids=[])).selects_nothing
+    assert not listing.listing_request(params()).selects_nothing  # no alert_ids: list by filters
+
+
+# --- the per-type merge (no service) ----------------------------------------------------------
+def alerts(*ids):
+    return [SimpleNamespace(id=alert_id) for alert_id in ids]
+
+
+class Types:
+    """list_type for merge_by_type: each type's alerts and total; records (type, limit) of each listing."""
+
+    def __init__(self, by_type):
+        self.by_type = by_type
+        self.asked = []
+
+    def __call__(self, alert_type, limit):
+        self.asked.append((alert_type, limit))
+        items, total = self.by_type[alert_type]
+        kept = items if limit is None else items[:limit]
+        return Listing(list(kept), total, total > len(kept), 1)
+
+
+def ids(merged):
+    return [alert.id for alert in merged.items]
+
+
+def test_types_are_listed_one_by_one_and_merged_without_duplicates():
+    types = Types({"Web shell": (alerts(1, 2, 3), 3), "Unusual logon": (alerts(3, 4), 2)})
+    merged = listing.merge_by_type(types, ["Web shell", "Unusual logon", "Web shell"])
+    assert ids(merged) == [1, 2, 3, 4]
+    assert types.asked == [("Web shell", None), ("Unusual logon", None)]  # a type given twice is listed once
+    assert (merged.total_count, merged.truncated, merged.pages) == (5, False, 2)  # the service's totals, added
+
+
+def test_no_type_is_one_listing_of_every_type():
+    types = Types({None: (alerts(1, 2), 2)})
+    merged = listing.merge_by_type(types, [])
+    assert types.asked == [(None, None)] and ids(merged) == [1, 2] and not merged.truncated
+
+
+def test_max_results_counts_the_merged_alerts():
+    types = Types({"a": (alerts(1, 2, 3), 3), "b": (alerts(4, 5, 6), 3)})
+    merged = listing.merge_by_type(types, ["a", "b"], max_results=5)
+    assert types.asked == [("a", 5), ("b", 2)]
+    assert ids(merged) == [1, 2, 3, 4, 5] and merged.truncated  # b had a sixth
+
+
+def test_a_type_left_unread_by_max_results_truncates():
+    types = Types({"a": (alerts(1, 2), 2), "b": (alerts(3), 1)})
+    merged = listing.merge_by_type(types, ["a", "b"], max_results=2)
+    assert types.asked == [("a", 2)] and ids(merged) == [1, 2] and merged.truncated
+
+
+def test_max_results_that_reads_everything_does_not_truncate():
+    types = Types({"a": (alerts(1, 2), 2), "b": (alerts(2, 3), 2)})
+    merged = listing.merge_by_type(types, ["a", "b"], max_results=10)
+    assert types.asked == [("a", 10), ("b", 8)] and ids(merged) == [1, 2, 3] and not merged.truncated
+
+
+# --- against the emulator ---------------------------------------------------------------------
+def listing_calls(sas, mark=0):
+    return [record["params"] for record in sas.requests()[mark:] if record["action"] == "DescribeSuspEvents"]
+
+
+@pytest.fixture
+def big_sas(monkeypatch):
+    """250 alerts: listings of more than one page."""
+    for name in PROXY_VARIABLES:  # the SDK ignores NO_PROXY
+        monkeypatch.delenv(name, raising=False)
+    with emulated_sas(alerts=250, seed=7) as emulator:
+        yield emulator
+
+
+def test_every_page_of_a_listing_is_read_once(big_sas):
+    found = listing.list_alerts(big_sas.connection, {}, "en")
+    assert [params["CurrentPage"] for params in listing_calls(big_sas)] == ["1", "2", "3"]
+    assert (len(found.items), len({alert.id for alert in found.items}), found.total_count) == (250, 250, 250)
+    assert not found.truncated and found.pages == 3
+
+
+def test_listing_by_type_sends_one_type_a_call_and_keeps_each_alert_once(big_sas):
+    everything = listing.list_alerts(big_sas.connection, {}, "en").items
+    mark = len(big_sas.requests())
+    first, second = sorted({alert.alarm_event_type for alert in everything})[:2]
+    request = listing.listing_request(params(status="all", alert_types=[first, second, first]))
+    result = listing.read_alerts(big_sas.connection, request)
+    expected = [alert.id for alert in everything if alert.alarm_event_type == first] + \
+               [alert.id for alert in everything if alert.alarm_event_type == second]
+    assert sorted(alert["id"] for alert in result["alerts"]) == sorted(expected)
+    assert result["total_count"] == len(expected) and result["truncated"] is False
+    assert [params.get("ParentEventTypes") for params in listing_calls(big_sas, mark)] == [first, second]
+    assert {alert["alarm_event_type"] for alert in result["alerts"]} == {first, second}
+
+
+def test_max_results_reads_only_what_it_returns(big_sas):
+    request = listing.listing_request(params(max_results=30))
+    result = listing.read_alerts(big_sas.connection, request)
+    assert len(result["alerts"]) == 30 and result["truncated"] is True
+    assert result["total_count"] > 30  # the service's count of pending alerts
+    assert [(params["CurrentPage"], params["PageSize"], params["Dealed"]) for params in listing_calls(big_sas)] == [
+        ("1", "30", "N")]
+    assert all(alert["status"] == "pending" and alert["event_status"] == PENDING for alert in result["alerts"])
+
+
+def test_alerts_by_id_with_details_and_missing_ids(sas):
+    known = [alert.id for alert in listing.list_alerts(sas.connection, {}, "en", max_results=3).items]
+    mark = len(sas.requests())
+    request = listing.listing_request(params(alert_ids=known + [1], include_details=True, lang="zh"))
+    result = listing.read_alerts(sas.connection, request)
+    assert [alert["id"] for alert in result["alerts"]] == known
+    assert result["missing_ids"] == [1] and result["total_count"] == 3 and result["truncated"] is False
+    for alert in result["alerts"]:
+        assert alert["status"] == alert["detail"]["status"] == status_name(sas.alert(alert["id"])["status"])
+        assert alert["detail"]["id"] == alert["id"] and "request_id" not in alert["detail"]
+    calls = [(record["action"], record["params"]) for record in sas.requests()[mark:]]
+    assert sorted(params["Id"] for action, params in calls if action == "DescribeSuspEvents") == sorted(
+        str(alert_id) for alert_id in known + [1])
+    assert sorted(params["SuspiciousEventId"] for action, params in calls if action == "DescribeSuspEventDetail") \
+        == sorted(str(alert_id) for alert_id in known)
+    assert all(params["From"] == "sas" and params["Lang"] == "zh" for _action, params in calls)
+
+
+def test_an_api_error_is_raised_to_the_module(sas):
+    sas.set_faults([{"action": "DescribeSuspEvents", "fault": "no_permission"}])
+    with pytest.raises(SasApiError):
+        listing.read_alerts(sas.connection, listing.listing_request(params()))
