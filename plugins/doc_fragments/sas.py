@@ -83,8 +83,13 @@ options:
 requirements:
   - python >= 3.9
   - alibabacloud-sas20181203 >= 9.3.3
+  - alibabacloud-tea-openapi >= 0.4.4
   - alibabacloud-credentials >= 1.0.2
+  - darabonba-core >= 1.0.8
 notes:
+  - The Python packages above are those of the collection's C(requirements.txt); install them on the host
+    that runs the modules (with C(localhost), the controller), for example with
+    C(pip install -r ~/.ansible/collections/ansible_collections/alibabacloud/sas/requirements.txt).
   - Every module in this collection is in the C(alibabacloud.sas.sas) action group, so
     C(module_defaults) with C(group/alibabacloud.sas.sas) sets these options once for a play.
 """

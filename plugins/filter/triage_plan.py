@@ -36,7 +36,20 @@ EXAMPLES = r"""
 
 - name: Plan
   ansible.builtin.set_fact:
-    plan: "{{ pending.alerts | alibabacloud.sas.triage_plan(sas_triage_rules) }}"
+    plan: "{{ pending.alerts | alibabacloud.sas.triage_plan(rules) }}"
+  vars:
+    rules:
+      - name: leave-the-jump-hosts-alone
+        match: {instance_name_regex: "^jump-"}
+        action: none
+      - name: block-unusual-logons
+        match: {alarm_event_type: Unusual logon}
+        action: block_ip
+        params: {block_duration: 7d}
+      - name: quarantine-malware
+        match: {alarm_event_type: [Malicious process (cloud scan), Malicious process (local scan)]}
+        action: kill_and_quara
+        params: {sub_operation: killAndQuaraFileByMd5andPath}
 
 - name: Show it
   ansible.builtin.debug:
@@ -47,7 +60,13 @@ EXAMPLES = r"""
     alert_ids: "{{ item.alert_ids }}"
     operation: "{{ item.action }}"
     block_duration: "{{ item.params.block_duration | default(omit) }}"
+    expire_time: "{{ item.params.expire_time | default(omit) }}"
+    sub_operation: "{{ item.params.sub_operation | default(omit) }}"
+    whitelist_rules: "{{ item.params.whitelist_rules | default(omit) }}"
+    remark: "{{ item.params.remark | default(omit) }}"
   loop: "{{ plan.groups }}"
+  loop_control:
+    label: "{{ item.action }} x {{ item.alert_ids | length }}"
 """
 
 RETURN = r"""
@@ -57,7 +76,8 @@ _value:
   contains:
     alerts:
       description:
-        - One entry per alert (a duplicate id once) - C(id), C(name), C(type), C(level), C(status), C(last_time),
+        - One entry per alert (a duplicate id once) - C(id), C(name), C(type), C(level), C(status),
+          C(last_time) (C(YYYY-MM-DD HH:MM:SS) in UTC+8, the service's time zone, as the service gives it),
           C(host) (C(instance_name), C(instance_id), C(internet_ip), C(intranet_ip), C(uuid)), C(rule), C(action),
           C(params), C(recommended) (C(action), C(params), C(why); action C(review) means a person decides) and
           C(disposition) - C(handle), C(excluded) (a rule with action C(none)) or C(unmatched).

@@ -40,16 +40,27 @@ options:
 EXAMPLES = r"""
 - name: Check the policy before listing anything
   ansible.builtin.set_fact:
-    policy: "{{ sas_triage_rules | alibabacloud.sas.triage_policy }}"
+    policy: "{{ rules | alibabacloud.sas.triage_policy }}"
   vars:
-    sas_triage_rules:
+    rules:
+      # The first enabled rule that matches decides, so an exclusion comes before the wider rules.
+      - name: leave-the-jump-hosts-alone
+        match: {instance_name_regex: "^jump-"}
+        action: none
       - name: block-unusual-logons
         match: {alarm_event_type: Unusual logon, level: [serious, suspicious]}
         action: block_ip
         params: {block_duration: 7d}
-      - name: leave-the-jump-host-alone
-        match: {instance_name_regex: "^jump-"}
-        action: none
+      - name: ignore-commands-on-the-build-server
+        description: the CI server at 203.0.113.10 runs encoded commands all day
+        match: {alarm_event_name_display_regex: "(?i)suspicious (encoded )?command", internet_ip: 203.0.113.10}
+        action: ignore
+        params: {remark: CI build server}
+
+- name: Show the rules, defaults filled in
+  ansible.builtin.debug:
+    msg: "{{ item.name }}: {{ item.action }} {{ item.params }} (enabled: {{ item.enabled }})"
+  loop: "{{ policy }}"
 """
 
 RETURN = r"""

@@ -45,11 +45,49 @@ options:
 """
 
 EXAMPLES = r"""
+- name: Note when the run started
+  ansible.builtin.set_fact:
+    started: "{{ now(utc=true).strftime('%Y-%m-%dT%H:%M:%SZ') }}"
+
+- name: List pending alerts
+  alibabacloud.sas.sas_alert_info:
+  register: pending
+
+- name: Plan
+  ansible.builtin.set_fact:
+    plan: "{{ pending.alerts | alibabacloud.sas.triage_plan(rules) }}"
+  vars:
+    rules:
+      - name: block-unusual-logons
+        match: {alarm_event_type: Unusual logon}
+        action: block_ip
+        params: {block_duration: 7d}
+
+# Every outcome goes into the report, failures included: failed_when false, and the last task fails.
+- name: Handle each group in one call
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: "{{ item.alert_ids }}"
+    operation: "{{ item.action }}"
+    block_duration: "{{ item.params.block_duration | default(omit) }}"
+  loop: "{{ plan.groups }}"
+  register: handled
+  failed_when: false
+
 - name: Build the report
   ansible.builtin.set_fact:
     report: >-
       {{ plan | alibabacloud.sas.triage_report(handled.results | default([]), account=inventory_hostname,
-         check_mode=ansible_check_mode, started_at=started, finished_at=now(utc=true).isoformat()) }}
+         check_mode=ansible_check_mode, started_at=started,
+         finished_at=now(utc=true).strftime('%Y-%m-%dT%H:%M:%SZ')) }}
+
+- name: Show how each alert ended
+  ansible.builtin.debug:
+    msg: "{{ report.summary.by_outcome }}"
+
+- name: Fail if an alert needs a person (failed, timed out or errored)
+  ansible.builtin.fail:
+    msg: "{{ report.summary.needs_attention }} alerts need attention"
+  when: report.summary.needs_attention > 0
 """
 
 RETURN = r"""

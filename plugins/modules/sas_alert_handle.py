@@ -208,27 +208,6 @@ EXAMPLES = r"""
     remark: known scanner
   register: ignored
 
-- name: Block the source IP of unusual logons for 7 days
-  alibabacloud.sas.sas_alert_handle:
-    alert_ids: "{{ logons.alerts | map(attribute='id') | list }}"
-    operation: block_ip
-    block_duration: 7d
-
-- name: Kill and quarantine malware, and see every outcome even if some fail
-  alibabacloud.sas.sas_alert_handle:
-    alert_ids: "{{ malware_ids }}"
-    operation: kill_and_quara
-    sub_operation: killAndQuaraFileByMd5andPath
-  register: quarantine
-  ignore_errors: true
-
-- name: Quarantine the file where the process was already gone
-  alibabacloud.sas.sas_alert_handle:
-    alert_ids: "{{ quarantine.results | selectattr('error_code', 'search', 'ProcessNotExist')
-                   | map(attribute='id') | list }}"
-    operation: virus_quara_bin
-  when: quarantine.summary.failed > 0
-
 - name: Whitelist logons from the office network; the alerts' existing rules are kept
   alibabacloud.sas.sas_alert_handle:
     alert_ids: [702173480]
@@ -239,22 +218,111 @@ EXAMPLES = r"""
         value: 198.51.100.0/24
         scope: all
 
-- name: Send without waiting; check back later
-  alibabacloud.sas.sas_alert_handle:
-    alert_ids: "{{ many_ids }}"
-    operation: manual_handled
-    wait: false
-  register: sent
+# time_start is in UTC+8, the service's time zone. now() is the controller's local time, so now().timestamp()
+# is the epoch on any controller; strftime with utc=true prints that epoch plus 8 hours as UTC+8.
+- name: List the unusual logons of the last 24 hours
+  alibabacloud.sas.sas_alert_info:
+    alert_types: [Unusual logon]
+    time_start: "{{ '%Y-%m-%d %H:%M:%S' | strftime(now().timestamp() + 8 * 3600 - 86400, utc=true) }}"
+  register: logons
 
-- name: Ignore alerts, keeping a trail of every write call in a file shared by the jobs of this controller
+# failed_when replaces the module's own rule (fail on failed or timed_out): here unsupported fails too.
+# No summary means the module failed before any alert had an outcome (a bad option, an API error).
+- name: Block their source IPs for 7 days; fail if any alert could not be handled
   alibabacloud.sas.sas_alert_handle:
-    alert_ids: "{{ scanner_ids }}"
+    alert_ids: "{{ logons.alerts | map(attribute='id') | list }}"
+    operation: block_ip
+    block_duration: 7d
+  register: blocked
+  failed_when: >-
+    blocked.summary is not defined
+    or blocked.summary.failed + blocked.summary.timed_out + blocked.summary.unsupported > 0
+
+- name: List the pending malicious process alerts
+  alibabacloud.sas.sas_alert_info:
+    alert_types: [Malicious process (cloud scan)]
+  register: malware
+
+# The module fails when an alert ended failed or timed_out, but its result still holds every alert's
+# outcome: ignore_errors and register keep the play going to act on it, and a later task fails for it.
+- name: Kill the processes and quarantine their files; see every outcome even if some fail
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: "{{ malware.alerts | map(attribute='id') | list }}"
+    operation: kill_and_quara
+    sub_operation: killAndQuaraFileByMd5andPath
+  register: quarantine
+  ignore_errors: true
+
+- name: Stop if the module failed before any alert had an outcome (a bad option, an API error)
+  ansible.builtin.fail:
+    msg: "{{ quarantine.msg }}"
+  when: quarantine.summary is not defined
+
+- name: Quarantine the file where the process was already gone (an empty list makes no call)
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: >-
+      {{ quarantine.results | selectattr('error_code', 'equalto', 'kill_and_quara.ProcessNotExist')
+         | map(attribute='id') | list }}
+    operation: virus_quara_bin
+  register: requarantine
+  ignore_errors: true
+
+- name: Fail if anything could not be handled (failed, timed out or unsupported)
+  ansible.builtin.assert:
+    that: not_handled | length == 0
+    fail_msg: "Not handled: {{ not_handled | map(attribute='id') | join(', ') }}; see their error_code and hint"
+  vars:
+    retried: "{{ requarantine.results | default([]) | map(attribute='id') | list }}"
+    not_handled: >-
+      {{ ((quarantine.results | rejectattr('id', 'in', retried) | list) + requarantine.results | default([]))
+         | selectattr('outcome', 'in', ['failed', 'timed_out', 'unsupported']) | list }}
+
+- name: List the pending reminders of the staging servers
+  alibabacloud.sas.sas_alert_info:
+    name: staging-
+    levels: [remind]
+  register: staging
+
+- name: Ignore them, keeping a trail of every write call in a file shared by the jobs of this controller
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: "{{ staging.alerts | map(attribute='id') | list }}"
     operation: ignore
-    remark: known scanner
+    remark: staging noise
     audit_log: /var/log/sas/alert-handle.jsonl
     audit_context:
       account: prod-cn
       run_id: "{{ awx_job_id | default('by hand') }}"
+
+- name: List the pending reminders
+  alibabacloud.sas.sas_alert_info:
+    levels: [remind]
+  register: reminders
+
+- name: Mark them handled without waiting; they end submitted, with the ids of the tasks they were sent in
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: "{{ reminders.alerts | map(attribute='id') | list }}"
+    operation: manual_handled
+    wait: false
+  register: sent
+
+- name: Later, check back on each task until the service has finished with it (at most 5 minutes)
+  alibabacloud.sas.sas_alert_task_info:
+    task_id: "{{ item }}"
+    alert_ids: "{{ sent.results | selectattr('task_id', 'equalto', item) | map(attribute='id') | list }}"
+  loop: "{{ sent.task_ids }}"
+  register: checks
+  until: checks.finished
+  retries: 30
+  delay: 10
+
+- name: Fail if the service could not handle one of them
+  ansible.builtin.assert:
+    that: failed_ids | length == 0
+    fail_msg: "Not handled: {{ failed_ids | join(', ') }}"
+  vars:
+    failed_ids: >-
+      {{ checks.results | map(attribute='alerts') | flatten | rejectattr('status', 'equalto', 'Success')
+         | map(attribute='id') | list }}
 """
 
 RETURN = r"""

@@ -60,11 +60,15 @@ options:
   time_start:
     description:
       - Only alerts last seen at or after this time, C(YYYY-MM-DD HH:MM:SS) (or C(YYYY-MM-DD),
-        or with a C(T) between date and time), in the service's time zone.
+        or with a C(T) between date and time).
+      - The time is in UTC+8 (China Standard Time), the service's time zone, whatever the time zone of the
+        host that runs the module; it takes no offset. RV(alerts[].last_time) is in the same time zone.
+      - The EXAMPLES compute the start of the last 24 hours in UTC+8 on any controller.
     type: str
   time_end:
     description:
-      - Only alerts last seen at or before this time; same format as I(time_start).
+      - Only alerts last seen at or before this time (its whole second); same format and time zone (UTC+8,
+        the service's) as I(time_start).
     type: str
   lang:
     description:
@@ -111,12 +115,37 @@ EXAMPLES = r"""
     include_details: true
   register: two
 
-- name: Unusual logons of the last day on two servers
+- name: Say which of the ids the service does not know
+  ansible.builtin.debug:
+    msg: "Unknown alert ids: {{ two.missing_ids | join(', ') }}"
+  when: two.missing_ids | length > 0
+
+# Times are in UTC+8, the service's time zone. now() is the controller's local time, so its timestamp()
+# is the epoch on any controller; strftime with utc=true prints that epoch plus 8 hours as UTC+8.
+- name: Unusual logons of the last 24 hours on two servers
   alibabacloud.sas.sas_alert_info:
     alert_types: [Unusual logon]
     uuids: [4b3c8a57-0c5a-4bf4-8c1b-0f5e7a7c1d2e, 9c1f3d2a-6e4b-4f0a-9d7e-2b8c5a1e3f40]
-    time_start: "{{ '%Y-%m-%d %H:%M:%S' | strftime(now(utc=false).timestamp() - 86400) }}"
+    time_start: "{{ '%Y-%m-%d %H:%M:%S' | strftime(now().timestamp() + 8 * 3600 - 86400, utc=true) }}"
   register: logons
+
+- name: Show when each was last seen
+  ansible.builtin.debug:
+    msg: "{{ item.id }} on {{ item.instance_name }}: last seen {{ item.last_time }} (UTC+8)"
+  loop: "{{ logons.alerts }}"
+
+- name: Alerts last seen on 1 May 2026, a day in UTC+8, at most 500 of them
+  alibabacloud.sas.sas_alert_info:
+    status: all
+    time_start: "2026-05-01 00:00:00"
+    time_end: "2026-05-01 23:59:59"
+    max_results: 500
+  register: may_day
+
+- name: Warn when there were more
+  ansible.builtin.debug:
+    msg: "{{ may_day.total_count }} alerts match, only the first {{ may_day.alerts | length }} were read"
+  when: may_day.truncated
 """
 
 RETURN = r"""
@@ -166,8 +195,27 @@ alerts:
       description: The private IP address of the server.
       type: str
     last_time:
-      description: When the alert was last seen, C(YYYY-MM-DD HH:MM:SS).
+      description:
+        - When the alert was last seen, C(YYYY-MM-DD HH:MM:SS) in UTC+8 (China Standard Time), the service's
+          time zone, as the service gives it - the time zone of I(time_start) and I(time_end).
+        - RV(alerts[].last_time_stamp) is the same moment in epoch milliseconds.
       type: str
+      sample: "2026-05-04 17:12:33"
+    last_time_stamp:
+      description: When the alert was last seen, in epoch milliseconds.
+      type: int
+      sample: 1777885953000
+    occurrence_time:
+      description:
+        - When the alert was first seen, C(YYYY-MM-DD HH:MM:SS) in UTC+8 (China Standard Time), the service's
+          time zone, as the service gives it.
+        - RV(alerts[].occurrence_time_stamp) is the same moment in epoch milliseconds.
+      type: str
+      sample: "2026-05-04 09:40:02"
+    occurrence_time_stamp:
+      description: When the alert was first seen, in epoch milliseconds.
+      type: int
+      sample: 1777858802000
     details:
       description: What the service says about the alert (source IP, file path, ...).
       type: list

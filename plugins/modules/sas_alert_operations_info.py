@@ -46,13 +46,28 @@ EXAMPLES = r"""
     alert_ids: [702173474, 702173480]
   register: ops
 
-- name: Ids of the alerts that may be blocked
+- name: Ids of the alerts whose source IP may be blocked
   ansible.builtin.set_fact:
     blockable: "{{ blockable | default([]) + [item.id] }}"
   loop: "{{ ops.alerts }}"
+  loop_control:
+    label: "{{ item.id }}"
   when: >-
     item.operations | selectattr('operation_code', 'equalto', 'block_ip')
     | selectattr('user_can_operate') | list | length > 0
+
+- name: Block them for a day (none - the fact was never set - makes no call)
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: "{{ blockable | default([]) }}"
+    operation: block_ip
+    block_duration: 1d
+
+- name: The fields a whitelist rule can use for the second alert, with the operates each takes
+  ansible.builtin.debug:
+    msg: "{{ item.filed_name }} ({{ item.filed_alias_name }}): {{ item.supported_mis_type }}"
+  loop: >-
+    {{ ops.alerts[1].operations | selectattr('operation_code', 'equalto', 'advance_mark_mis_info')
+       | map(attribute='mark_fields_source') | flatten }}
 """
 
 RETURN = r"""

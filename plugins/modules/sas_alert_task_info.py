@@ -36,22 +36,39 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Send without waiting
+- name: List the pending reminders (the lowest severity)
+  alibabacloud.sas.sas_alert_info:
+    levels: [remind]
+  register: reminders
+
+- name: Mark them handled without waiting; their alerts end submitted, with the tasks' ids
   alibabacloud.sas.sas_alert_handle:
-    alert_ids: "{{ ids }}"
-    operation: ignore
+    alert_ids: "{{ reminders.alerts | map(attribute='id') | list }}"
+    operation: manual_handled
     wait: false
   register: sent
 
-- name: Later, check each task until it is finished
+# Later - in the same play, or in a later job given sent.results:
+- name: Check each task until the service has finished with it (at most 5 minutes)
   alibabacloud.sas.sas_alert_task_info:
     task_id: "{{ item }}"
     alert_ids: "{{ sent.results | selectattr('task_id', 'equalto', item) | map(attribute='id') | list }}"
   loop: "{{ sent.task_ids }}"
-  register: tasks
-  until: tasks.finished
+  register: checks
+  until: checks.finished
   retries: 30
   delay: 10
+
+- name: Fail if the service could not handle an alert
+  ansible.builtin.assert:
+    that: not_handled | length == 0
+    fail_msg: >-
+      Not handled: {{ not_handled | map(attribute='id') | join(', ') }}
+      ({{ not_handled | map(attribute='error_code') | join(', ') }})
+    success_msg: "{{ checks.results | map(attribute='alerts') | flatten | length }} alerts handled"
+  vars:
+    not_handled: >-
+      {{ checks.results | map(attribute='alerts') | flatten | rejectattr('status', 'equalto', 'Success') | list }}
 """
 
 RETURN = r"""

@@ -192,24 +192,14 @@ def test_real_run_agrees_with_the_service_then_a_second_run_writes_nothing(emula
         alert_id for alert_id, alert in by_id.items() if alert["outcome"] not in ("handled",)}
 
 
-@pytest.mark.parametrize("rules, names", [
-    ([{"name": "x", "match": {"level": "serious"}, "action": "ignore", "acton": "ignore"}], ["'x'", "acton"]),
-    ([{"name": "x", "match": {"level": "serious"}, "action": "ignroe"}], ["'x'", "ignroe", "did you mean ignore"]),
-    ([{"name": "x", "match": {"name_regex": "("}, "action": "ignore"}], ["'x'", "name_regex", "regular expression"]),
-    ([{"name": "x", "match": {"level": "serious"}, "action": "ignore", "params": {"block_duration": "7d"}}],
-     ["'x'", "block_duration", "remark"]),
-    ([{"match": {"level": "serious"}, "action": "ignore"}], ["rule #1", "no name"]),
-    ([{"name": "x", "match": {"level": "serious"}, "action": "ignore"},
-      {"name": "x", "match": {"level": "remind"}, "action": "ignore"}], ["#1", "#2", "'x'"]),
-    ([{"name": "x", "match": {"levle": "serious"}, "action": "ignore"}], ["'x'", "levle", "did you mean level"]),
-    ([{"name": "x", "match": {"level": "serious"}, "action": "block_ip", "params": {"block_duration": "7x"}}],
-     ["'x'", "block_duration", "7x"]),
-])
-def test_a_malformed_policy_stops_before_any_call(emulator, triage, rules, names):
-    run = triage(emulator, rules=rules)
+def test_a_malformed_policy_stops_before_any_call(emulator, triage):
+    # The wiring, once: the role checks the policy first, so the play stops naming the rule and the
+    # problem, with no call and no report. Every other malformed policy is checked in process (unit
+    # tests of the triage_policy filter, which the role runs).
+    run = triage(emulator, rules=[{"name": "x", "match": {"level": "serious"}, "action": "ignroe"}])
     assert run.rc != 0
     assert "triage policy" in run.output
-    for name in names:
+    for name in ("'x'", "ignroe", "did you mean ignore"):
         assert name in run.output, (name, run.output[-2000:])
     assert emulator.requests() == [], "no call may reach the service"
     assert run.reports() == []

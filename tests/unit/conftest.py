@@ -63,3 +63,13 @@ def start_sas(no_proxy):
 
     with contextlib.ExitStack() as stack:
         yield lambda **options: stack.enter_context(emulated_sas(**options))
+
+
+@pytest.fixture
+def module_env(monkeypatch, tmp_path):
+    """What a module run by ansible-playbook sees with no Alibaba Cloud variable set: none of them in
+    the environment, and a HOME without an aliyun CLI config file."""
+    for name in list(os.environ):
+        if name.startswith(("ALIBABA_CLOUD_", "ALICLOUD_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp_path))

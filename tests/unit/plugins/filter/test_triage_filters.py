@@ -78,6 +78,36 @@ def test_triage_report_refuses_what_is_not_a_plan():
         triage_report.triage_report([make_alert(1)], [])
 
 
+# Whole policies as the triage role's sas_triage_rules holds them: the role's first task runs them
+# through this filter, so a malformed one stops the play before any call (proved end to end once).
+@pytest.mark.parametrize("rules, names", [
+    pytest.param([{"name": "x", "match": {"level": "serious"}, "action": "ignore", "acton": "ignore"}],
+                 ["'x'", "acton"], id="unknown-key"),
+    pytest.param([{"name": "x", "match": {"level": "serious"}, "action": "ignroe"}],
+                 ["'x'", "ignroe", "did you mean ignore"], id="unknown-action"),
+    pytest.param([{"name": "x", "match": {"name_regex": "("}, "action": "ignore"}],
+                 ["'x'", "name_regex", "regular expression"], id="bad-regex"),
+    pytest.param([{"name": "x", "match": {"level": "serious"}, "action": "ignore",
+                   "params": {"block_duration": "7d"}}], ["'x'", "block_duration", "remark"],
+                 id="param-the-action-does-not-take"),
+    pytest.param([{"match": {"level": "serious"}, "action": "ignore"}], ["rule #1", "no name"], id="no-name"),
+    pytest.param([{"name": "x", "match": {"level": "serious"}, "action": "ignore"},
+                  {"name": "x", "match": {"level": "remind"}, "action": "ignore"}], ["#1", "#2", "'x'"],
+                 id="duplicate-name"),
+    pytest.param([{"name": "x", "match": {"levle": "serious"}, "action": "ignore"}],
+                 ["'x'", "levle", "did you mean level"], id="match-key-typo"),
+    pytest.param([{"name": "x", "match": {"level": "serious"}, "action": "block_ip",
+                   "params": {"block_duration": "7x"}}], ["'x'", "block_duration", "7x"], id="bad-block_duration"),
+])
+def test_a_malformed_policy_is_refused_naming_the_rule_and_the_problem(rules, names):
+    with pytest.raises(AnsibleFilterError) as caught:
+        triage_policy.triage_policy(rules)
+    message = str(caught.value)
+    assert "triage policy" in message
+    for name in names:
+        assert name in message, (name, message)
+
+
 def test_expire_time_in_the_past_is_refused_by_the_filter():
     past = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     future = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 from ansible.module_utils.basic import AnsibleFallbackNotFound
+from module_runner import run_module
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
 from ansible_collections.alibabacloud.sas.plugins.module_utils.module import (
     env_fallback_non_empty,
     sas_argument_spec,
 )
+from ansible_collections.alibabacloud.sas.plugins.modules import sas_alert_info
 
 REGION = credentials.REGION_ENV
 
@@ -56,5 +58,26 @@ def test_secret_options_are_no_log():
     assert spec["secret_key"]["no_log"] is True
     assert spec["security_token"]["no_log"] is True
     assert spec["access_key"]["no_log"] is False
-    assert spec["region"]["fallback"] == (env_fallback_non_empty, list(REGION))
-    assert spec["endpoint"]["fallback"] == (env_fallback_non_empty, list(credentials.ENDPOINT_ENV))
+
+
+class Connected(BaseException):
+    """Raised instead of building the client: carries the endpoint and region a module would use."""
+
+
+def connect_to_nothing(endpoint, region, *args, **kwargs):
+    raise Connected(endpoint, region)
+
+
+@pytest.mark.parametrize("environ, where", [
+    ({"ALIBABA_CLOUD_REGION_ID": "", "ALICLOUD_REGION": "ap-southeast-1"}, (None, "ap-southeast-1")),
+    ({"ALIBABA_CLOUD_SAS_ENDPOINT": "", "ALICLOUD_SAS_ENDPOINT": "http://127.0.0.1:18080"},
+     ("http://127.0.0.1:18080", None)),
+])
+def test_a_module_takes_region_and_endpoint_from_the_environment_skipping_empty_variables(
+        module_env, monkeypatch, environ, where):
+    # AWX injects every field of its credential, the empty ones too.
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(Connected) as connected:
+        run_module(sas_alert_info, {"access_key": "a", "secret_key": "b-secret"}, connect=connect_to_nothing)
+    assert connected.value.args == where

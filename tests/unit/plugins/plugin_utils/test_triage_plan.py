@@ -212,11 +212,6 @@ def test_a_disabled_rule_groups_nothing():
     assert "block-logons" not in result["counts"]["by_rule"]
 
 
-def test_what_kills_blocks_or_quarantines_is_destructive():
-    assert {"block_ip", "kill_and_quara", "kill_process", "quara"} <= set(HOST_OPERATIONS)
-    assert not {"ignore", "manual_handled", "advance_mark_mis_info"} & set(HOST_OPERATIONS)
-
-
 @pytest.mark.parametrize("action", [action for action in TRIAGE_ACTIONS if action != NO_ACTION])
 def test_destructive_flag_per_operation(action):
     destructive = action in HOST_OPERATIONS

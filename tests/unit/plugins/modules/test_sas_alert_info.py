@@ -1,0 +1,52 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""sas_alert_info refuses bad input before any call, naming the option: its main() run in process with
+the arguments a play gives it; building a connection fails the test (module_runner). One end-to-end
+case proves the same through ansible-playbook and the emulator's request log."""
+
+from __future__ import annotations
+
+import pytest
+from module_runner import run_module
+
+from ansible_collections.alibabacloud.sas.plugins.modules import sas_alert_info
+
+# What the play's module_defaults gave every task.
+CONNECTION = {"endpoint": "http://127.0.0.1:9", "access_key": "unitAccessKeyId", "secret_key": "unit-Secret-value"}
+
+
+@pytest.mark.parametrize("options, expected", [
+    # argument_spec: choices and element types
+    pytest.param({"levels": ["urgent"]}, ["levels", "serious, suspicious, remind", "urgent"], id="levels-choices"),
+    pytest.param({"alert_ids": ["seven"]}, ["alert_ids", "int"], id="alert_ids-not-int"),
+    # listing_request
+    pytest.param({"time_start": "yesterday"}, ["time_start='yesterday' is not a time"], id="time_start-not-a-time"),
+    pytest.param({"time_start": "2026-11-02", "time_end": "2026-11-01"},
+                 ["time_start (2026-11-02) is after time_end"], id="time_start-after-time_end"),
+    pytest.param({"max_results": 0}, ["max_results must be at least 1"], id="max_results-0"),
+    pytest.param({"alert_ids": [0]}, ["alert_ids must hold alert ids (positive integers), got 0"], id="alert_ids-0"),
+    pytest.param({"concurrency": 0}, ["concurrency must be between 1 and 32, got 0"], id="concurrency-0"),
+    # the shared options: SasModule
+    pytest.param({"rate_limit": -1},
+                 ["rate_limit must be 0 (no pacing) or a positive number of calls a second, got -1"],
+                 id="rate_limit-negative"),
+    pytest.param({"endpoint": "ftp://127.0.0.1:1"}, ["endpoint 'ftp://127.0.0.1:1' is not valid"],
+                 id="endpoint-not-http"),
+])
+def test_bad_options_fail_before_any_call(module_env, options, expected):
+    result = run_module(sas_alert_info, dict(CONNECTION, **options))
+    assert result["failed"] is True
+    for part in expected:
+        assert part in result["msg"], (part, result["msg"])
+
+
+def test_access_key_without_secret_key(module_env):
+    result = run_module(sas_alert_info, {"endpoint": CONNECTION["endpoint"], "access_key": "only-the-id"})
+    assert result["failed"] is True
+    assert "secret_key is missing: access_key and secret_key go together" in result["msg"]
+
+
+def test_region_or_endpoint_is_required(module_env):
+    result = run_module(sas_alert_info, {"access_key": "a", "secret_key": "b-secret"})
+    assert result["failed"] is True
+    assert "region is required (or endpoint)" in result["msg"]
