@@ -243,6 +243,7 @@ missing_ids:
   sample: []
 """
 
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import LANGUAGES, LEVELS
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import listing_request, read_alerts
 from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
@@ -254,13 +255,13 @@ def main():
         argument_spec=dict(
             alert_ids=dict(type="list", elements="int"),
             status=dict(type="str", choices=["pending", "handled", "all"]),
-            levels=dict(type="list", elements="str", choices=["serious", "suspicious", "remind"]),
+            levels=dict(type="list", elements="str", choices=list(LEVELS)),
             alert_types=dict(type="list", elements="str"),
             name=dict(type="str"),
             uuids=dict(type="list", elements="str"),
             time_start=dict(type="str"),
             time_end=dict(type="str"),
-            lang=dict(type="str", choices=["en", "zh"], default="en"),
+            lang=dict(type="str", choices=list(LANGUAGES), default="en"),
             max_results=dict(type="int"),
             include_details=dict(type="bool", default=False),
             concurrency=dict(type="int", default=8),

@@ -120,6 +120,7 @@ alerts:
           elements: dict
 """
 
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import LANGUAGES
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import lookup_operations
@@ -134,7 +135,7 @@ def main():
     module = SasModule(
         argument_spec=dict(
             alert_ids=dict(type="list", elements="int", required=True),
-            lang=dict(type="str", choices=["en", "zh"], default="en"),
+            lang=dict(type="str", choices=list(LANGUAGES), default="en"),
             concurrency=dict(type="int", default=8),
         ),
         supports_check_mode=True,

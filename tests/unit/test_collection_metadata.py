@@ -53,3 +53,11 @@ def test_the_doc_fragment_names_every_profile_mode_the_code_takes():
     text = " ".join(profile)
     for mode in credentials.STATIC_PROFILE_MODES + credentials.SDK_PROFILE_MODES:
         assert "C(%s)" % mode in text, mode
+
+
+def test_the_triage_role_filters_take_the_levels_the_module_takes():
+    from ansible_collections.alibabacloud.sas.plugins.module_utils.api import LEVELS
+
+    specs = yaml.safe_load((ROOT / "roles" / "triage" / "meta" / "argument_specs.yml").read_text())
+    filters = specs["argument_specs"]["main"]["options"]["sas_triage_filters"]["options"]
+    assert filters["levels"]["choices"] == list(LEVELS)
