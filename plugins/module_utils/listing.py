@@ -13,6 +13,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     OptionError,
     check_alert_ids,
     check_concurrency,
+    check_filter,
     check_max_results,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import Listing, read_all_pages
@@ -22,6 +23,9 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
     susp_events_page,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.transformation import model_to_snake
+
+# The filter options: left out means no filter; an empty value is refused (check_filter), never read as none.
+FILTER_OPTIONS = ("levels", "alert_types", "name", "uuids", "time_start", "time_end")
 
 # DescribeSuspEvents TimeStart/TimeEnd; the other formats are accepted from users and sent in this one.
 SERVICE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -86,6 +90,8 @@ class ListingRequest:
 
 def listing_request(params: Mapping[str, Any]) -> ListingRequest:
     """sas_alert_info's options as a ListingRequest, or OptionError naming the option; runs before any call."""
+    for option in FILTER_OPTIONS:
+        check_filter(option, params[option])
     max_results = check_max_results(params["max_results"])
     concurrency = check_concurrency(params["concurrency"])
     alert_ids = None if params["alert_ids"] is None else check_alert_ids(params["alert_ids"])

@@ -9,7 +9,8 @@ belong to one subject live beside it (listing, operation_params, whitelist) and 
 
 from __future__ import annotations
 
-from typing import Iterable, List, Optional
+import math
+from typing import Any, Iterable, List, Optional
 
 MAX_CONCURRENCY = 32
 
@@ -38,6 +39,9 @@ def check_concurrency(concurrency: int) -> int:
 
 
 def check_positive(option: str, value: float) -> float:
+    """A number of seconds above 0; NaN and infinity are refused (type=float accepts them)."""
+    if not math.isfinite(value):
+        raise OptionError("%s must be a finite number of seconds above 0, got %s" % (option, value))
     if value <= 0:
         raise OptionError("%s must be a positive number of seconds, got %s" % (option, value))
     return value
@@ -57,10 +61,29 @@ def check_task_id(task_id: int) -> int:
 
 
 def check_rate_limit(rate_limit: float) -> float:
+    """0 (no pacing) or a positive number of calls a second; NaN would turn pacing off, so it is refused."""
+    if not math.isfinite(rate_limit):
+        raise OptionError("rate_limit must be a finite number of calls a second: 0 (no pacing) or above, got %s"
+                          % rate_limit)
     if rate_limit < 0:
         raise OptionError("rate_limit must be 0 (no pacing) or a positive number of calls a second, got %s"
                           % rate_limit)
     return rate_limit
+
+
+def check_filter(option: str, value: Any) -> Any:
+    """A filter option's value: None (left out, no filter) or a value that filters.
+
+    An empty list, a list holding an empty or blank string, or an empty or blank string is refused: the
+    service reads an empty filter as no filter, so a template that rendered empty would select every alert.
+    """
+    if value is None:
+        return value
+    values = value if isinstance(value, list) else [value]
+    if not values or any(not str(item).strip() for item in values):
+        raise OptionError("%s=%r is empty, which would select every alert: give a value, or leave the option "
+                          "out to not filter" % (option, value))
+    return value
 
 
 def check_region(endpoint: Optional[str], region: Optional[str]) -> None:

@@ -14,6 +14,9 @@ description:
     C(event_status).
   - With I(include_details), also reads each alert's detail (DescribeSuspEventDetail), a bounded
     number of calls at a time.
+  - A filter option left out does not filter. A filter given but empty (I(levels), I(alert_types), I(uuids)
+    as an empty list or holding an empty string; I(name), I(time_start), I(time_end) as an empty or blank
+    string) is refused before any call, so a template that renders empty never selects every alert.
 author:
   - alibabacloud.sas maintainers (@alibabacloud)
 extends_documentation_fragment:

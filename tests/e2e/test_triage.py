@@ -313,3 +313,17 @@ def test_two_accounts_in_one_inventory(tmp_path, triage):
     finally:
         for handle in emulators.values():
             handle.stop()
+
+
+@pytest.mark.parametrize("filters, field", [
+    pytest.param({"levels": []}, "levels=[]", id="levels-empty-list"),
+    pytest.param({"alert_types": [""]}, "alert_types=['']", id="alert_types-empty-string"),
+    pytest.param({"name": " "}, "name=' '", id="name-blank"),
+])
+def test_an_empty_filter_stops_before_any_call(emulator, triage, filters, field):
+    # Issue 8: a filter that renders empty must not triage the whole account; left out is no filter.
+    run = triage(emulator, extra={"sas_triage_filters": filters})
+    assert run.rc != 0
+    for part in (field, "is empty", "leave the option out to not filter"):
+        assert part in run.output, (part, run.output[-2000:])
+    assert emulator.requests() == [], "no call may reach the service"

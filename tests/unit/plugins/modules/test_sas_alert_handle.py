@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from emulated_sas import ACCESS_KEY_ID, ACCESS_KEY_SECRET
-from module_runner import run_module
+from module_runner import ConnectionBuilt, run_module
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import connect
 from ansible_collections.alibabacloud.sas.plugins.modules import sas_alert_handle
@@ -61,9 +61,34 @@ def refused(options):
                  id="wait_timeout-0"),
     pytest.param({"operation": "ignore", "concurrency": 0}, "concurrency must be between 1 and 32, got 0",
                  id="concurrency-0"),
+    # issue 8: NaN and infinity, which type=float accepts
+    pytest.param({"operation": "ignore", "wait_timeout": "nan"},
+                 "wait_timeout must be a finite number of seconds above 0, got nan", id="wait_timeout-nan"),
+    pytest.param({"operation": "ignore", "wait_timeout": "inf"},
+                 "wait_timeout must be a finite number of seconds above 0, got inf", id="wait_timeout-inf"),
+    pytest.param({"operation": "ignore", "poll_interval": "nan"},
+                 "poll_interval must be a finite number of seconds above 0, got nan", id="poll_interval-nan"),
+    pytest.param({"operation": "ignore", "poll_interval": "-inf"},
+                 "poll_interval must be a finite number of seconds above 0, got -inf", id="poll_interval-minus-inf"),
+    pytest.param({"operation": "ignore", "rate_limit": "nan"},
+                 "rate_limit must be a finite number of calls a second: 0 (no pacing) or above, got nan",
+                 id="rate_limit-nan"),
+    pytest.param({"operation": "ignore", "connect_timeout": "inf"},
+                 "connect_timeout must be a finite number of seconds above 0, got inf", id="connect_timeout-inf"),
 ])
 def test_bad_input_fails_naming_the_option_before_any_call(module_env, options, expected):
     assert expected in refused(dict({"alert_ids": [703587941]}, **options))
+
+
+@pytest.mark.parametrize("options", [
+    pytest.param({"wait_timeout": 0.5, "poll_interval": "0.1"}, id="wait_timeout-0.5"),
+    pytest.param({"rate_limit": 0}, id="rate_limit-0"),
+    pytest.param({"connect_timeout": "1.5", "read_timeout": 30}, id="timeouts"),
+])
+def test_finite_numbers_pass_the_checks(module_env, options):
+    # Past every check, the module builds its connection; module_runner stops it there.
+    with pytest.raises(ConnectionBuilt):
+        run_module(sas_alert_handle, dict(CONNECTION, alert_ids=[703587941], operation="ignore", **options))
 
 
 def whitelist(**fields):

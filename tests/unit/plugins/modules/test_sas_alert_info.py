@@ -7,7 +7,7 @@ case proves the same through ansible-playbook and the emulator's request log."""
 from __future__ import annotations
 
 import pytest
-from module_runner import run_module
+from module_runner import ConnectionBuilt, run_module
 
 from ansible_collections.alibabacloud.sas.plugins.modules import sas_alert_info
 
@@ -38,6 +38,62 @@ def test_bad_options_fail_before_any_call(module_env, options, expected):
     assert result["failed"] is True
     for part in expected:
         assert part in result["msg"], (part, result["msg"])
+
+
+EMPTY = "leave the option out to not filter"
+
+
+@pytest.mark.parametrize("options, expected", [
+    # issue 8: a filter given but empty would select every alert; left out is how to ask for no filter
+    pytest.param({"levels": []}, ["levels=[] is empty", EMPTY], id="levels-empty-list"),
+    pytest.param({"alert_types": []}, ["alert_types=[] is empty", EMPTY], id="alert_types-empty-list"),
+    pytest.param({"alert_types": [""]}, ["alert_types=[''] is empty", EMPTY], id="alert_types-empty-string"),
+    pytest.param({"alert_types": ["Web shell", " "]}, ["alert_types=", EMPTY], id="alert_types-one-blank"),
+    pytest.param({"alert_types": ""}, ["alert_types=[''] is empty", EMPTY], id="alert_types-string-empty"),
+    pytest.param({"uuids": []}, ["uuids=[] is empty", EMPTY], id="uuids-empty-list"),
+    pytest.param({"uuids": [""]}, ["uuids=[''] is empty", EMPTY], id="uuids-empty-string"),
+    pytest.param({"name": ""}, ["name='' is empty", EMPTY], id="name-empty"),
+    pytest.param({"name": "   "}, ["name='   ' is empty", EMPTY], id="name-blank"),
+    pytest.param({"time_start": ""}, ["time_start='' is empty", EMPTY], id="time_start-empty"),
+    pytest.param({"time_end": " "}, ["time_end=' ' is empty", EMPTY], id="time_end-blank"),
+    pytest.param({"levels": [], "alert_ids": [7]}, ["levels=[] is empty", EMPTY], id="levels-empty-with-alert_ids"),
+    # issue 8: non-finite numbers in the shared options (SasModule)
+    pytest.param({"rate_limit": "nan"}, ["rate_limit must be a finite number of calls a second: 0 (no pacing) or "
+                                         "above, got nan"], id="rate_limit-nan"),
+    pytest.param({"rate_limit": "inf"}, ["rate_limit must be a finite number", "got inf"], id="rate_limit-inf"),
+    pytest.param({"connect_timeout": "nan"}, ["connect_timeout must be a finite number of seconds above 0, got nan"],
+                 id="connect_timeout-nan"),
+    pytest.param({"read_timeout": "inf"}, ["read_timeout must be a finite number of seconds above 0, got inf"],
+                 id="read_timeout-inf"),
+    pytest.param({"read_timeout": "-inf"}, ["read_timeout must be a finite number of seconds above 0, got -inf"],
+                 id="read_timeout-minus-inf"),
+])
+def test_empty_filters_and_non_finite_numbers_fail_before_any_call(module_env, options, expected):
+    result = run_module(sas_alert_info, dict(CONNECTION, **options))
+    assert result["failed"] is True
+    for part in expected:
+        assert part in result["msg"], (part, result["msg"])
+
+
+@pytest.mark.parametrize("options", [
+    pytest.param({}, id="no-filter"),
+    pytest.param({"levels": ["serious"]}, id="levels"),
+    pytest.param({"alert_types": ["Web shell"]}, id="alert_types"),
+    pytest.param({"uuids": ["inet-1"]}, id="uuids"),
+    pytest.param({"name": "web"}, id="name"),
+    pytest.param({"time_start": "2026-11-01", "time_end": "2026-11-02 00:00:00"}, id="times"),
+    pytest.param({"rate_limit": 0}, id="rate_limit-0"),
+    pytest.param({"rate_limit": "2.5", "connect_timeout": 0.5, "read_timeout": "30"}, id="finite-numbers"),
+])
+def test_the_controls_pass_the_checks(module_env, options):
+    # Past every check, the module builds its connection; module_runner stops it there.
+    with pytest.raises(ConnectionBuilt):
+        run_module(sas_alert_info, dict(CONNECTION, **options))
+
+
+def test_empty_alert_ids_still_selects_no_alert_without_a_call(module_env):
+    result = run_module(sas_alert_info, dict(CONNECTION, alert_ids=[]))
+    assert result["failed"] is False and result["alerts"] == [] and result["total_count"] == 0
 
 
 def test_access_key_without_secret_key(module_env):
