@@ -30,6 +30,8 @@ options:
   security_token:
     description:
       - STS security token, for temporary credentials given with I(access_key) and I(secret_key).
+      - Refused without I(access_key) and I(secret_key); with keys from the environment, set
+        C(ALIBABA_CLOUD_SECURITY_TOKEN) instead.
     type: str
   region:
     description:
@@ -52,6 +54,7 @@ options:
     description:
       - Full URL of the SAS API endpoint, scheme and port included, for example
         C(https://tds.cn-shanghai.aliyuncs.com) or C(http://127.0.0.1:18080) for the emulator.
+      - The port, if given, must be 1-65535; the URL must not hold credentials (C(user:password@)).
       - Overrides the endpoint chosen by I(region).
       - If not set, the value of C(ALIBABA_CLOUD_SAS_ENDPOINT) is used.
     type: str

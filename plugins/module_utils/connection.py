@@ -31,16 +31,28 @@ def parse_endpoint(endpoint: str) -> Tuple[str, str]:
     text = endpoint.strip()
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise EndpointError("endpoint %r is not valid: give a URL such as https://tds.cn-shanghai.aliyuncs.com "
+    if "@" in re.split(r"[/?#]", text.split("://", 1)[1], maxsplit=1)[0]:
+        # Checked first, and the endpoint not echoed: it would show the password.
+        raise EndpointError("endpoint must not hold credentials (user:password@): give keys with "
+                            "access_key/secret_key, a profile or the environment")
+    invalid = EndpointError("endpoint %r is not valid: give a URL such as https://tds.cn-shanghai.aliyuncs.com "
                             "or http://127.0.0.1:18080" % endpoint)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        raise invalid from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise invalid
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise EndpointError("endpoint %r must not have a path or query: the API lives at /" % endpoint)
     try:
-        parts.port  # noqa: B018 - raises on a port that is not a number
+        port = parts.port  # raises on a port that is not a number, or above 65535
     except ValueError:
-        raise EndpointError("endpoint %r has an invalid port" % endpoint) from None
+        port = -1
+    if port is None and parts.netloc.endswith(":"):
+        port = -1  # "host:" with no number
+    if port is not None and not 1 <= port <= 65535:
+        raise EndpointError("endpoint %r has an invalid port: the endpoint port must be 1-65535" % endpoint)
     return parts.scheme, parts.netloc
 
 

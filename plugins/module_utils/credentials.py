@@ -80,6 +80,11 @@ def resolve(params: Mapping, environ: Optional[Mapping[str, str]] = None) -> Cre
             missing = "secret_key" if access_key else "access_key"
             raise CredentialError("%s is missing: access_key and secret_key go together" % missing)
         return CredentialSource(EXPLICIT, access_key, secret_key, token)
+    if token:
+        raise CredentialError(
+            "security_token is set but access_key/secret_key are not: the token goes with the keys it was "
+            "issued for; set access_key and secret_key too, or put the token in ALIBABA_CLOUD_SECURITY_TOKEN "
+            "with the keys in the environment")
 
     profile = profile or first_set(environ, PROFILE_ENV)
     if profile:

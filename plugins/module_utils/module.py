@@ -20,6 +20,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, redact
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     OptionError,
+    check_aliases,
     check_positive,
     check_rate_limit,
     check_region,
@@ -70,6 +71,7 @@ class SasModule(AnsibleModule):
         if missing:
             self.fail_json(msg=missing_required_lib(" and ".join(missing)))
         try:
+            self.params.update(check_aliases(self.argument_spec, getattr(self, "_raw_params", {})))
             for name in ("connect_timeout", "read_timeout"):
                 check_positive(name, self.params[name])
             check_rate_limit(self.params["rate_limit"])
@@ -77,6 +79,11 @@ class SasModule(AnsibleModule):
             self.fail_json(msg=str(error))
         self._connection: Optional[SasConnection] = None
         self._secrets: tuple = ()
+
+    def _load_params(self) -> None:
+        """Keep the arguments as given: alias resolution overwrites an option with its alias's value."""
+        super()._load_params()
+        self._raw_params = dict(self.params)
 
     @property
     def connection(self) -> SasConnection:

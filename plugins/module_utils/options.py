@@ -10,7 +10,7 @@ belong to one subject live beside it (listing, operation_params, whitelist) and 
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 MAX_CONCURRENCY = 32
 
@@ -91,3 +91,30 @@ def check_region(endpoint: Optional[str], region: Optional[str]) -> None:
     if not endpoint and not region:
         raise OptionError("region is required (or endpoint): set the region option, or "
                           "ALIBABA_CLOUD_REGION_ID, e.g. cn-shanghai or ap-southeast-1")
+
+
+def check_aliases(argument_spec: Mapping[str, Mapping], raw_params: Mapping[str, Any]) -> Dict[str, Any]:
+    """An option given more than once, under its name and its aliases, must be given one value.
+
+    AnsibleModule lets the last alias win silently, even over a different value or over a real value with an
+    empty one. raw_params are the module arguments as given, before alias resolution. Returns the one value
+    of each str option given more than once (empty counts as unset); raises if the values differ.
+    """
+    chosen: Dict[str, Any] = {}
+    for option, spec in argument_spec.items():
+        names = [option] + list(spec.get("aliases") or ())
+        if sum(name in raw_params for name in names) < 2 or spec.get("type", "str") != "str":
+            continue
+        given = [(name, raw_params[name]) for name in names if raw_params.get(name) not in (None, "")]
+        if not given:
+            continue
+        first_name, first_value = given[0]
+        for name, value in given[1:]:
+            if str(value) != str(first_value):
+                if first_name == option:
+                    what = "%s and its alias %s are" % (option, name)
+                else:
+                    what = "%s and %s, both aliases of %s, are" % (first_name, name, option)
+                raise OptionError("%s both set, to different values: set one" % what)
+        chosen[option] = str(first_value)
+    return chosen

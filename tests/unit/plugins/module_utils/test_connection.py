@@ -69,6 +69,10 @@ NO_PERMISSION = {"RequestId": "req-403", "HostId": "tds.cn-shanghai.aliyuncs.com
     ("  https://tds.ap-southeast-1.aliyuncs.com  ", ("https", "tds.ap-southeast-1.aliyuncs.com")),
     ("HTTP://localhost:8080", ("http", "localhost:8080")),
     ("http://[::1]:18080", ("http", "[::1]:18080")),
+    ("https://127.0.0.1:443", ("https", "127.0.0.1:443")),
+    ("http://127.0.0.1:8080", ("http", "127.0.0.1:8080")),
+    ("http://127.0.0.1:1", ("http", "127.0.0.1:1")),
+    ("http://127.0.0.1:65535", ("http", "127.0.0.1:65535")),
 ])
 def test_parse_endpoint(endpoint, expected):
     assert parse_endpoint(endpoint) == expected
@@ -83,12 +87,38 @@ def test_parse_endpoint(endpoint, expected):
     ("", "is not valid"),
     ("http://127.0.0.1:port", "invalid port"),
     ("http://127.0.0.1:99999", "invalid port"),
+    # issue 8: port 0 used to become port 80
+    ("http://127.0.0.1:0", "the endpoint port must be 1-65535"),
+    ("http://127.0.0.1:65536", "the endpoint port must be 1-65535"),
+    ("http://127.0.0.1:-1", "the endpoint port must be 1-65535"),
+    ("http://127.0.0.1:", "the endpoint port must be 1-65535"),
+    ("http://[::1", "is not valid"),
 ])
 def test_parse_endpoint_rejects(endpoint, fragment):
     with pytest.raises(EndpointError) as info:
         parse_endpoint(endpoint)
     assert fragment in str(info.value)
     assert repr(endpoint) in str(info.value)
+
+
+@pytest.mark.parametrize("endpoint", [
+    "http://admin:pa55-word@127.0.0.1:18080",
+    "admin:pa55-word@tds.cn-shanghai.aliyuncs.com",
+    "https://admin:pa55-word@",
+    "ftp://admin:pa55-word@127.0.0.1:0/path",
+    "https://admin@tds.cn-shanghai.aliyuncs.com",
+])
+def test_parse_endpoint_refuses_credentials_without_echoing_them(endpoint):
+    with pytest.raises(EndpointError) as info:
+        parse_endpoint(endpoint)
+    assert str(info.value) == ("endpoint must not hold credentials (user:password@): give keys with "
+                               "access_key/secret_key, a profile or the environment")
+    assert "pa55" not in str(info.value)
+
+
+def test_parse_endpoint_at_sign_in_a_query_is_not_credentials():
+    with pytest.raises(EndpointError, match="must not have a path or query"):
+        parse_endpoint("https://tds.cn-shanghai.aliyuncs.com?x=a@b")
 
 
 @pytest.mark.parametrize("action, snake", [

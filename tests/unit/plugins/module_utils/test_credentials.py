@@ -267,6 +267,37 @@ def test_only_one_env_key_is_an_error(environ):
     assert str(info.value).startswith(missing + " is not set in the environment")
 
 
+TOKEN_WITHOUT_KEYS = "security_token is set but access_key/secret_key are not"
+
+
+@pytest.mark.parametrize("environ", [
+    pytest.param({"ALIBABA_CLOUD_ACCESS_KEY_ID": "envAK", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "envSecret"},
+                 id="keys-in-env"),
+    pytest.param({"ALIBABA_CLOUD_PROFILE": "ak"}, id="profile-in-env"),
+    pytest.param({}, id="default-chain"),
+])
+def test_token_option_without_key_options_is_an_error(home, environ):
+    """issue 8: the token option used to be dropped silently when the keys came from elsewhere."""
+    with pytest.raises(CredentialError) as info:
+        resolve({"security_token": "STS.optToken"}, dict(home[0], **environ))
+    message = str(info.value)
+    assert message.startswith(TOKEN_WITHOUT_KEYS)
+    assert "set access_key and secret_key too" in message and "ALIBABA_CLOUD_SECURITY_TOKEN" in message
+    assert "STS.optToken" not in message
+
+
+def test_token_option_with_profile_option_is_an_error(home):
+    with pytest.raises(CredentialError, match=TOKEN_WITHOUT_KEYS):
+        resolve({"security_token": "STS.optToken", "profile": "ak"}, home[0])
+
+
+def test_env_token_with_env_keys_is_fine():
+    source = resolve({"security_token": ""}, {"ALIBABA_CLOUD_ACCESS_KEY_ID": "envAK",
+                                              "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "envSecret",
+                                              "ALIBABA_CLOUD_SECURITY_TOKEN": "STS.env"})
+    assert (source.origin, source.security_token) == (ENVIRONMENT, "STS.env")
+
+
 def test_env_token_without_keys_is_not_used():
     source = resolve({}, {"ALIBABA_CLOUD_SECURITY_TOKEN": "STS.lonely"})
     assert source.origin == DEFAULT_CHAIN

@@ -106,3 +106,81 @@ def test_region_or_endpoint_is_required(module_env):
     result = run_module(sas_alert_info, {"access_key": "a", "secret_key": "b-secret"})
     assert result["failed"] is True
     assert "region is required (or endpoint)" in result["msg"]
+
+
+# issue 8: connection options that used to be ignored or read wrongly, refused before any call.
+ALIAS_CONFLICT = "are both set, to different values: set one"
+
+
+@pytest.mark.parametrize("options, expected", [
+    pytest.param({"access_key_id": "otherAccessKeyId"}, "access_key and its alias access_key_id " + ALIAS_CONFLICT,
+                 id="access_key-vs-access_key_id"),
+    pytest.param({"alicloud_access_key": "otherAccessKeyId"},
+                 "access_key and its alias alicloud_access_key " + ALIAS_CONFLICT, id="access_key-vs-alicloud"),
+    pytest.param({"access_key_secret": "other-Secret-value"},
+                 "secret_key and its alias access_key_secret " + ALIAS_CONFLICT, id="secret_key-vs-access_key_secret"),
+    pytest.param({"alicloud_secret_key": "other-Secret-value"},
+                 "secret_key and its alias alicloud_secret_key " + ALIAS_CONFLICT, id="secret_key-vs-alicloud"),
+    pytest.param({"region": "cn-shanghai", "region_id": "cn-hangzhou"},
+                 "region and its alias region_id " + ALIAS_CONFLICT, id="region-vs-region_id"),
+    pytest.param({"endpoint": "http://127.0.0.1:0"}, "the endpoint port must be 1-65535", id="endpoint-port-0"),
+    pytest.param({"endpoint": "http://127.0.0.1:65536"}, "the endpoint port must be 1-65535", id="endpoint-port-65536"),
+    pytest.param({"endpoint": "http://admin:hunter2-pass@127.0.0.1:9"},
+                 "endpoint must not hold credentials (user:password@): give keys with access_key/secret_key, "
+                 "a profile or the environment", id="endpoint-credentials"),
+])
+def test_bad_connection_options_fail_before_any_call(module_env, options, expected):
+    result = run_module(sas_alert_info, dict(CONNECTION, **options))
+    assert result["failed"] is True
+    assert expected in result["msg"], result["msg"]
+    assert "Secret-value" not in result["msg"] and "hunter2" not in result["msg"]
+
+
+def test_alias_conflict_between_two_aliases_names_both(module_env):
+    result = run_module(sas_alert_info, {"endpoint": CONNECTION["endpoint"], "secret_key": "s-Secret-value",
+                                         "access_key_id": "one", "alicloud_access_key": "two"})
+    assert result["failed"] is True
+    assert "both aliases of access_key" in result["msg"] and ALIAS_CONFLICT in result["msg"]
+
+
+def test_security_token_with_keys_from_the_environment_fails_before_any_call(module_env, monkeypatch):
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "envAccessKeyId")
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-Secret-value")
+    result = run_module(sas_alert_info, {"endpoint": CONNECTION["endpoint"], "security_token": "STS.lonely-token"})
+    assert result["failed"] is True
+    assert result["msg"].startswith("security_token is set but access_key/secret_key are not")
+    assert "STS.lonely-token" not in result["msg"]
+
+
+def _built_with(options):
+    """The (endpoint, region, credential kwargs) the module would build its connection with."""
+    seen = {}
+
+    def record(endpoint, region, credential_kwargs, *args, **kwargs):
+        seen.update(endpoint=endpoint, region=region, **credential_kwargs)
+        raise ConnectionBuilt("recorded")
+
+    with pytest.raises(ConnectionBuilt):
+        run_module(sas_alert_info, options, connect=record)
+    return seen
+
+
+@pytest.mark.parametrize("options, expected", [
+    pytest.param(dict(CONNECTION, access_key_id=CONNECTION["access_key"], alicloud_secret_key="unit-Secret-value"),
+                 {"access_key_id": "unitAccessKeyId", "access_key_secret": "unit-Secret-value"},
+                 id="same-value-under-key-and-alias"),
+    pytest.param(dict(CONNECTION, access_key_id=""), {"access_key_id": "unitAccessKeyId"},
+                 id="empty-alias-does-not-hide-the-key"),
+    pytest.param(dict(CONNECTION, region="", region_id="cn-hangzhou"), {"region": "cn-hangzhou"},
+                 id="empty-key-alias-set"),
+    pytest.param(dict(CONNECTION, security_token="STS.tok"), {"security_token": "STS.tok"},
+                 id="token-with-explicit-keys"),
+    pytest.param(dict(CONNECTION, endpoint="https://127.0.0.1:443"), {"endpoint": "https://127.0.0.1:443"},
+                 id="endpoint-port-443"),
+    pytest.param(dict(CONNECTION, endpoint="http://127.0.0.1:8080"), {"endpoint": "http://127.0.0.1:8080"},
+                 id="endpoint-port-8080"),
+])
+def test_connection_option_controls_pass(module_env, options, expected):
+    seen = _built_with(options)
+    for key, value in expected.items():
+        assert seen[key] == value, (key, seen)
