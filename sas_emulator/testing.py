@@ -46,6 +46,19 @@ def _option(args: tuple[str, ...], name: str, default: str | None = None) -> str
     return default
 
 
+def control_call(url: str, method: str, path: str, payload: Any = None) -> Any:
+    """One control-plane call (/_emulator/...) of the emulator at url; EmulatorError if it refuses it."""
+    data = json.dumps(payload).encode() if payload is not None else None
+    request = urllib.request.Request(f"{url}/_emulator/{path.lstrip('/')}", data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with _NO_PROXY_OPENER.open(request, timeout=10) as response:
+            return json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode(errors="replace")
+        raise EmulatorError(f"{method} /_emulator/{path}: {exc.code} {detail}") from exc
+
+
 class EmulatorHandle:
     """A running emulator process."""
 
@@ -66,15 +79,7 @@ class EmulatorHandle:
 
     # --- control plane -------------------------------------------------------------------------
     def control(self, method: str, path: str, payload: Any = None) -> Any:
-        data = json.dumps(payload).encode() if payload is not None else None
-        request = urllib.request.Request(f"{self.url}/_emulator/{path.lstrip('/')}", data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        try:
-            with _NO_PROXY_OPENER.open(request, timeout=10) as response:
-                return json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode(errors="replace")
-            raise EmulatorError(f"{method} /_emulator/{path}: {exc.code} {detail}") from exc
+        return control_call(self.url, method, path, payload)
 
     def set_faults(self, rules: list[dict[str, Any]]) -> Any:
         return self.control("POST", "faults", {"rules": rules})

@@ -106,10 +106,3 @@ def summarize(alerts: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 def _count(counts: Dict[str, int], outcome: str) -> None:
     counts[outcome] = counts.get(outcome, 0) + 1
-
-
-def attention_message(report: Dict[str, Any]) -> str:
-    """One line for the end of the play: what needs a person, and where the report is."""
-    by_outcome = report["summary"]["by_outcome"]
-    parts = ["%d %s" % (by_outcome[outcome], outcome) for outcome in ATTENTION_OUTCOMES if by_outcome[outcome]]
-    return ", ".join(parts)

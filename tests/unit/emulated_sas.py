@@ -22,8 +22,6 @@ import contextlib
 import json
 import sys
 import threading
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -38,15 +36,13 @@ from sas_emulator import dataset as emulator_dataset  # noqa: E402
 from sas_emulator.backend import AlertQuery  # noqa: E402
 from sas_emulator.backend import HandleRequest as ServiceHandleRequest  # noqa: E402
 from sas_emulator.server import EmulatorConfig, EmulatorServer  # noqa: E402
+from sas_emulator.testing import control_call  # noqa: E402
 
 ACCESS_KEY_ID = "testAK"
 ACCESS_KEY_SECRET = "testSecret"
 
 # Real attempts, tiny delays: a retried call costs milliseconds, not seconds.
 FAST_RETRIES = RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.005, max_elapsed=5.0)
-
-# Control-plane calls never go through a proxy.
-_NO_PROXY_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 # Wire statuses of an alert (SAS EventStatus), for tests' set-up and assertions.
 PENDING, IGNORED, FALSE_POSITIVE, PROCESSING, HANDLED = 1, 2, 8, 16, 32
@@ -185,15 +181,7 @@ class EmulatedSas:
 
     # --- control plane (the same validation as POST /_emulator/...) ------------------------------
     def control(self, method: str, path: str, payload: Any = None) -> Any:
-        data = json.dumps(payload).encode() if payload is not None else None
-        request = urllib.request.Request(f"{self.url}/_emulator/{path.lstrip('/')}", data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        try:
-            with _NO_PROXY_OPENER.open(request, timeout=10) as response:
-                return json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as exc:
-            raise AssertionError(f"{method} /_emulator/{path}: {exc.code} {exc.read().decode(errors='replace')}") \
-                from None
+        return control_call(self.url, method, path, payload)
 
     def set_faults(self, rules: list[dict[str, Any]]) -> Any:
         """Rules as for POST /_emulator/faults, e.g. {"action": "HandleSecurityEvents", "fault": "throttle",
