@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test unit emulator-tests e2e sanity lint venv clean
+.PHONY: demo test unit bad-input-doc emulator-tests e2e sanity lint venv clean
 
 venv: $(STAMP)
 
@@ -33,6 +33,10 @@ lint: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
+
+# docs/bad-input.md from the bad-input table (tests/unit/bad_input_table.py) and the messages its rows get
+bad-input-doc: $(STAMP)
+	UPDATE_BAD_INPUT_DOC=1 $(BIN)/python -m pytest -q tests/unit/test_bad_input.py -k document
 
 emulator-tests: $(STAMP)
 	$(BIN)/python -m pytest -q tests/emulator

@@ -5,21 +5,31 @@
 DescribeSuspEvents filters by one Id at most [SDK], so a status costs one call
 per alert, or one listing page per 100 alerts. Listing pages win when the alerts sit together
 (a batch of pending alerts, or alerts just handled: the handled listing is newest-handled first),
-and lose when they are scattered. So a page is read only while pages pay: the listing continues
-while each page finds at least one of the alerts, and per-id lookups take the rest. The total is
-then never more than two calls above per-id lookups, and one page per 100 alerts when they cluster.
+and lose when they are scattered. So a page is read first only while pages pay: a listing continues
+while each page finds at least one of the alerts. What is still unfound then costs either one call
+per alert or the pages left in the listings (their TotalCount is known by then), and the cheaper is
+taken: reading the listings to the end tells that an alert not in them is unknown, with no call for it.
+The total is never more than min(one call per alert, every page of the listings) + one page per
+listing (the page that found nothing): 10,000 ids the service does not know cost about one page per
+100 alerts of the account, not 10,000 calls.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Set
+import math
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import MAX_PAGE_SIZE, PENDING_STATUS, status_name
-from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import find_susp_event, susp_event_pages
+from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
+    DEFAULT_LANG,
+    find_susp_event,
+    susp_event_pages,
+)
 
 # Up to this many alerts, one Id lookup each is no dearer than a page that may miss them.
 PER_ID_LOOKUP_MAX = 2
 # DescribeSuspEvents Dealed: N pending, Y handled; the handled listing sorted by handling time, newest first.
+# Together they hold every alert (no Dealed lists both), so an alert in neither is unknown.
 PENDING_LISTING = {"dealed": "N"}
 HANDLED_LISTING = {"dealed": "Y", "sort_column": "operateTime", "sort_type": "desc"}
 
@@ -46,26 +56,92 @@ class AlertState:
         return cls(int(model.id), int(status) if status is not None else None, model.operate_error_code)
 
 
-def scan_listing(connection: Any, filters: Dict[str, str], wanted: Set[int], found: Dict[int, AlertState]) -> int:
-    """Read pages of one listing while each page finds some of wanted; returns pages read.
+class ListingScan:
+    """One DescribeSuspEvents listing read page by page, where the last reader left it."""
 
-    Found alerts move from wanted to found. An alert seen twice (the list moved) keeps its first state.
+    def __init__(self, connection: Any, filters: Mapping[str, Any], lang: str = DEFAULT_LANG):
+        self._pages = susp_event_pages(connection, filters, lang)
+        self.pages_read = 0
+        self.total = 0  # TotalCount of the last page read
+        self.exhausted = False
+
+    @property
+    def started(self) -> bool:
+        return self.pages_read > 0
+
+    @property
+    def pages_left(self) -> int:
+        """Pages not read yet, by the last TotalCount; only meaningful once started."""
+        if self.exhausted:
+            return 0
+        return max(0, math.ceil(self.total / MAX_PAGE_SIZE) - self.pages_read)
+
+    def read_page(self) -> List[Any]:
+        """The next page's alert models; marks the listing exhausted after its last page."""
+        entries, self.total = next(self._pages)
+        self.pages_read += 1
+        if len(entries) < MAX_PAGE_SIZE or self.pages_read * MAX_PAGE_SIZE >= self.total:
+            self.exhausted = True
+        return entries
+
+
+def take_wanted(entries: List[Any], wanted: Set[int], found: Dict[int, Any]) -> int:
+    """Move the entries whose id is wanted into found (id -> model); returns how many moved.
+
+    An alert seen twice (the list moved) keeps its first state: it is no longer wanted.
     """
-    page = 0
-    if not wanted:
-        return page
-    for entries, total in susp_event_pages(connection, filters):
-        page += 1
-        hits = 0
-        for entry in entries:
-            if entry.id in wanted:
-                wanted.discard(entry.id)
-                found[entry.id] = AlertState.from_model(entry)
-                hits += 1
-        # The end of the listing, or a page that found none of wanted: pages no longer pay.
-        if not wanted or len(entries) < MAX_PAGE_SIZE or page * MAX_PAGE_SIZE >= total or hits == 0:
+    hits = 0
+    for entry in entries:
+        if entry.id in wanted:
+            wanted.discard(entry.id)
+            found[entry.id] = entry
+            hits += 1
+    return hits
+
+
+def scan_listing(scan: ListingScan, wanted: Set[int], found: Dict[int, Any]) -> int:
+    """Read pages of scan while each page finds some of wanted; returns pages read by this call."""
+    pages = 0
+    while wanted and not scan.exhausted:
+        pages += 1
+        # A page that found none of wanted: pages no longer pay.
+        if take_wanted(scan.read_page(), wanted, found) == 0:
             break
-    return page
+    return pages
+
+
+def finish_listing(scan: ListingScan, wanted: Set[int], found: Dict[int, Any]) -> None:
+    """Read the rest of scan, every page, or until nothing is wanted."""
+    while wanted and not scan.exhausted:
+        take_wanted(scan.read_page(), wanted, found)
+
+
+def find_alerts(connection: Any, alert_ids: Sequence[int], listings: Sequence[Mapping[str, Any]],
+                lookup_one: Callable[[int], Any], concurrency: int,
+                lang: str = DEFAULT_LANG) -> Dict[int, Optional[Any]]:
+    """Each id's DescribeSuspEvents model, or None when it is in none of the listings, in alert_ids' order.
+
+    listings are the filters of listings that together hold every alert asked about (pending and
+    handled, say); lookup_one(id) is the per-id lookup within the same filters (model or None).
+    """
+    wanted = set(alert_ids)
+    found: Dict[int, Any] = {}
+    scans = [ListingScan(connection, filters, lang) for filters in listings]
+    for scan in scans:
+        if len(wanted) > PER_ID_LOOKUP_MAX:
+            scan_listing(scan, wanted, found)
+    # A listing never started has an unknown length: per-id lookups then (few ids are left by the rule above).
+    finishing_is_cheaper = bool(wanted) and all(scan.started for scan in scans) and \
+        sum(scan.pages_left for scan in scans) < len(wanted)
+    if finishing_is_cheaper:
+        for scan in scans:
+            finish_listing(scan, wanted, found)
+    else:
+        rest = [alert_id for alert_id in dict.fromkeys(alert_ids) if alert_id in wanted]
+        for alert_id, model in zip(rest, connection.map(lookup_one, rest, concurrency)):
+            if model is not None:
+                found[alert_id] = model
+    return {alert_id: found.get(alert_id) for alert_id in alert_ids}
 
 
 def lookup_by_id(connection: Any, alert_id: int, handled_only: bool = False) -> Optional[AlertState]:
@@ -76,18 +152,10 @@ def lookup_by_id(connection: Any, alert_id: int, handled_only: bool = False) -> 
 
 def lookup_statuses(connection: Any, alert_ids: List[int], concurrency: int) -> Dict[int, Optional[AlertState]]:
     """Each id's AlertState, or None for an id the service does not know."""
-    wanted = set(alert_ids)
-    found: Dict[int, AlertState] = {}
-    if len(wanted) > PER_ID_LOOKUP_MAX:
-        scan_listing(connection, PENDING_LISTING, wanted, found)
-    if len(wanted) > PER_ID_LOOKUP_MAX:
-        scan_listing(connection, HANDLED_LISTING, wanted, found)
-    rest = [alert_id for alert_id in alert_ids if alert_id in wanted]
-    states = connection.map(lambda alert_id: lookup_by_id(connection, alert_id), rest, concurrency)
-    for alert_id, state in zip(rest, states):
-        if state is not None:
-            found[alert_id] = state
-    return {alert_id: found.get(alert_id) for alert_id in alert_ids}
+    models = find_alerts(connection, alert_ids, [PENDING_LISTING, HANDLED_LISTING],
+                         lambda alert_id: find_susp_event(connection, alert_id, {}), concurrency)
+    return {alert_id: AlertState.from_model(model) if model is not None else None
+            for alert_id, model in models.items()}
 
 
 def lookup_among_handled(connection: Any, alert_ids: List[int], concurrency: int) -> Dict[int, Optional[AlertState]]:

@@ -45,7 +45,8 @@ HINTS = {
     "Throttling.User": "the account is over its API quota; lower concurrency or try later",
     "SecurityEventNotExists": "the alert no longer exists or was handled meanwhile: look among handled alerts "
                               "(sas_alert_info status=handled)",
-    "OperationTaskNotExists": "the handling task id is unknown to the service",
+    "OperationTaskNotExists": "check task_id: the service knows no handling task with this id (task ids come "
+                              "from sas_alert_handle's task_ids)",
     ".AgentOffline": "the Security Center agent on the server is offline: handle the alert again once it is "
                      "back online",
     ".ProcessNotExist": "the process is gone: quarantine the file with operation virus_quara_bin instead",
@@ -104,7 +105,9 @@ class SasApiError(Exception):
             text = "%s was refused by the service: %s (code %s, HTTP %s, request id %s)" % (
                 self.action, self.message, self.code, self.http_status, self.request_id)
         elif self.kind == CREDENTIALS:
-            text = "No usable Alibaba Cloud credentials for %s: %s" % (self.action, self.message)
+            text = ("No usable Alibaba Cloud credentials for %s: give access_key and secret_key, a profile, or "
+                    "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (an empty value counts as "
+                    "unset). The SDK said: %s" % (self.action, self.message))
         elif self.kind == BAD_RESPONSE:
             text = "%s got an answer that is not the service's JSON: %s" % (self.action, self.message)
         else:

@@ -42,7 +42,6 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import (
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
     ADVANCE_MARK_MIS_INFO,
-    UNDO_OPERATIONS,
     status_after_success,
     to_json,
 )
@@ -148,7 +147,7 @@ def _name(event_status: Optional[int]) -> Optional[str]:
     return None if event_status is None else status_name(event_status)
 
 
-def plan_by_status(alert: AlertOutcome, state: Optional[AlertState], force: bool, operation: str = "") -> bool:
+def plan_by_status(alert: AlertOutcome, state: Optional[AlertState], force: bool) -> bool:
     """Settle alerts that must not be sent; True if the alert goes on to the operations lookup."""
     if state is None:
         alert.end(NOT_FOUND, "the service has no alert with this id")
@@ -158,9 +157,8 @@ def plan_by_status(alert: AlertOutcome, state: Optional[AlertState], force: bool
         alert.end(ALREADY_HANDLED, "a handling task is already running on it: nothing sent")
         return False
     if not state.pending and not force:
-        why = ("%s undoes handling, so it needs force" % operation if operation in UNDO_OPERATIONS
-               else "force acts on it anyway")
-        alert.end(ALREADY_HANDLED, "its status is %s, not pending: nothing sent (%s)" % (state.status, why))
+        alert.end(ALREADY_HANDLED, "its status is %s, not pending: nothing sent (force acts on it anyway)"
+                  % state.status)
         return False
     return True
 
@@ -283,7 +281,7 @@ class Handler:
         request = self.request
         states = lookup_statuses(self.connection, request.alert_ids, request.concurrency)
         candidates = [alert_id for alert_id in request.alert_ids
-                      if plan_by_status(self.alerts[alert_id], states[alert_id], request.force, request.operation)]
+                      if plan_by_status(self.alerts[alert_id], states[alert_id], request.force)]
         operations = lookup_operations(self.connection, candidates, request.concurrency) if candidates else {}
         self.settle_vanished([alert_id for alert_id in candidates if operations[alert_id] is None])
 

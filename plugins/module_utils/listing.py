@@ -8,6 +8,11 @@ from __future__ import annotations
 import datetime
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import (
+    HANDLED_LISTING,
+    PENDING_LISTING,
+    find_alerts,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import DEALED_BY_STATUS_FILTER, status_name
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     OptionError,
@@ -29,20 +34,28 @@ FILTER_OPTIONS = ("levels", "alert_types", "name", "uuids", "time_start", "time_
 
 # DescribeSuspEvents TimeStart/TimeEnd; the other formats are accepted from users and sent in this one.
 SERVICE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-ACCEPTED_TIME_FORMATS = (SERVICE_TIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
+DATE_FORMAT = "%Y-%m-%d"
+ACCEPTED_TIME_FORMATS = (SERVICE_TIME_FORMAT, "%Y-%m-%dT%H:%M:%S", DATE_FORMAT)
 
 Filters = Dict[str, str]
 
 
-def parse_time(option: str, value: Optional[str]) -> Optional[datetime.datetime]:
-    """The time an option gives, in any of ACCEPTED_TIME_FORMATS; None if not given; OptionError if not a time."""
+def parse_time(option: str, value: Optional[str], end_of_day: bool = False) -> Optional[datetime.datetime]:
+    """The time an option gives, in any of ACCEPTED_TIME_FORMATS; None if not given; OptionError if not a time.
+
+    A date alone means its first second, or with end_of_day (time_end) its last: time_end=2026-05-01
+    includes the alerts of 1 May rather than stopping at its midnight.
+    """
     if value is None:
         return None
     for fmt in ACCEPTED_TIME_FORMATS:
         try:
-            return datetime.datetime.strptime(value.strip(), fmt)
+            moment = datetime.datetime.strptime(value.strip(), fmt)
         except ValueError:
             continue
+        if end_of_day and fmt == DATE_FORMAT:
+            moment = moment.replace(hour=23, minute=59, second=59)
+        return moment
     raise OptionError("%s=%r is not a time: use YYYY-MM-DD HH:MM:SS (or YYYY-MM-DDTHH:MM:SS, or YYYY-MM-DD)"
                       % (option, value))
 
@@ -53,7 +66,8 @@ def listing_filters(params: Mapping[str, Any]) -> Filters:
     From and Lang are sas_api's to add. The status defaults to pending, or to all for alert_ids.
     """
     status = params["status"] or ("all" if params["alert_ids"] else "pending")
-    start, end = parse_time("time_start", params["time_start"]), parse_time("time_end", params["time_end"])
+    start = parse_time("time_start", params["time_start"])
+    end = parse_time("time_end", params["time_end"], end_of_day=True)
     if start and end and start > end:
         raise OptionError("time_start (%s) is after time_end (%s): time_start must be the earlier time"
                           % (params["time_start"], params["time_end"]))
@@ -140,12 +154,18 @@ def alerts_by_type(connection: Any, request: ListingRequest) -> Listing:
 
 
 def alerts_by_id(connection: Any, request: ListingRequest) -> Tuple[List[Any], List[int]]:
-    """One lookup per requested id, a bounded number at a time; returns (alert models found, missing ids)."""
+    """The requested alerts, by listing pages or one lookup per id, whichever costs fewer calls
+    (alert_status.find_alerts); returns (alert models found, in the requested order; missing ids)."""
     alert_ids = request.alert_ids or []
-    results = connection.map(lambda alert_id: find_susp_event(connection, alert_id, request.filters, request.lang),
-                             alert_ids, request.concurrency)
-    found = [alert for alert in results if alert is not None]
-    missing = [alert_id for alert_id, alert in zip(alert_ids, results) if alert is None]
+    if "dealed" in request.filters:
+        listings: List[Filters] = [request.filters]
+    else:  # status all: the pending and the handled listings hold every alert between them
+        listings = [dict(request.filters, **PENDING_LISTING), dict(request.filters, **HANDLED_LISTING)]
+    models = find_alerts(connection, alert_ids, listings,
+                         lambda alert_id: find_susp_event(connection, alert_id, request.filters, request.lang),
+                         request.concurrency, request.lang)
+    found = [models[alert_id] for alert_id in alert_ids if models[alert_id] is not None]
+    missing = [alert_id for alert_id in alert_ids if models[alert_id] is None]
     return found, missing
 
 

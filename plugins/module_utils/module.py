@@ -66,7 +66,9 @@ class SasModule(AnsibleModule):
     def __init__(self, argument_spec: Optional[dict] = None, **kwargs: Any):
         spec = sas_argument_spec()
         spec.update(argument_spec or {})
+        self._validated = False
         super().__init__(argument_spec=spec, **kwargs)
+        self._validated = True
         missing = [pip for name, pip in SDK_PACKAGES.items() if importlib.util.find_spec(name) is None]
         if missing:
             self.fail_json(msg=missing_required_lib(" and ".join(missing)))
@@ -79,6 +81,16 @@ class SasModule(AnsibleModule):
             self.fail_json(msg=str(error))
         self._connection: Optional[SasConnection] = None
         self._secrets: tuple = ()
+
+    def fail_json(self, msg: Optional[str] = None, **kwargs: Any) -> NoReturn:
+        # AnsibleModule's own validation reports only its first error, and for a list element that is not a
+        # mapping that one does not name the option (the next one does): report every distinct error.
+        validation = getattr(self, "validation_result", None)
+        if not getattr(self, "_validated", True) and validation is not None:
+            messages = list(validation.errors.messages)
+            if len(messages) > 1 and msg in messages:
+                msg = "; ".join(dict.fromkeys(messages))
+        super().fail_json(msg=msg, **kwargs)
 
     def _load_params(self) -> None:
         """Keep the arguments as given: alias resolution overwrites an option with its alias's value."""

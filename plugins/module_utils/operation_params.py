@@ -107,6 +107,12 @@ def operations_taking(option: str) -> Tuple[str, ...]:
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400}
+# [GUESS] No source states the longest block the service takes; blocks end within 30 days here, so that a
+# typo (99999d, year 9999) never becomes a block for ever. A longer block belongs in an IP blocking policy.
+MAX_BLOCK_DAYS = 30
+MAX_BLOCK_MILLIS = MAX_BLOCK_DAYS * 86400 * 1000
+# Beside MAX_BLOCK_MILLIS: the clock of the host that built an expireTime may run ahead of this one.
+_CLOCK_SLACK_MILLIS = 60 * 1000
 
 
 def refuse_unknown_operation(operation: str) -> None:
@@ -119,12 +125,16 @@ def refuse_unknown_operation(operation: str) -> None:
 
 
 def parse_duration(text: str) -> int:
-    """Seconds in a block duration such as 6h, 1d, 7d, 30d or 90m."""
+    """Seconds in a block duration such as 6h, 1d, 7d, 30d or 90m, at most MAX_BLOCK_DAYS."""
     match = _DURATION.match(str(text))
     if not match or int(match.group(1)) < 1:
         raise OptionError("block_duration=%r is not a duration: use <n>m, <n>h or <n>d with n at least 1, "
                           "for example 6h, 1d, 7d or 30d" % (text,))
-    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    if seconds > MAX_BLOCK_MILLIS // 1000:
+        raise OptionError("block_duration=%r is longer than %d days, the longest block sent: use at most %dd"
+                          % (text, MAX_BLOCK_DAYS, MAX_BLOCK_DAYS))
+    return seconds
 
 
 def parse_expire_time(text: str, now_ms: int) -> int:
@@ -134,17 +144,44 @@ def parse_expire_time(text: str, now_ms: int) -> int:
         value = value[:-1] + "+00:00"
     try:
         moment = datetime.datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.timezone.utc)
+        millis = int(moment.timestamp() * 1000)
+    except (ValueError, OverflowError):
         raise OptionError("expire_time=%r is not an ISO 8601 time: use for example 2026-12-31T23:00:00+08:00 "
                           "(no offset means UTC), or block_duration" % (text,)) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    millis = int(moment.timestamp() * 1000)
+    now = datetime.datetime.fromtimestamp(now_ms / 1000.0, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
     if millis <= now_ms:
-        now = datetime.datetime.fromtimestamp(now_ms / 1000.0, datetime.timezone.utc)
         raise OptionError("expire_time=%r is in the past (now is %s UTC): give a future time, or use "
-                          "block_duration" % (text, now.strftime("%Y-%m-%dT%H:%M:%S")))
+                          "block_duration" % (text, now))
+    if millis > now_ms + MAX_BLOCK_MILLIS:
+        raise OptionError("expire_time=%r is more than %d days from now (now is %s UTC), beyond the longest block "
+                          "sent: give an earlier time" % (text, MAX_BLOCK_DAYS, now))
     return millis
+
+
+def params_keys(operation: str) -> Tuple[str, ...]:
+    """The OperationParams keys operation takes (HandleSecurityEvents OperationParams)."""
+    takes = friendly_options(operation)
+    return ((EXPIRE_TIME_KEY,) if "block_duration" in takes else ()) + \
+        ((SUB_OPERATION_KEY,) if "sub_operation" in takes else ())
+
+
+def check_params_keys(operation: str, params: Dict[str, Any]) -> None:
+    """Refuse an OperationParams key operation does not take: the service would ignore it, or worse."""
+    allowed = params_keys(operation)
+    takes = ", ".join(allowed) if allowed else "none (leave operation_params out)"
+    for key in params:
+        if key not in allowed:
+            raise OptionError("operation_params.%s is not a parameter of operation=%s; it takes %s"
+                              % (key, operation, takes))
+
+
+def check_force(operation: str, force: bool) -> None:
+    """An operation that undoes handling acts only on alerts no longer pending: without force it could do nothing."""
+    if OPERATIONS_BY_CODE[operation].undo and not force:
+        raise OptionError("operation=%s undoes handling, so it acts on alerts that are no longer pending: set "
+                          "force=true to run it" % operation)
 
 
 def build_operation_params(operation: str, operation_params: Optional[Dict[str, Any]],
@@ -154,6 +191,7 @@ def build_operation_params(operation: str, operation_params: Optional[Dict[str, 
     refuse_unknown_operation(operation)
     takes = friendly_options(operation)
     params = dict(operation_params or {})
+    check_params_keys(operation, params)
     for option, value in (("block_duration", block_duration), ("expire_time", expire_time)):
         if value is not None and option not in takes:
             raise OptionError("%s is only for operation=%s, not operation=%s"
@@ -171,9 +209,10 @@ def build_operation_params(operation: str, operation_params: Optional[Dict[str, 
         if expire is None:
             raise OptionError("operation=%s needs block_duration (6h, 1d, 7d, 30d or any <n>[mhd]) or "
                               "expire_time (ISO 8601)" % operation)
-        if isinstance(expire, bool) or not isinstance(expire, int) or expire <= now_ms:
-            raise OptionError("operation_params.expireTime must be a future time in epoch milliseconds, got %r"
-                              % (expire,))
+        if isinstance(expire, bool) or not isinstance(expire, int) or not now_ms < expire <= \
+                now_ms + MAX_BLOCK_MILLIS + _CLOCK_SLACK_MILLIS:
+            raise OptionError("operation_params.expireTime must be a time in epoch milliseconds within the next "
+                              "%d days (now is %d), got %r" % (MAX_BLOCK_DAYS, now_ms, expire))
     elif "sub_operation" in takes:
         allowed = OPERATIONS_BY_CODE[operation].sub_operations
         chosen = sub_operation or params.get(SUB_OPERATION_KEY) or (allowed[0] if len(allowed) == 1 else None)

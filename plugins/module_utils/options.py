@@ -10,9 +10,20 @@ belong to one subject live beside it (listing, operation_params, whitelist) and 
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 MAX_CONCURRENCY = 32
+# Alert and task ids are int64 on the wire [SDK]: a larger number cannot name one.
+MAX_ID = 2 ** 63 - 1
+# The longest text this collection sends in one value. [GUESS] No source gives the service's limits;
+# these keep every request far below the URL lengths servers take (a 100,000-character value is
+# refused here, not answered HTTP 414 by the server).
+MAX_TEXT_LENGTH = 1000
+MAX_REMARK_LENGTH = 500
+# Unicode categories that are not printable text: control (NUL, tab, newline, ESC...), format (bidi overrides,
+# zero-width characters), surrogates, private use, unassigned, line and paragraph separators.
+_NOT_PRINTABLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
 
 
 class OptionError(ValueError):
@@ -26,9 +37,10 @@ def check_alert_ids(alert_ids: Optional[Iterable[int]], option: str = "alert_ids
     call and returns its empty result, so a pipeline whose filter left nothing does not fail.
     """
     ids = list(alert_ids or [])
-    bad = [alert_id for alert_id in ids if alert_id < 1]
+    bad = [alert_id for alert_id in ids if not 1 <= alert_id <= MAX_ID]
     if bad:
-        raise OptionError("%s must hold alert ids (positive integers), got %s" % (option, ", ".join(map(str, bad))))
+        raise OptionError("%s must hold alert ids (integers from 1 to 2^63-1), got %s"
+                          % (option, ", ".join(map(str, bad[:5])) + (", ..." if len(bad) > 5 else "")))
     return list(dict.fromkeys(ids))
 
 
@@ -55,8 +67,8 @@ def check_max_results(max_results: Optional[int]) -> Optional[int]:
 
 
 def check_task_id(task_id: int) -> int:
-    if task_id < 1:
-        raise OptionError("task_id must be a task id (a positive integer), got %d" % task_id)
+    if not 1 <= task_id <= MAX_ID:
+        raise OptionError("task_id must be a task id (an integer from 1 to 2^63-1), got %d" % task_id)
     return task_id
 
 
@@ -83,7 +95,28 @@ def check_filter(option: str, value: Any) -> Any:
     if not values or any(not str(item).strip() for item in values):
         raise OptionError("%s=%r is empty, which would select every alert: give a value, or leave the option "
                           "out to not filter" % (option, value))
+    for index, item in enumerate(values):
+        check_text(option if values is not value else "%s[%d]" % (option, index), item)
     return value
+
+
+def check_text(option: str, value: Optional[str], max_length: int = MAX_TEXT_LENGTH) -> Optional[str]:
+    """Text that reaches the service or a person's screen: printable characters, at most max_length.
+
+    A NUL or a right-to-left override in a whitelist value or a remark would be stored by the service
+    and shown to the next person, looking like something it is not.
+    """
+    if value is None:
+        return value
+    text = str(value)
+    if len(text) > max_length:
+        raise OptionError("%s is %d characters long: at most %d are allowed" % (option, len(text), max_length))
+    for position, char in enumerate(text):
+        if unicodedata.category(char) in _NOT_PRINTABLE:
+            raise OptionError("%s holds the character U+%04X (%s) at position %d: only printable text is "
+                              "allowed" % (option, ord(char), unicodedata.name(char, "a control character"),
+                                           position + 1))
+    return text
 
 
 def check_region(endpoint: Optional[str], region: Optional[str]) -> None:

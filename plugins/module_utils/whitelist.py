@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any, Dict, Iterable, List
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError, check_text
 
 # MarkMissParam operate values; inIpSegment only for IP fields [3P] (the alert's SupportedMisType says which).
 IN_IP_SEGMENT = "inIpSegment"
@@ -46,6 +46,8 @@ def check_rules(rules: Iterable[Dict[str, Any]]) -> List[WireRule]:
             raise OptionError("%s.scope=%r is not valid: use all or part" % (where, scope))
         if not value.strip():
             raise OptionError("%s.value is empty: give the value to match" % where)
+        check_text(where + ".field", field)
+        check_text(where + ".value", value)
         if operate == REGEX:
             try:
                 re.compile(value)

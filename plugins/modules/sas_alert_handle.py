@@ -72,16 +72,22 @@ options:
     description:
       - The C(OperationParams) of the call, as a dictionary; sent as a JSON string, C({}) when empty.
       - Prefer the friendly forms I(block_duration), I(expire_time) and I(sub_operation), which build it.
+      - Only the keys the operation takes are accepted - C(expireTime) for C(block_ip) (epoch milliseconds
+        within the next 30 days), C(subOperation) for C(kill_and_quara), C(virus_quara) and C(virus_quara_bin);
+        any other key is refused before any call.
     type: dict
   block_duration:
     description:
       - For C(block_ip), how long the IP stays blocked, from now - C(<n>m), C(<n>h) or C(<n>d), for
         example C(6h), C(1d), C(7d) or C(30d).
+      - At most 30 days, so that a typo such as C(99999d) never blocks for ever; a longer block belongs in an IP
+        blocking policy.
     type: str
   expire_time:
     description:
       - For C(block_ip), when the block ends, an ISO 8601 time in the future such as
         C(2026-12-31T23:00:00+08:00). Without an offset the time is UTC.
+      - At most 30 days from now.
     type: str
   sub_operation:
     description:
@@ -114,7 +120,7 @@ options:
         required: true
         choices: [contains, notContains, regex, strEqual, strNotEqual, inIpSegment]
       value:
-        description: The value to match.
+        description: The value to match, printable text of at most 1000 characters.
         type: str
         required: true
       scope:
@@ -123,12 +129,16 @@ options:
         choices: [all, part]
         default: part
   remark:
-    description: A note stored with the handling (C(Remark)).
+    description:
+      - A note stored with the handling (C(Remark)), printable text of at most 500 characters (no control,
+        bidi-override or zero-width characters - the service shows it to people).
     type: str
   force:
     description:
       - Also act on alerts that are no longer pending (ignored, whitelisted, handled, ...). The service
         still decides which operations it allows on them. An alert with a running handling task is never sent.
+      - Required by the operations that undo handling (C(rm_mark_mis_info), C(rm_defense_mark_mis_info),
+        C(cancle_manual)) - they act only on alerts no longer pending, so without I(force) they are refused.
     type: bool
     default: false
   wait:
@@ -404,12 +414,15 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params 
     ADVANCE_MARK_MIS_INFO,
     OPERATION_CHOICES,
     build_operation_params,
+    check_force,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
+    MAX_REMARK_LENGTH,
     OptionError,
     check_alert_ids,
     check_concurrency,
     check_positive,
+    check_text,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import RULE_OPERATES, check_rules
 
@@ -417,6 +430,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import 
 def handle_request(params):
     """The checked request, or OptionError; runs before any call."""
     operation = params["operation"]
+    alert_ids = check_alert_ids(params["alert_ids"])
     operation_params = build_operation_params(
         operation, params["operation_params"], params["block_duration"], params["expire_time"],
         params["sub_operation"], int(time.time() * 1000))
@@ -428,9 +442,10 @@ def handle_request(params):
             raise OptionError("operation=advance_mark_mis_info needs whitelist_rules (to whitelist the alerts "
                               "without a rule, use operation=mark_mis_info)")
         rules = check_rules(params["whitelist_rules"])
+    check_force(operation, params["force"])
     return HandleRequest(
-        operation, check_alert_ids(params["alert_ids"]), operation_params, whitelist_rules=rules,
-        remark=params["remark"], force=params["force"], wait=params["wait"],
+        operation, alert_ids, operation_params, whitelist_rules=rules,
+        remark=check_text("remark", params["remark"], MAX_REMARK_LENGTH), force=params["force"], wait=params["wait"],
         wait_timeout=check_positive("wait_timeout", params["wait_timeout"]),
         poll_interval=check_positive("poll_interval", params["poll_interval"]),
         concurrency=check_concurrency(params["concurrency"]))

@@ -17,6 +17,7 @@ description:
   - A filter option left out does not filter. A filter given but empty (I(levels), I(alert_types), I(uuids)
     as an empty list or holding an empty string; I(name), I(time_start), I(time_end) as an empty or blank
     string) is refused before any call, so a template that renders empty never selects every alert.
+    Text filters take printable text only, at most 1000 characters a value.
 author:
   - alibabacloud.sas maintainers (@alibabacloud)
 extends_documentation_fragment:
@@ -72,6 +73,8 @@ options:
     description:
       - Only alerts last seen at or before this time (its whole second); same format and time zone (UTC+8,
         the service's) as I(time_start).
+      - A date alone means the end of that day, C(23:59:59), so C(time_end=2026-05-01) includes the alerts of
+        1 May (a date alone in I(time_start) means the start of its day).
     type: str
   lang:
     description:

@@ -23,7 +23,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params 
     build_operation_params,
     friendly_options,
 )
-from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import MAX_REMARK_LENGTH, OptionError, check_text
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import check_rules
 
 # A rule whose action is this leaves the alerts it matches alone (an exclusion before wider rules).
@@ -32,6 +32,7 @@ RULE_KEYS = ("name", "match", "action", "params", "enabled", "description")
 REGEX_SUFFIX = "_regex"
 WHITELIST_RULE_KEYS = ("field", "operate", "value", "scope")
 SCALARS = (str, int, float, bool)
+MAX_NAME_LENGTH = 200
 # Operations a triage of pending alerts may plan; undo operations act on handled alerts only.
 TRIAGE_ACTIONS = tuple(code for code in OPERATION_CODES if code not in UNDO_OPERATIONS) + (NO_ACTION,)
 
@@ -108,6 +109,10 @@ def _check_rule(index: int, raw: Any, now_ms: int) -> Rule:
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise PolicyError("%s has no name: give each rule a unique name" % where)
+    try:
+        check_text("rule #%d name" % (index + 1), name, MAX_NAME_LENGTH)  # it reaches reports and the audit trail
+    except OptionError as exc:
+        raise PolicyError(str(exc)) from None
     where = "rule %r" % name
     unknown = [key for key in raw if key not in RULE_KEYS]
     if unknown:
@@ -191,6 +196,7 @@ def _check_params(where: str, action: str, params: Any, now_ms: int) -> Dict[str
     if remark is not None and (not isinstance(remark, str) or not remark.strip()):
         raise PolicyError("%s: params.remark must be non-empty text" % where)
     try:
+        check_text("params.remark", remark, MAX_REMARK_LENGTH)
         build_operation_params(action, None, _text(params.get("block_duration")), _text(params.get("expire_time")),
                                _text(params.get("sub_operation")), now_ms)
         if action == ADVANCE_MARK_MIS_INFO:

@@ -61,13 +61,16 @@ def test_each_operation_with_its_parameters_on_the_wire(emulator, run_play, data
         "advance_mark_mis_info": pick(op="advance_mark_mis_info", name="login_unusual_location"),
     }
     rule = {"field": "loginUser", "operate": "strEqual", "value": "e2e-user", "scope": "part"}
+    # a whole second ten days ahead: a block ends within 30 days (issue 8)
+    until_s = (int(time.time()) // 86400 + 10) * 86400
+    until = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(until_s))
     tasks = [
         handle("ignore", alert_ids=[ids["ignore"]], operation="ignore", remark="known scanner", **FAST),
         handle("manual_handled", alert_ids=[ids["manual_handled"]], operation="manual_handled", **FAST),
         handle("mark_mis_info", alert_ids=[ids["mark_mis_info"]], operation="mark_mis_info", **FAST),
         handle("block_ip", alert_ids=[ids["block_ip"]], operation="block_ip", block_duration="7d", **FAST),
         handle("block_ip_until", alert_ids=[ids["block_ip_until"]], operation="block_ip",
-               expire_time="2030-01-01T00:00:00Z", **FAST),
+               expire_time=until, **FAST),
         handle("kill_and_quara", alert_ids=[ids["kill_and_quara"]], operation="kill_and_quara",
                sub_operation="killAndQuaraFileByMd5andPath", **FAST),
         handle("virus_quara", alert_ids=[ids["virus_quara"]], operation="virus_quara", **FAST),
@@ -107,7 +110,7 @@ def test_each_operation_with_its_parameters_on_the_wire(emulator, run_play, data
     expire = json.loads(block["OperationParams"])["expireTime"]
     assert block == expected("block_ip", ids["block_ip"], '{"expireTime":%d}' % expire)
     assert started_ms + 7 * DAY_MS <= expire <= finished_ms + 7 * DAY_MS
-    assert by_op[4][0] == expected("block_ip", ids["block_ip_until"], '{"expireTime":1893456000000}')
+    assert by_op[4][0] == expected("block_ip", ids["block_ip_until"], '{"expireTime":%d}' % (until_s * 1000))
     assert by_op[5][0] == expected("kill_and_quara", ids["kill_and_quara"],
                                    '{"subOperation":"killAndQuaraFileByMd5andPath"}')
     assert by_op[6][0] == expected("virus_quara", ids["virus_quara"], '{"subOperation":"quaraFileByMd5andPath"}')
@@ -130,7 +133,7 @@ def test_each_operation_with_its_parameters_on_the_wire(emulator, run_play, data
     after = {name: play[name]["results"][0]["status_after"] for name in names}
     assert after == {"ignore": "ignored", "mark_mis_info": "false_positive", "block_ip": "handled",
                      "cancle_manual": "pending", "rm_mark_mis_info": "pending"}
-    assert emulator.alert(ids["block_ip_until"])["blocked_ip_until_ms"] == 1893456000000
+    assert emulator.alert(ids["block_ip_until"])["blocked_ip_until_ms"] == until_s * 1000
 
 
 def test_forty_five_ids_go_out_in_batches_of_twenty_and_duplicates_once(tmp_path, run_play):
@@ -310,15 +313,14 @@ def test_second_run_changes_nothing_and_diff_shows_statuses(emulator, run_play, 
 
 
 def test_bad_input_fails_naming_the_option_before_any_call(emulator, run_play):
-    # The wiring, once: the module fails naming the option, changes nothing and makes not one call.
-    # Every other bad input (options and whitelist rules) is checked in process (unit tests of
-    # sas_alert_handle.main()).
-    play = run_play([handle("result", ignore_errors=True, alert_ids=[703587941], operation="block_ip")],
-                    emulator=emulator)
+    # The wiring, once, with a block that used to be written (issue 8): the module fails naming the option,
+    # changes nothing and makes not one call. Every other bad input is a row of the bad-input table
+    # (tests/unit/bad_input_table.py), run in process against the emulator.
+    play = run_play([handle("result", ignore_errors=True, alert_ids=[703587941], operation="block_ip",
+                            block_duration="99999d")], emulator=emulator)
     result = play["result"]
     assert result["failed"] is True and result["changed"] is False
-    assert ("operation=block_ip needs block_duration (6h, 1d, 7d, 30d or any <n>[mhd]) or expire_time (ISO 8601)"
-            in result["msg"])
+    assert "block_duration='99999d' is longer than 30 days, the longest block sent: use at most 30d" in result["msg"]
     assert emulator.requests() == []
 
 

@@ -62,7 +62,7 @@ def test_bad_input_fails_before_any_call(emulator, run_play):
     # bad input is checked in process (unit tests of sas_alert_operations_info.main()).
     play = run_play([ops_task(ignore_errors=True, alert_ids=[-1])], emulator=emulator)
     assert play["result"]["failed"] is True
-    assert "alert_ids must hold alert ids (positive integers), got -1" in play["result"]["msg"]
+    assert "alert_ids must hold alert ids (integers from 1 to 2^63-1), got -1" in play["result"]["msg"]
     assert emulator.requests() == []
 
 

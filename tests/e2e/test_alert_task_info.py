@@ -64,9 +64,9 @@ def test_unknown_task_and_bad_input(emulator, run_play):
         task_info("unknown", ignore_errors=True, task_id=12345, alert_ids=[1]),
     ], emulator=emulator)
     assert play["bad_task"]["failed"] is True
-    assert "task_id must be a task id (a positive integer), got 0" in play["bad_task"]["msg"]
+    assert "task_id must be a task id (an integer from 1 to 2^63-1), got 0" in play["bad_task"]["msg"]
     assert play["unknown"]["error"]["code"] == "OperationTaskNotExists"
-    assert "the handling task id is unknown to the service" in play["unknown"]["msg"]
+    assert "check task_id: the service knows no handling task with this id" in play["unknown"]["msg"]
     [call] = emulator.requests()
     assert call["action"] == "DescribeSecurityEventOperationStatus" and call["params"]["TaskId"] == "12345"
 

@@ -61,3 +61,68 @@ def test_scattered_alerts_stop_the_listing_and_fall_back_to_ids(start_sas):
     assert all(sas.status(alert_id) == PENDING for alert_id in wanted[:3])
     # one wasted page per listing at most, then one call per id: never more than ids + 2
     assert listing_calls(sas) == [("N", "1"), ("Y", "1")] + [("id", "1")] * 4
+
+
+# --- issue 8: many unknown ids cost the listings' pages, not one call each --------------------------
+def pages_of(count):
+    return -(-count // 100)
+
+
+def unknown_ids(sas, count):
+    first = sas.unknown_id()
+    return list(range(first, first + count))
+
+
+def test_ten_thousand_unknown_ids_cost_the_pages_of_both_listings(start_sas):
+    sas = start_sas(alerts=300)
+    pending_pages, handled_pages = pages_of(len(sas.listing("N"))), pages_of(len(sas.listing("Y")))
+    assert pending_pages >= 2 and handled_pages >= 1
+    wanted = unknown_ids(sas, 10_000)
+    states = lookup_statuses(sas.connection, wanted, concurrency=4)
+    assert list(states) == wanted and all(state is None for state in states.values())
+    # page 1 of each finds none; the pages left (a handful) beat 10,000 Id lookups, so both are read to the end
+    assert listing_calls(sas) == [("N", "1"), ("Y", "1")] + \
+        [("N", str(page)) for page in range(2, pending_pages + 1)] + \
+        [("Y", str(page)) for page in range(2, handled_pages + 1)]
+    print("10,000 unknown ids, 300 alerts: %d DescribeSuspEvents calls" % len(sas.calls("DescribeSuspEvents")))
+
+
+def test_known_ids_among_many_unknown_ones_get_their_own_status(start_sas):
+    sas = start_sas(alerts=300)
+    pending, handled = sas.listing("N"), sas.listing("Y")
+    assert len(pending) > 200 and len(handled) > 50
+    # scattered: none on page 1 of its listing, so the early scans stop at once
+    known_pending, known_handled = pending[150:153] + pending[-2:], handled[-3:]
+    wanted = unknown_ids(sas, 500)
+    wanted[10:10], wanted[300:300] = known_pending, known_handled
+    states = lookup_statuses(sas.connection, wanted, concurrency=4)
+    assert all(states[alert_id].pending for alert_id in known_pending)
+    assert [states[alert_id].event_status for alert_id in known_handled] == [sas.status(i) for i in known_handled]
+    assert not any(states[alert_id].pending for alert_id in known_handled)
+    assert [alert_id for alert_id, state in states.items() if state is None] == unknown_ids(sas, 500)
+    assert len(listing_calls(sas)) == pages_of(len(pending)) + pages_of(len(handled))
+    assert ("id", "1") not in listing_calls(sas)
+
+
+def test_three_unknown_ids_in_a_big_account_are_looked_up_by_id(start_sas):
+    sas = start_sas(alerts=1000)
+    wanted = unknown_ids(sas, 3)
+    states = lookup_statuses(sas.connection, wanted, concurrency=4)
+    assert list(states.values()) == [None] * 3
+    # the rest of the listings (8 pages or more) would cost more than 3 Id lookups
+    assert pages_of(len(sas.listing("N"))) + pages_of(len(sas.listing("Y"))) - 2 > 3
+    assert listing_calls(sas) == [("N", "1"), ("Y", "1")] + [("id", "1")] * 3
+
+
+def test_the_listings_are_finished_only_when_strictly_cheaper(start_sas):
+    sas = start_sas(alerts=1000)
+    pending_pages, handled_pages = pages_of(len(sas.listing("N"))), pages_of(len(sas.listing("Y")))
+    pages_left = pending_pages - 1 + handled_pages - 1
+    states = lookup_statuses(sas.connection, unknown_ids(sas, pages_left), concurrency=4)
+    assert list(states.values()) == [None] * pages_left
+    assert listing_calls(sas) == [("N", "1"), ("Y", "1")] + [("id", "1")] * pages_left  # a tie: Id lookups
+    sas.clear_requests()
+    states = lookup_statuses(sas.connection, unknown_ids(sas, pages_left + 1), concurrency=4)
+    assert list(states.values()) == [None] * (pages_left + 1)
+    assert [call for call in listing_calls(sas) if call[0] == "id"] == []
+    assert len(listing_calls(sas)) == pending_pages + handled_pages

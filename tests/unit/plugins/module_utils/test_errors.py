@@ -170,7 +170,8 @@ def test_invalid_credentials_client_exception():
     assert error.kind == errors.CREDENTIALS
     assert error.code == "InvalidCredentials"
     assert error.transient is False
-    assert error.describe().startswith("No usable Alibaba Cloud credentials for DescribeSuspEvents: Please set up")
+    assert error.describe().startswith("No usable Alibaba Cloud credentials for DescribeSuspEvents: give access_key")
+    assert "The SDK said: Please set up" in error.describe()
 
 
 # --- UnretryableException, new stack ---------------------------------------------------------

@@ -84,10 +84,6 @@ def test_plan_by_status():
     alert = AlertOutcome(1)
     plan_by_status(alert, AlertState(1, IGNORED), False)
     assert alert.reason == "its status is ignored, not pending: nothing sent (force acts on it anyway)"
-    alert = AlertOutcome(1)
-    plan_by_status(alert, AlertState(1, FALSE_POSITIVE), False, "rm_mark_mis_info")
-    assert alert.reason == ("its status is false_positive, not pending: nothing sent (rm_mark_mis_info undoes "
-                            "handling, so it needs force)")
 
 
 def ops(*entries):

@@ -70,14 +70,16 @@ def test_the_status_filter(given, expected):
 def test_a_start_after_the_end_is_refused():
     with pytest.raises(OptionError, match=r"time_start \(2026-11-02\) is after time_end \(2026-11-01\)"):
         listing.listing_filters(params(time_start="2026-11-02", time_end="2026-11-01"))
-    assert listing.listing_filters(params(time_start="2026-11-01", time_end="2026-11-01"))["time_end"] == \
-        "2026-11-01 00:00:00"
+    # issue 8: a date alone in time_end is the end of that day, so one date for both is that whole day
+    filters = listing.listing_filters(params(time_start="2026-11-01", time_end="2026-11-01"))
+    assert (filters["time_start"], filters["time_end"]) == ("2026-11-01 00:00:00", "2026-11-01 23:59:59")
+    assert listing.listing_filters(params(time_end="2026-11-01 08:00:00"))["time_end"] == "2026-11-01 08:00:00"
 
 
 @pytest.mark.parametrize("given, message", [
     ({"max_results": 0}, "max_results must be at least 1, got 0"),
     ({"concurrency": 0}, "concurrency must be between 1 and 32, got 0"),
-    ({"alert_ids": [3, 0]}, r"alert_ids must hold alert ids \(positive integers\), got 0"),
+    ({"alert_ids": [3, 0]}, r"alert_ids must hold alert ids \(integers from 1 to 2\^63-1\), got 0"),
     ({"time_start": "soon"}, "time_start='soon' is not a time"),
     # issue 8: an empty filter is refused, never read as no filter (listing_filters would drop it)
     ({"name": ""}, "name='' is empty, which would select every alert: give a value, or leave the option out"),
@@ -210,8 +212,10 @@ def test_alerts_by_id_with_details_and_missing_ids(sas):
         assert alert["status"] == alert["detail"]["status"] == status_name(sas.alert(alert["id"])["status"])
         assert alert["detail"]["id"] == alert["id"] and "request_id" not in alert["detail"]
     calls = [(record["action"], record["params"]) for record in sas.requests()[mark:]]
-    assert sorted(params["Id"] for action, params in calls if action == "DescribeSuspEvents") == sorted(
-        str(alert_id) for alert_id in known + [1])
+    # The three known alerts are pending (seed 7): one pending page finds them, id 1 is looked up alone.
+    assert all(sas.status(alert_id) == PENDING for alert_id in known)
+    assert [(params.get("Dealed"), params.get("Id")) for action, params in calls if action == "DescribeSuspEvents"] \
+        == [("N", None), (None, "1")]
     assert sorted(params["SuspiciousEventId"] for action, params in calls if action == "DescribeSuspEventDetail") \
         == sorted(str(alert_id) for alert_id in known)
     assert all(params["From"] == "sas" and params["Lang"] == "zh" for _action, params in calls)
@@ -221,3 +225,83 @@ def test_an_api_error_is_raised_to_the_module(sas):
     sas.set_faults([{"action": "DescribeSuspEvents", "fault": "no_permission"}])
     with pytest.raises(SasApiError):
         listing.read_alerts(sas.connection, listing.listing_request(params()))
+
+
+# --- issue 8: alert_ids by listing pages when that costs fewer calls than one lookup per id -----------
+def suspicious_event_calls(sas):
+    """(Dealed, CurrentPage, Id) of each DescribeSuspEvents call, wire names."""
+    return [(params.get("Dealed"), params["CurrentPage"], params.get("Id"))
+            for params in (record["params"] for record in sas.calls("DescribeSuspEvents"))]
+
+
+def every_page(dealed, count):
+    return [(dealed, str(page), None) for page in range(1, -(-count // 100) + 1)]
+
+
+def unknown_ids(sas, count):
+    first = sas.unknown_id()
+    return list(range(first, first + count))
+
+
+def by_ids(sas, alert_ids, **given):
+    request = listing.listing_request(params(alert_ids=alert_ids, **given))
+    sas.clear_requests()
+    return listing.alerts_by_id(sas.connection, request)
+
+
+def test_ten_thousand_unknown_ids_cost_the_pages_of_both_listings(big_sas):
+    wanted = unknown_ids(big_sas, 10_000)
+    found, missing = by_ids(big_sas, wanted, lang="zh")
+    assert found == [] and missing == wanted
+    pending, handled = len(big_sas.listing("N")), len(big_sas.listing("Y"))
+    # page 1 of each, then the rest of each (3 pages here, not 10,000 Id lookups)
+    assert suspicious_event_calls(big_sas) == every_page("N", pending)[:1] + every_page("Y", handled)[:1] + \
+        every_page("N", pending)[1:] + every_page("Y", handled)[1:]
+    assert all(record["params"]["Lang"] == "zh" and record["params"]["PageSize"] == "100"
+               for record in big_sas.calls("DescribeSuspEvents"))
+    print("sas_alert_info, 10,000 unknown ids, 250 alerts: %d DescribeSuspEvents calls"
+          % len(big_sas.calls("DescribeSuspEvents")))
+
+
+def test_with_a_status_only_that_listing_is_read(big_sas):
+    wanted = unknown_ids(big_sas, 1_000)
+    found, missing = by_ids(big_sas, wanted, status="pending", levels=["serious", "suspicious", "remind"])
+    assert found == [] and missing == wanted
+    assert suspicious_event_calls(big_sas) == every_page("N", len(big_sas.listing("N")))
+    assert {record["params"]["Levels"] for record in big_sas.calls("DescribeSuspEvents")} == {
+        "serious,suspicious,remind"}
+
+
+def test_known_ids_among_unknown_ones_come_back_in_the_requested_order(big_sas):
+    pending, handled = big_sas.listing("N"), big_sas.listing("Y")
+    assert len(pending) > 100 and len(handled) > 50
+    # none on page 1 of the pending listing; handled ones from its end
+    known = [pending[-1], handled[-1], pending[120], handled[-2]]
+    unknown = unknown_ids(big_sas, 300)
+    wanted = unknown[:100] + known[:2] + unknown[100:200] + known[2:] + unknown[200:]
+    found, missing = by_ids(big_sas, wanted)
+    assert [alert.id for alert in found] == known and missing == unknown
+    assert [alert.event_status for alert in found] == [big_sas.status(alert_id) for alert_id in known]
+    assert [status_name(alert.event_status) == "pending" for alert in found] == [True, False, True, False]
+    calls = suspicious_event_calls(big_sas)
+    assert sorted(calls) == sorted(every_page("N", len(pending)) + every_page("Y", len(handled)))
+
+
+def test_few_ids_are_looked_up_one_by_one(big_sas):
+    known = big_sas.listing("Y")[-1]
+    unknown = big_sas.unknown_id()
+    found, missing = by_ids(big_sas, [unknown, known], status="handled", lang="zh")
+    assert [alert.id for alert in found] == [known] and missing == [unknown]
+    assert sorted(suspicious_event_calls(big_sas)) == sorted([("Y", "1", str(known)), ("Y", "1", str(unknown))])
+    assert {record["params"]["Lang"] for record in big_sas.calls("DescribeSuspEvents")} == {"zh"}
+
+
+def test_a_few_unknown_ids_in_a_big_account_are_looked_up_by_id(start_sas):
+    sas = start_sas(alerts=1000)
+    wanted = unknown_ids(sas, 3)
+    found, missing = by_ids(sas, wanted)
+    assert found == [] and missing == wanted
+    # the 8 or more pages left in the listings would cost more than 3 Id lookups
+    calls = suspicious_event_calls(sas)
+    assert calls[:2] == [("N", "1", None), ("Y", "1", None)]
+    assert sorted(calls[2:]) == sorted((None, "1", str(alert_id)) for alert_id in wanted)  # sent concurrently

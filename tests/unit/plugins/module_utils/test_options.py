@@ -27,7 +27,8 @@ def test_ids_keep_input_order_without_duplicates():
 
 @pytest.mark.parametrize("given, bad", [([0], "0"), ([1, 0, -4], "0, -4"), ([-1], "-1")])
 def test_ids_below_one_are_refused(given, bad):
-    with pytest.raises(OptionError, match=r"^alert_ids must hold alert ids \(positive integers\), got %s$" % bad):
+    with pytest.raises(OptionError,
+                       match=r"^alert_ids must hold alert ids \(integers from 1 to 2\^63-1\), got %s$" % bad):
         check_alert_ids(given)
 
 

@@ -50,7 +50,8 @@ def refused(options):
     # an empty alert_ids does nothing, but the other options are still checked
     pytest.param({"operation": "block_ip", "alert_ids": []}, "operation=block_ip needs block_duration",
                  id="empty-alert_ids-still-checked"),
-    pytest.param({"operation": "ignore", "alert_ids": [0]}, "alert_ids must hold alert ids (positive integers), got 0",
+    pytest.param({"operation": "ignore", "alert_ids": [0]},
+                 "alert_ids must hold alert ids (integers from 1 to 2^63-1), got 0",
                  id="alert_ids-0"),
     pytest.param({"operation": "ignore", "whitelist_rules": [{"field": "md5", "operate": "strEqual", "value": "x"}]},
                  "whitelist_rules is only for operation=advance_mark_mis_info, not operation=ignore",

@@ -20,7 +20,7 @@ CONNECTION = {"endpoint": "http://127.0.0.1:9", "access_key": "unitAccessKeyId",
     pytest.param({"alert_ids": ["seven"]}, ["alert_ids", "int"], id="alert_ids-not-int"),
     pytest.param({"alert_ids": [1], "lang": "fr"}, ["lang", "en, zh"], id="lang-choices"),
     # check_alert_ids, check_concurrency
-    pytest.param({"alert_ids": [-1]}, ["alert_ids must hold alert ids (positive integers), got -1"],
+    pytest.param({"alert_ids": [-1]}, ["alert_ids must hold alert ids (integers from 1 to 2^63-1), got -1"],
                  id="alert_ids-negative"),
     pytest.param({"alert_ids": [1], "concurrency": 100}, ["concurrency must be between 1 and 32, got 100"],
                  id="concurrency-100"),

@@ -17,10 +17,10 @@ CONNECTION = {"endpoint": "http://127.0.0.1:9", "access_key": "unitAccessKeyId",
 
 @pytest.mark.parametrize("options, expected", [
     # check_task_id
-    pytest.param({"task_id": 0, "alert_ids": [1]}, "task_id must be a task id (a positive integer), got 0",
+    pytest.param({"task_id": 0, "alert_ids": [1]}, "task_id must be a task id (an integer from 1 to 2^63-1), got 0",
                  id="task_id-0"),
     # an empty alert_ids makes no call, but task_id is still checked
-    pytest.param({"task_id": 0, "alert_ids": []}, "task_id must be a task id (a positive integer), got 0",
+    pytest.param({"task_id": 0, "alert_ids": []}, "task_id must be a task id (an integer from 1 to 2^63-1), got 0",
                  id="task_id-0-no-alert"),
     # argument_spec: required
     pytest.param({"alert_ids": [1]}, "missing required arguments: task_id", id="no-task_id"),

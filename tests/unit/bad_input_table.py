@@ -1,0 +1,310 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The bad-input table: inputs a hostile or careless user gives the modules, the role and the policy,
+each with a fragment of the message it must get, and valid controls beside them.
+
+test_bad_input.py runs every row against the in-process emulator (a real SDK connection, so a row
+that wrongly passes the checks would really write) and asserts: a message naming the field, no
+Python traceback, and zero HandleSecurityEvents calls - no call at all unless the row says `reads`.
+docs/bad-input.md is generated from this table and the messages the rows get (make bad-input-doc).
+
+Rows name emulator alerts by role (Ref) rather than by id, so the table reads the same whatever the data.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, NamedTuple, Optional, Tuple
+
+
+class Ref(NamedTuple):
+    """An alert id (or ids) the runner picks from the emulator's data: PENDING, UNKNOWN, ..."""
+
+    name: str
+
+    def __repr__(self) -> str:
+        return "<%s>" % self.name
+
+
+PENDING = Ref("a pending alert")
+HANDLED = Ref("a handled alert")
+WHITELISTABLE = Ref("a pending alert that takes advance_mark_mis_info")
+FALSE_POSITIVE = Ref("a whitelisted alert")
+UNKNOWN = Ref("an id the service does not know")
+MANY_UNKNOWN = Ref("10,000 ids the service does not know")
+UNKNOWN_TASK = Ref("a task id the service does not know")
+EMULATOR = Ref("the emulator's endpoint")
+
+# Targets beside the four modules.
+POLICY = "policy"  # sas_triage_rules, checked by the triage_policy filter before any call
+ROLE = "role"      # the role's variables, checked by its meta/argument_specs.yml as Ansible does
+
+# The kinds of input the issue names, in the order docs/bad-input.md shows them.
+CLASSES = (
+    ("types", "Wrong types"),
+    ("ranges", "Numbers out of range"),
+    ("unknown", "Unknown values and options"),
+    ("lists", "Empty and huge lists"),
+    ("ids", "Ids that do not exist"),
+    ("text", "Unicode, control characters and injection-looking strings"),
+    ("whitelist", "Whitelist rules with bad fields, regexes or IPs"),
+    ("expiry", "Past or absurd expiry times and durations"),
+    ("conflicts", "Conflicting options"),
+    ("endpoints", "Bad endpoints"),
+    ("credentials", "Wrong or empty secrets, profiles and the aliyun CLI file"),
+    ("times", "Bad time windows"),
+    ("policy", "Malformed policies"),
+    ("role", "Bad role variables"),
+)
+
+MALFORMED_CONFIG = '{"current": "default", "profiles": [{"name": "default", "mode": "AK",'  # cut short
+
+
+class Case(NamedTuple):
+    """One row. expect: a fragment of the failure message, or None for a valid control that must succeed."""
+
+    id: str
+    kind: str  # one of CLASSES
+    target: str  # a module name, POLICY or ROLE
+    args: Dict[str, Any]
+    expect: Optional[str]
+    reads: bool = False  # the input can only be judged after reading the service (never after a write)
+    connection: bool = True  # add the emulator's endpoint and keys to args
+    home: Tuple[Tuple[str, str], ...] = ()  # files written under $HOME first: (relative path, content)
+    outcome: Optional[str] = None  # a control of sas_alert_handle: the outcome every alert must end in
+
+
+HANDLE = "sas_alert_handle"
+INFO = "sas_alert_info"
+OPS = "sas_alert_operations_info"
+TASK = "sas_alert_task_info"
+IGNORE = {"operation": "ignore"}
+BLOCK = {"operation": "block_ip", "alert_ids": [PENDING]}
+RULE = {"field": "loginSourceIp", "operate": "strEqual", "value": "192.0.2.7"}
+
+
+def handle(**args: Any) -> Dict[str, Any]:
+    return dict({"alert_ids": [PENDING]}, **args)
+
+
+def whitelist(**rule: Any) -> Dict[str, Any]:
+    return {"operation": "advance_mark_mis_info", "alert_ids": [WHITELISTABLE], "whitelist_rules": [dict(RULE, **rule)]}
+
+
+def policy_rule(**fields: Any) -> Dict[str, Any]:
+    rule = {"name": "block-logons", "match": {"alarm_event_type": "Unusual logon"}, "action": "block_ip",
+            "params": {"block_duration": "7d"}}
+    rule.update(fields)
+    return {"sas_triage_rules": [rule]}
+
+
+CASES: Tuple[Case, ...] = (
+    # --- types ---------------------------------------------------------------------------------
+    Case("alert_ids-not-int", "types", INFO, {"alert_ids": ["seven"]}, "option 'alert_ids' is of type str"),
+    Case("wait_timeout-not-number", "types", HANDLE, handle(wait_timeout="soon", **IGNORE),
+         "argument 'wait_timeout' is of type str"),
+    Case("force-not-bool", "types", HANDLE, handle(force="maybe", **IGNORE),
+         "argument 'force' is of type str"),
+    Case("operation_params-not-dict", "types", HANDLE, dict(BLOCK, operation_params="expire=tomorrow"),
+         "operation_params"),
+    Case("whitelist_rules-not-list-of-dicts", "types", HANDLE,
+         {"operation": "advance_mark_mis_info", "alert_ids": [WHITELISTABLE], "whitelist_rules": ["loginSourceIp"]},
+         "option 'whitelist_rules' is of type str"),
+    Case("task_id-not-int", "types", TASK, {"task_id": "latest", "alert_ids": [PENDING]},
+         "argument 'task_id' is of type str"),
+    Case("control-ignore", "types", HANDLE, handle(**IGNORE), None, outcome="handled"),
+    # --- ranges --------------------------------------------------------------------------------
+    Case("concurrency-0", "ranges", OPS, {"alert_ids": [PENDING], "concurrency": 0},
+         "concurrency must be between 1 and 32, got 0"),
+    Case("concurrency-1000", "ranges", HANDLE, handle(concurrency=1000, **IGNORE),
+         "concurrency must be between 1 and 32, got 1000"),
+    Case("max_results-0", "ranges", INFO, {"max_results": 0}, "max_results must be at least 1"),
+    Case("wait_timeout-0", "ranges", HANDLE, handle(wait_timeout=0, **IGNORE),
+         "wait_timeout must be a positive number"),
+    Case("wait_timeout-nan", "ranges", HANDLE, handle(wait_timeout="nan", **IGNORE),
+         "wait_timeout must be a finite number of seconds above 0, got nan"),
+    Case("poll_interval-inf", "ranges", HANDLE, handle(poll_interval="inf", **IGNORE),
+         "poll_interval must be a finite number of seconds above 0, got inf"),
+    Case("rate_limit-nan", "ranges", INFO, {"rate_limit": "nan"},
+         "rate_limit must be a finite number of calls a second"),
+    Case("rate_limit-negative", "ranges", INFO, {"rate_limit": -1}, "rate_limit must be 0 (no pacing) or a positive"),
+    Case("read_timeout-0", "ranges", INFO, {"read_timeout": 0}, "read_timeout must be a positive number of seconds"),
+    Case("alert_ids-0", "ranges", HANDLE, handle(alert_ids=[0], **IGNORE),
+         "alert_ids must hold alert ids (integers from 1 to 2^63-1), got 0"),
+    Case("alert_ids-beyond-int64", "ranges", OPS, {"alert_ids": [2 ** 63]},
+         "alert_ids must hold alert ids (integers from 1 to 2^63-1), got 9223372036854775808"),
+    Case("task_id-beyond-int64", "ranges", TASK, {"task_id": 2 ** 64, "alert_ids": [PENDING]},
+         "task_id must be a task id (an integer from 1 to 2^63-1)"),
+    Case("control-concurrency-32", "ranges", OPS, {"alert_ids": [PENDING], "concurrency": 32}, None),
+    # --- unknown values and options ------------------------------------------------------------
+    Case("operation-unknown", "unknown", HANDLE, handle(operation="delete_alert"),
+         "value of operation must be one of: block_ip"),
+    Case("operation-refused", "unknown", HANDLE, handle(operation="client_problem_check"),
+         "operation=client_problem_check is refused"),
+    Case("sub_operation-unknown", "unknown", HANDLE, handle(operation="kill_and_quara", sub_operation="killEverything"),
+         "operation=kill_and_quara needs sub_operation, one of"),
+    Case("levels-unknown", "unknown", INFO, {"levels": ["urgent"]}, "value of levels must be one or more of"),
+    Case("status-unknown", "unknown", INFO, {"status": "open"}, "value of status must be one of"),
+    Case("lang-unknown", "unknown", OPS, {"alert_ids": [PENDING], "lang": "fr"},
+         "value of lang must be one of: en, zh"),
+    Case("option-misspelt", "unknown", HANDLE, dict(handle(**IGNORE), remarks="typo"),
+         "Unsupported parameters for (basic.py) module: remarks"),
+    Case("operation_params-unknown-key", "unknown", HANDLE,
+         handle(operation="ignore", operation_params={"reason": "x"}),
+         "operation_params.reason is not a parameter of operation=ignore; it takes none"),
+    Case("operation_params-key-of-another-operation", "unknown", HANDLE,
+         handle(operation="kill_and_quara", operation_params={"subOperation": "killByMd5andPath", "expireTime": 1}),
+         "operation_params.expireTime is not a parameter of operation=kill_and_quara; it takes subOperation"),
+    Case("control-operation_params-subOperation", "unknown", HANDLE,
+         handle(operation="kill_and_quara", operation_params={"subOperation": "killByMd5andPath"}), None,
+         outcome=None),
+    # --- empty and huge lists ------------------------------------------------------------------
+    Case("levels-empty", "lists", INFO, {"levels": []}, "levels=[] is empty, which would select every alert"),
+    Case("uuids-empty-string", "lists", INFO, {"uuids": [""]}, "uuids=[''] is empty"),
+    Case("alert_types-empty-string", "lists", INFO, {"alert_types": [""]}, "alert_types=[''] is empty"),
+    Case("name-empty", "lists", INFO, {"name": ""}, "name='' is empty"),
+    Case("whitelist_rules-empty", "lists", HANDLE,
+         {"operation": "advance_mark_mis_info", "alert_ids": [WHITELISTABLE], "whitelist_rules": []},
+         "operation=advance_mark_mis_info needs whitelist_rules"),
+    Case("control-alert_ids-empty", "lists", HANDLE, {"alert_ids": [], "operation": "block_ip", "block_duration": "1d"},
+         None, outcome="none"),
+    Case("control-10000-unknown-ids", "lists", HANDLE, handle(alert_ids=[MANY_UNKNOWN], **IGNORE), None,
+         reads=True, outcome="not_found"),
+    # --- ids that do not exist -----------------------------------------------------------------
+    Case("control-unknown-id-handle", "ids", HANDLE, handle(alert_ids=[UNKNOWN, PENDING], **IGNORE), None, reads=True),
+    Case("control-unknown-id-info", "ids", INFO, {"alert_ids": [UNKNOWN]}, None, reads=True),
+    Case("control-unknown-id-operations", "ids", OPS, {"alert_ids": [UNKNOWN]}, None, reads=True),
+    Case("unknown-task-id", "ids", TASK, {"task_id": UNKNOWN_TASK, "alert_ids": [PENDING]}, "check task_id",
+         reads=True),
+    # --- text ----------------------------------------------------------------------------------
+    Case("remark-nul", "text", HANDLE, handle(remark="done\x00rm -rf /", **IGNORE),
+         "remark holds the character U+0000"),
+    Case("remark-bidi-override", "text", HANDLE, handle(remark="ok \u202egpj.exe", **IGNORE),
+         "remark holds the character U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    Case("remark-newline", "text", HANDLE, handle(remark="ok\n[INFO] all clear", **IGNORE),
+         "remark holds the character U+000A"),
+    Case("remark-100000-chars", "text", HANDLE, handle(remark="x" * 100000, **IGNORE),
+         "remark is 100000 characters long: at most 500 are allowed"),
+    Case("whitelist-value-zero-width", "text", HANDLE, whitelist(value="192.0.2.7\u200b"),
+         "whitelist_rules[0].value holds the character U+200B (ZERO WIDTH SPACE)"),
+    Case("whitelist-value-100000-chars", "text", HANDLE, whitelist(operate="contains", value="a" * 100000),
+         "whitelist_rules[0].value is 100000 characters long: at most 1000 are allowed"),
+    Case("name-escape-sequence", "text", INFO, {"name": "\x1b[31mweb-01"}, "name holds the character U+001B"),
+    Case("uuids-bidi", "text", INFO, {"uuids": ["inst-1\u2066"]}, "uuids[0] holds the character U+2066"),
+    Case("control-name-sql-looking", "text", INFO, {"name": "'; DROP TABLE alerts; --"}, None),
+    Case("control-remark-chinese", "text", HANDLE, handle(remark="已人工处理 - SOC", **IGNORE), None,
+         outcome="handled"),
+    # --- whitelist rules -----------------------------------------------------------------------
+    Case("whitelist-regex-invalid", "whitelist", HANDLE, whitelist(operate="regex", value="([0-9"),
+         "whitelist_rules[0].value '([0-9' is not a valid regular expression"),
+    Case("whitelist-operate-unknown", "whitelist", HANDLE, whitelist(operate="equals"),
+         "value of operate must be one of"),
+    Case("whitelist-scope-unknown", "whitelist", HANDLE, whitelist(scope="everywhere"),
+         "value of scope must be one of: all, part"),
+    Case("whitelist-value-empty", "whitelist", HANDLE, whitelist(value=" "), "whitelist_rules[0].value is empty"),
+    Case("whitelist-ip-segment-bad-prefix", "whitelist", HANDLE, whitelist(operate="inIpSegment", value="192.0.2.0/33"),
+         "whitelist_rules[0].value '192.0.2.0/33' is not an IP segment"),
+    Case("whitelist-ip-segment-not-an-ip", "whitelist", HANDLE, whitelist(operate="inIpSegment", value="300.1.2.3"),
+         "whitelist_rules[0].value '300.1.2.3' is not an IP segment"),
+    Case("whitelist-field-not-offered", "whitelist", HANDLE, whitelist(field="md5"),
+         "field 'md5' is not one of its whitelist fields", reads=True),
+    Case("control-whitelist-ip-segment", "whitelist", HANDLE, whitelist(operate="inIpSegment", value="192.0.2.0/24"),
+         None, reads=True),
+    # --- expiry --------------------------------------------------------------------------------
+    Case("block_duration-99999d", "expiry", HANDLE, dict(BLOCK, block_duration="99999d"),
+         "block_duration='99999d' is longer than 30 days"),
+    Case("block_duration-0m", "expiry", HANDLE, dict(BLOCK, block_duration="0m"),
+         "block_duration='0m' is not a duration"),
+    Case("block_duration-weeks", "expiry", HANDLE, dict(BLOCK, block_duration="2w"),
+         "block_duration='2w' is not a duration"),
+    Case("expire_time-past", "expiry", HANDLE, dict(BLOCK, expire_time="2020-01-01T00:00:00Z"), "is in the past"),
+    Case("expire_time-year-9999", "expiry", HANDLE, dict(BLOCK, expire_time="9999-12-31T23:59:59Z"),
+         "is more than 30 days from now"),
+    Case("expire_time-not-iso", "expiry", HANDLE, dict(BLOCK, expire_time="next friday"), "is not an ISO 8601 time"),
+    Case("expireTime-beyond-int64", "expiry", HANDLE, dict(BLOCK, operation_params={"expireTime": 2 ** 64}),
+         "operation_params.expireTime must be a time in epoch milliseconds within the next 30 days"),
+    Case("expireTime-bool", "expiry", HANDLE, dict(BLOCK, operation_params={"expireTime": True}),
+         "operation_params.expireTime must be a time in epoch milliseconds within the next 30 days"),
+    Case("control-block_duration-30d", "expiry", HANDLE, dict(BLOCK, block_duration="30d"), None),
+    # --- conflicts -----------------------------------------------------------------------------
+    Case("block_duration-and-expire_time", "conflicts", HANDLE,
+         dict(BLOCK, block_duration="1d", expire_time="2030-01-01T00:00:00Z"),
+         "mutually exclusive: block_duration|expire_time"),
+    Case("block_duration-for-ignore", "conflicts", HANDLE, handle(block_duration="1d", **IGNORE),
+         "block_duration is only for operation=block_ip, not operation=ignore"),
+    Case("whitelist_rules-for-ignore", "conflicts", HANDLE, handle(whitelist_rules=[RULE], **IGNORE),
+         "whitelist_rules is only for operation=advance_mark_mis_info"),
+    Case("undo-without-force", "conflicts", HANDLE, {"operation": "rm_mark_mis_info", "alert_ids": [FALSE_POSITIVE]},
+         "operation=rm_mark_mis_info undoes handling"),
+    Case("access_key-and-alias-differ", "conflicts", INFO, {"alicloud_access_key": "otherAccessKeyId"},
+         "access_key and its alias alicloud_access_key are both set, to different values"),
+    Case("audit_context-without-audit_log", "conflicts", HANDLE, handle(audit_context={"job": "1"}, **IGNORE),
+         "missing parameter(s) required by 'audit_context': audit_log"),
+    Case("control-undo-with-force", "conflicts", HANDLE,
+         {"operation": "rm_mark_mis_info", "alert_ids": [FALSE_POSITIVE], "force": True}, None),
+    # --- endpoints -----------------------------------------------------------------------------
+    Case("endpoint-ftp", "endpoints", INFO, {"endpoint": "ftp://127.0.0.1:21"},
+         "endpoint 'ftp://127.0.0.1:21' is not valid"),
+    Case("endpoint-port-0", "endpoints", INFO, {"endpoint": "http://127.0.0.1:0"}, "port must be 1-65535"),
+    Case("endpoint-port-70000", "endpoints", INFO, {"endpoint": "http://127.0.0.1:70000"}, "port must be 1-65535"),
+    Case("endpoint-with-password", "endpoints", INFO, {"endpoint": "http://admin:hunter22@127.0.0.1:1"},
+         "endpoint must not hold credentials"),
+    Case("no-region-no-endpoint", "endpoints", INFO, {"access_key": "unitAccessKeyId", "secret_key": "unit-Secret"},
+         "region is required (or endpoint)", connection=False),
+    # --- credentials ---------------------------------------------------------------------------
+    Case("secret_key-wrong", "credentials", INFO, {"secret_key": "not-the-secret"}, "check secret_key", reads=True),
+    Case("access_key-unknown", "credentials", HANDLE, handle(access_key="someoneElsesKey", **IGNORE),
+         "check access_key", reads=True),
+    Case("keys-empty", "credentials", INFO, {"endpoint": EMULATOR, "access_key": "", "secret_key": ""},
+         "No usable Alibaba Cloud credentials", connection=False),
+    Case("access_key-without-secret", "credentials", INFO, {"endpoint": EMULATOR, "access_key": "testAK"},
+         "secret_key is missing", connection=False),
+    Case("security_token-without-keys", "credentials", INFO, {"endpoint": EMULATOR, "security_token": "token-value"},
+         "security_token is set but access_key/secret_key are not", connection=False),
+    Case("keys-and-profile", "credentials", INFO, {"profile": "default"},
+         "access_key/secret_key and profile are both set"),
+    Case("profile-unknown", "credentials", INFO, {"endpoint": EMULATOR, "profile": "prod"},
+         "profile 'prod' is not in", connection=False,
+         home=((".aliyun/config.json", '{"current": "default", "profiles": [{"name": "default", "mode": "AK", '
+                                       '"access_key_id": "testAK", "access_key_secret": "testSecret"}]}'),)),
+    Case("config-json-malformed", "credentials", INFO, {"endpoint": EMULATOR, "profile": "default"},
+         "cannot read", connection=False, home=((".aliyun/config.json", MALFORMED_CONFIG),)),
+    Case("control-profile", "credentials", INFO, {"endpoint": EMULATOR, "profile": "default"}, None, connection=False,
+         home=((".aliyun/config.json", '{"current": "default", "profiles": [{"name": "default", "mode": "AK", '
+                                       '"access_key_id": "testAK", "access_key_secret": "testSecret"}]}'),)),
+    # --- time windows --------------------------------------------------------------------------
+    Case("time_start-not-a-time", "times", INFO, {"time_start": "yesterday"}, "time_start='yesterday' is not a time"),
+    Case("time_end-month-13", "times", INFO, {"time_end": "2026-13-01"}, "time_end='2026-13-01' is not a time"),
+    Case("time_start-after-time_end", "times", INFO, {"time_start": "2026-11-02", "time_end": "2026-11-01 08:00:00"},
+         "time_start (2026-11-02) is after time_end"),
+    Case("time_end-blank", "times", INFO, {"time_end": " "}, "time_end=' ' is empty"),
+    Case("control-one-whole-day", "times", INFO, {"time_start": "2026-11-01", "time_end": "2026-11-01"}, None),
+    # --- policy --------------------------------------------------------------------------------
+    Case("policy-unknown-action", "policy", POLICY, policy_rule(action="block"), "unknown action 'block'"),
+    Case("policy-undo-action", "policy", POLICY, policy_rule(action="rm_mark_mis_info", params={}),
+         "action rm_mark_mis_info undoes handling"),
+    Case("policy-bad-regex", "policy", POLICY, policy_rule(match={"instance_name_regex": "(web"}),
+         "match.instance_name_regex '(web' is not a valid regular expression"),
+    Case("policy-match-not-a-field", "policy", POLICY, policy_rule(match={"severity": "serious"}),
+         "match key 'severity' is not an alert field"),
+    Case("policy-param-not-taken", "policy", POLICY, policy_rule(params={"block_duration": "1d", "force": True}),
+         "action block_ip does not take 'force'"),
+    Case("policy-block-99999d", "policy", POLICY, policy_rule(params={"block_duration": "99999d"}),
+         "block_duration='99999d' is longer than 30 days"),
+    Case("policy-remark-bidi", "policy", POLICY, policy_rule(params={"block_duration": "1d", "remark": "a\u202eb"}),
+         "params.remark holds the character U+202E"),
+    Case("policy-name-newline", "policy", POLICY, policy_rule(name="block\nall"),
+         "rule #1 name holds the character U+000A"),
+    Case("policy-whitelist-regex", "policy", POLICY,
+         policy_rule(action="advance_mark_mis_info",
+                     params={"whitelist_rules": [dict(RULE, operate="regex", value="*.exe")]}),
+         "whitelist_rules[0].value '*.exe' is not a valid regular expression"),
+    Case("control-policy", "policy", POLICY, policy_rule(), None),
+    # --- role ----------------------------------------------------------------------------------
+    Case("role-max_actions-not-int", "role", ROLE, {"sas_triage_max_actions": "many"}, "sas_triage_max_actions"),
+    Case("role-confirm-not-bool", "role", ROLE, {"sas_triage_confirm": "perhaps"}, "sas_triage_confirm"),
+    Case("role-filters-unknown-level", "role", ROLE, {"sas_triage_filters": {"levels": ["urgent"]}}, "levels"),
+    Case("role-connection-unknown-option", "role", ROLE, {"sas_connection": {"acess_key": "x"}}, "acess_key"),
+    Case("role-rules-not-list", "role", ROLE, {"sas_triage_rules": "block everything"}, "sas_triage_rules"),
+    Case("control-role", "role", ROLE, {"sas_triage_filters": {"levels": ["serious"]}, "sas_triage_max_actions": 10},
+         None),
+)
