@@ -9,6 +9,7 @@ import threading
 from typing import Any
 
 from . import dataset as ds
+from .readings import READING_CHOICES, READING_NAMES, Readings, parse_assignment
 from .server import EmulatorConfig, EmulatorServer, write_ready_line
 
 DEFAULT_ALERTS = 50
@@ -48,7 +49,26 @@ def build_parser() -> argparse.ArgumentParser:
     behaviour.add_argument("--qps", type=float, default=10,
                            help="per-action calls per second, the service's quota; 0 = unlimited")
     behaviour.add_argument("--verbose", action="store_true", help="log every HTTP request to stderr")
+    defaults = Readings()
+    choices = "; ".join(f"{name}={'|'.join(READING_CHOICES[name])}" if name in READING_CHOICES
+                        else f"{name}=<int >= 0>" for name in READING_NAMES)
+    behaviour.add_argument(
+        "--reading", action="append", default=[], metavar="NAME=VALUE",
+        help="play one reading where the public record disagrees (repeatable; README 'Readings'): " + choices
+             + ". Defaults (the strictest): "
+             + ", ".join(f"{name}={getattr(defaults, name)}" for name in READING_NAMES))
     return parser
+
+
+def parse_readings(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict[str, Any]:
+    readings: dict[str, Any] = {}
+    for text in args.reading:
+        try:
+            name, value = parse_assignment(text)
+        except ValueError as exc:
+            parser.error(f"--reading: {exc}")
+        readings[name] = value
+    return readings
 
 
 def load_data(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict[str, Any]:
@@ -69,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.qps < 0:
         parser.error("--qps must be >= 0")
+    readings = parse_readings(args, parser)
     data = load_data(args, parser)
     if args.dump_dataset:
         ds.save_dataset(data, args.dump_dataset)
@@ -76,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     config = EmulatorConfig(
         host=args.host, port=args.port, access_key_id=args.access_key_id, access_key_secret=args.access_key_secret,
         security_token=args.security_token, latency_ms=args.latency_ms, task_delay_ms=args.task_delay_ms,
-        qps=args.qps, request_log=args.request_log, verbose=args.verbose)
+        qps=args.qps, request_log=args.request_log, verbose=args.verbose, **readings)
     try:
         server = EmulatorServer(config, data)
     except OSError as exc:

@@ -18,10 +18,13 @@ codes; [GUESS] where the docs are silent):
 | client_problem_check, rm_defense_mark_mis_info
                                       | c.p.c. yes  | unchanged                    |
 
-A task decides each alert's result when --task-delay-ms has passed: `<op>.AgentOffline` when the op
-needs the agent and the host's agent is offline; `<op>.ProcessNotExist` for kill_process and the
-killing sub-operations of kill_and_quara when the process is gone; else `<op>.Success`. A failed
-alert returns to the status it had before (pending) with OperateErrorCode set.
+An accepted task is first queued (TaskStatus Pending, its alerts still at their status) for the reading
+queue_ms, then runs (alerts at 16, TaskStatus Processing). It decides each alert's result when
+--task-delay-ms more has passed: `<op>.AgentOffline` when the op needs the agent and the host's agent is
+offline; `<op>.ProcessNotExist` for kill_process and the killing sub-operations of kill_and_quara when
+the process is gone; else `<op>.Success`. A failed alert returns to the status it had before (pending)
+with OperateErrorCode set. Under the reading final_status=processing a host-side operation
+(constants.HOST_OPERATIONS) succeeds but leaves its alert at 16. The readings are in readings.py.
 """
 
 from __future__ import annotations
@@ -39,14 +42,14 @@ from . import catalog
 from . import constants as C
 from .dataset import AGENT_OPERATIONS
 from .exceptions import (
+    HandleNoPermission,
     IllegalParam,
     InvalidParam,
-    InvalidParameter,
-    MissingParameter,
-    NoPermission,
     OperationTaskNotExists,
+    SasError,
     SecurityEventNotExists,
 )
+from .readings import Readings
 
 # Final status per operation on success; None keeps the status the alert had (see table above).
 OPERATION_FINAL_STATUS: dict[str, int | None] = {
@@ -155,19 +158,25 @@ class Task:
     params: dict[str, Any]
     mark_rules: list[dict[str, str]] | None
     remark: str | None
+    start_s: float  # when it leaves the queue (reading queue_ms)
     due_s: float
     stuck: bool
     events: list[TaskEvent]
+    started: bool = False
     done: bool = False
 
     @property
     def status(self) -> str:
-        return aggregate_task_status(self.events)
+        return aggregate_task_status(self.events, queued=not self.started)
 
 
-def aggregate_task_status(events: list[TaskEvent]) -> str:
+def aggregate_task_status(events: list[TaskEvent], queued: bool = False) -> str:
     # [DOC] DescribeSecurityEventOperationStatus: Success = "The task is successful", Failure = "The task
     # failed"; there is no partial state, so one failed alert makes the task not successful -> Failure.
+    # Pending = "The task is pending" [SDK]: queued, not started (its alerts read Processing, the only
+    # unfinished per-alert value the SDK lists).
+    if queued:
+        return C.TASK_PENDING
     if any(e.status == C.EVENT_PROCESSING for e in events):
         return C.TASK_PROCESSING
     if any(e.status == C.EVENT_FAILED for e in events):
@@ -224,9 +233,11 @@ class SasBackend:
     """One account's Security Center state. Every public method is thread-safe."""
 
     def __init__(self, dataset: dict[str, Any], *, task_delay_ms: int = 1000,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, readings: Readings | None = None) -> None:
         self.clock = clock
         self.task_delay_ms = task_delay_ms
+        # The server passes its EmulatorConfig (a Readings), so POST /_emulator/config reaches here at once.
+        self.readings = readings if readings is not None else Readings()
         self.tasks_stuck = False
         self._lock = threading.RLock()
         self._next_task_id = 29051101  # like the doc examples' 290511xx; never reset
@@ -278,11 +289,22 @@ class SasBackend:
         now = self.clock()
         still_open = []
         for task in self._open_tasks:
-            if not task.stuck and now >= task.due_s:
+            if not task.started and now >= task.start_s:
+                self._start(task)
+            if task.started and not task.stuck and now >= task.due_s:
                 self._complete(task)
             else:
                 still_open.append(task)
         self._open_tasks = still_open
+
+    def _start(self, task: Task) -> None:
+        """The task leaves the queue: its alerts go to processing (16)."""
+        task.started = True
+        for event in task.events:
+            alert = self.alerts.get(event.alert_id)
+            if alert is not None:
+                event.previous_status = alert.status
+                alert.status = C.STATUS_PROCESSING
 
     def _complete(self, task: Task) -> None:
         now_ms = self.now_ms()
@@ -304,6 +326,8 @@ class SasBackend:
             event.status = C.EVENT_SUCCESS
             self._apply_effect(task, alert)
             final = OPERATION_FINAL_STATUS[task.operation]
+            if self.readings.final_status == "processing" and task.operation in C.HOST_OPERATIONS:
+                final = C.STATUS_PROCESSING  # the skill: kill_and_quara "may end 32 or 16"
             alert.status = event.previous_status if final is None else final
             alert.last_operation = task.operation
         task.done = True
@@ -355,8 +379,7 @@ class SasBackend:
             start = (page - 1) * page_size
             return [copy.copy(a) for a in matched[start:start + page_size]], len(matched)
 
-    @staticmethod
-    def _matches(a: Alert, q: AlertQuery) -> bool:
+    def _matches(self, a: Alert, q: AlertQuery) -> bool:
         if q.dealed == "N" and a.status != C.STATUS_PENDING:
             return False
         if q.dealed == "Y" and a.status == C.STATUS_PENDING:
@@ -381,7 +404,9 @@ class SasBackend:
             return False
         if q.operate_time_end_ms is not None and (a.operate_time_ms or 0) > q.operate_time_end_ms:
             return False
-        if q.parent_event_types and not ({a.type.en, a.type.zh, a.type.key} & q.parent_event_types):
+        # One vocabulary only (reading alert_type_vocabulary); a name in another matches nothing, silently.
+        if q.parent_event_types and catalog.type_name(a.type, self.readings.alert_type_vocabulary) \
+                not in q.parent_event_types:
             return False
         if q.event_names and not ({a.name.en, a.name.zh, a.name.key} & q.event_names):
             return False
@@ -433,7 +458,7 @@ class SasBackend:
             alert = self.get_alert(alert_id)
             offers = []
             for code in self._offered_codes(alert):
-                offer = OperationOffer(code, self._suggested_params(code), code not in alert.restricted_ops)
+                offer = OperationOffer(code, self._suggested_params(code, alert), code not in alert.restricted_ops)
                 if code == C.OP_ADVANCE_MARK_MIS_INFO:
                     offer.rules = self.rules_for(alert)
                     offer.mark_fields = [(catalog.MARK_FIELDS[f], alert.detail(catalog.MARK_FIELDS[f].detail_key) or "")
@@ -441,11 +466,16 @@ class SasBackend:
                 offers.append(offer)
             return alert, offers
 
-    def _suggested_params(self, code: str) -> dict[str, Any]:
+    def _suggested_params(self, code: str, alert: Alert) -> dict[str, Any]:
         if code == C.OP_BLOCK_IP:
             return {"expireTime": self.now_ms() + BLOCK_IP_DEFAULT_SECONDS * 1000}
         if code == C.OP_KILL_AND_QUARA:
-            return {"subOperation": C.SUB_OP_KILL_AND_QUARA}
+            # Kill and quarantine while the process runs; once it is gone, quarantine only where the reading
+            # has such a value (six). Under "two" there is none, so the suggestion stays
+            # killAndQuaraFileByMd5andPath, which then ends ProcessNotExist ([GUESS]; virus_quara_bin is the way).
+            if alert.process_alive or C.SUB_OP_QUARA_FILE not in self._sub_operations(code):
+                return {"subOperation": C.SUB_OP_KILL_AND_QUARA}
+            return {"subOperation": C.SUB_OP_QUARA_FILE}
         if code in (C.OP_VIRUS_QUARA, C.OP_VIRUS_QUARA_BIN):
             return {"subOperation": C.SUB_OP_QUARA_FILE}
         return {}
@@ -456,45 +486,74 @@ class SasBackend:
             self._advance()
             op = request.operation
             if op not in KNOWN_OPERATIONS:
-                raise InvalidParameter("OperationCode", f"Unknown operation {op!r}.")
+                raise InvalidParam(f"Unknown operation {op!r}.", parameter="OperationCode")
             sub_operation = self._check_params(op, request.params)
-            alerts = []
-            for alert_id in request.alert_ids:
-                alert = self.alerts.get(alert_id)
-                if alert is None:
-                    raise SecurityEventNotExists(f"SecurityEventId {alert_id}.")
-                alerts.append(alert)
-            for alert in alerts:
-                if op not in self._offered_codes(alert):
-                    # The alert does not offer this operation in its state: a bad request (InvalidParam),
-                    # not an authorization problem.
-                    raise InvalidParam(f"Operation {op!r} is not available for security event {alert.id} "
-                                       f"(EventStatus {alert.status}).")
-                if op in alert.restricted_ops:
-                    # UserCanOperate=false (edition limit): the caller may not run it -> 403 NoPermission,
-                    # the code the docs list for these APIs when the caller is not allowed.
-                    raise NoPermission(f"Operation {op!r} is not available in the current edition "
-                                       f"for security event {alert.id}.")
+            alerts = self._usable_alerts(op, request.alert_ids)
             mark_rules = None
             if op == C.OP_ADVANCE_MARK_MIS_INFO:
-                if request.mark_rules is None:
-                    raise MissingParameter("MarkMissParam")
-                mark_rules = [self._check_rule(rule, alerts) for rule in request.mark_rules]
-                if not mark_rules:
-                    raise InvalidParameter("MarkMissParam", "At least one rule is required.")
+                if request.mark_rules is not None:
+                    # Replace semantics: the list, even empty, becomes the alert's rules.
+                    mark_rules = [self._check_rule(rule, alerts) for rule in request.mark_rules]
+                elif self.readings.mark_miss_param == "required":
+                    raise InvalidParam("advance_mark_mis_info needs the whitelist rules ([] for none).",
+                                       parameter="MarkMissParam")
+                # else (reading optional): whitelist the alerts, their rules stay as they are
+            now = self.clock()
+            start_s = now + self.readings.queue_ms / 1000.0
             task = Task(id=self._next_task_id, operation=op, sub_operation=sub_operation, params=request.params,
-                        mark_rules=mark_rules,
-                        remark=request.remark, due_s=self.clock() + self.task_delay_ms / 1000.0,
-                        stuck=self.tasks_stuck,
+                        mark_rules=mark_rules, remark=request.remark, start_s=start_s,
+                        due_s=start_s + self.task_delay_ms / 1000.0, stuck=self.tasks_stuck,
                         events=[TaskEvent(a.id, a.status) for a in alerts])
             self._next_task_id += 1
-            for alert in alerts:
-                alert.status = C.STATUS_PROCESSING
             self.tasks[task.id] = task
             self._open_tasks.append(task)
-            if task.due_s <= self.clock() and not task.stuck:
-                self._advance()
+            if self.readings.queue_ms == 0:
+                self._start(task)  # at once, whatever the clock says
+            self._advance()
             return task
+
+    def _usable_alerts(self, op: str, alert_ids: list[int]) -> list[Alert]:
+        """The alerts a HandleSecurityEvents call acts on. An unknown id, one that does not offer the operation
+        now, or one the edition does not allow it for refuses the whole call (reading bad_id_in_batch=refuse,
+        unknown ids first) or is left out of the task (drop; the first refusal stands if none is left)."""
+        drop = self.readings.bad_id_in_batch == "drop"
+        refusals: list[SasError] = []
+        present = []
+        for alert_id in alert_ids:
+            alert = self.alerts.get(alert_id)
+            if alert is not None:
+                present.append(alert)
+                continue
+            refusal = SecurityEventNotExists(f"SecurityEventId {alert_id}.")
+            if not drop:
+                raise refusal
+            refusals.append(refusal)
+        usable = []
+        for alert in present:
+            if op not in self._offered_codes(alert):
+                # The alert does not offer this operation in its state: a bad request (InvalidParam),
+                # not an authorization problem.
+                refusal = InvalidParam(f"Operation {op!r} is not available for security event {alert.id} "
+                                       f"(EventStatus {alert.status}).")
+            elif op in alert.restricted_ops:
+                # UserCanOperate=false (edition limit): 400 NoPermission, HandleSecurityEvents' error table.
+                refusal = HandleNoPermission(f"Operation {op!r} is not available in the current edition "
+                                             f"for security event {alert.id}.")
+            else:
+                usable.append(alert)
+                continue
+            if not drop:
+                raise refusal
+            refusals.append(refusal)
+        if not usable:
+            raise refusals[0]
+        return usable
+
+    def _sub_operations(self, op: str) -> tuple[str, ...] | None:
+        """The subOperation values op accepts (None: it takes none); kill_and_quara's by the reading."""
+        if op == C.OP_KILL_AND_QUARA and self.readings.kill_and_quara_sub_operations == "two":
+            return C.KILL_AND_QUARA_SUB_OPERATIONS_TWO
+        return C.SUB_OPERATIONS.get(op)
 
     def _check_params(self, op: str, params: dict[str, Any]) -> str | None:
         """OperationParams content (HandleSecurityEvents). Returns the subOperation, if any."""
@@ -503,51 +562,50 @@ class SasBackend:
             if isinstance(expire, str) and expire.isdigit():
                 expire = int(expire)
             if not isinstance(expire, int) or isinstance(expire, bool):
-                raise InvalidParameter("OperationParams", "block_ip needs expireTime (epoch milliseconds).")
+                raise InvalidParam("block_ip needs expireTime (epoch milliseconds).", parameter="OperationParams")
             if expire <= self.now_ms():
-                raise InvalidParameter("OperationParams", "expireTime must be in the future.")
+                raise InvalidParam("expireTime must be in the future.", parameter="OperationParams")
             params["expireTime"] = expire
             return None
-        allowed = C.SUB_OPERATIONS.get(op)
+        allowed = self._sub_operations(op)
         if allowed is None:
             return None
         sub = params.get("subOperation")
         if sub not in allowed:
-            raise InvalidParameter("OperationParams", f"{op} needs subOperation, one of: {', '.join(allowed)}.")
+            raise InvalidParam(f"subOperation {sub!r} is not valid for {op}; use one of: {', '.join(allowed)}.",
+                               parameter="OperationParams")
         return sub
 
     @staticmethod
     def _check_rule(rule: Any, alerts: list[Alert]) -> dict[str, str]:
         """One MarkMissParam entry, checked against every alert it will apply to."""
         if not isinstance(rule, dict):
-            raise InvalidParameter("MarkMissParam", "Each rule must be a JSON object.")
+            raise _rule_error("Each rule must be a JSON object.")
         values = {k: rule.get(k) for k in ("uuid", "field", "operate", "fieldValue")}
         for key, value in values.items():
             if not isinstance(value, str) or not value:
-                raise InvalidParameter("MarkMissParam", f'Each rule needs a non-empty string "{key}".')
+                raise _rule_error(f'Each rule needs a non-empty string "{key}".')
         for alert in alerts:
             host_uuid = alert.host.uuid if alert.host else None
             if values["uuid"] not in (C.MARK_SCOPE_PART, C.MARK_SCOPE_ALL, host_uuid):
-                raise InvalidParameter("MarkMissParam",
-                                       f'uuid must be "part", "ALL" or the asset UUID of event {alert.id}.')
+                raise _rule_error(f'uuid must be "part", "ALL" or the asset UUID of event {alert.id}.')
             if values["field"] not in alert.name.mark_fields:
-                raise InvalidParameter("MarkMissParam",
-                                       f'field {values["field"]!r} cannot be used for event {alert.id}; '
-                                       f"use one of {list(alert.name.mark_fields)}.")
+                raise _rule_error(f'field {values["field"]!r} cannot be used for event {alert.id}; '
+                                  f"use one of {list(alert.name.mark_fields)}.")
         spec = catalog.MARK_FIELDS[values["field"]]
         if values["operate"] not in spec.operates:
-            raise InvalidParameter("MarkMissParam", f'operate {values["operate"]!r} is not supported for '
-                                   f"{spec.name}; use one of {list(spec.operates)}.")
+            raise _rule_error(f'operate {values["operate"]!r} is not supported for '
+                              f"{spec.name}; use one of {list(spec.operates)}.")
         if values["operate"] == C.MARK_OPERATE_IN_IP_SEGMENT:
             try:
                 ipaddress.ip_network(values["fieldValue"], strict=False)
             except ValueError:
-                raise InvalidParameter("MarkMissParam", "inIpSegment needs a CIDR such as 192.0.2.0/24.") from None
+                raise _rule_error("inIpSegment needs a CIDR such as 192.0.2.0/24.") from None
         if values["operate"] == C.MARK_OPERATE_REGEX:
             try:
                 re.compile(values["fieldValue"])
             except re.error:
-                raise InvalidParameter("MarkMissParam", "fieldValue is not a valid regular expression.") from None
+                raise _rule_error("fieldValue is not a valid regular expression.") from None
         return values  # type: ignore[return-value]
 
     def operation_status(self, task_id: int | None, alert_ids: list[int] | None) -> tuple[str, list[TaskEvent]]:
@@ -564,16 +622,19 @@ class SasBackend:
                     wanted = set(alert_ids)
                     events = [e for e in events if e.alert_id in wanted]
                 return task.status, [copy.copy(e) for e in events]
-            found = []
+            found, queued = [], []
             for alert_id in dict.fromkeys(alert_ids or []):
                 for task in sorted(self.tasks.values(), key=lambda t: t.id, reverse=True):
                     event = next((e for e in task.events if e.alert_id == alert_id), None)
                     if event is not None:
                         found.append(copy.copy(event))
+                        queued.append(not task.started)
                         break
             if not found:
                 raise OperationTaskNotExists()
-            return aggregate_task_status(found), found
+            # Pending while every alert not finished yet is still queued [GUESS for a mix of tasks].
+            unfinished = [q for e, q in zip(found, queued) if e.status == C.EVENT_PROCESSING]
+            return aggregate_task_status(found, queued=bool(unfinished) and all(unfinished)), found
 
     # --- test hooks (control plane) ---------------------------------------------------------
     def set_tasks_stuck(self, stuck: bool, release: bool = False) -> None:
@@ -647,3 +708,7 @@ class SasBackend:
 def asset_type(alert: Alert) -> str:
     """AssetsTypeList value of an alert ([GUESS]: ecs / container / cloud)."""
     return alert.name.asset
+
+
+def _rule_error(detail: str) -> InvalidParam:
+    return InvalidParam(detail, parameter="MarkMissParam")

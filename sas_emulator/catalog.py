@@ -16,26 +16,35 @@ from . import constants as C
 @dataclass(frozen=True)
 class AlertType:
     key: str
-    en: str
-    zh: str
+    en: str  # the SDK comment's name (reading alert_type_vocabulary=en)
+    zh: str  # the zh DescribeSuspEvents page's name (reading zh)
+    code: str  # a short code (reading code): WEBSHELL from the C# SDK sample [3P], the others [GUESS]
 
 
 # ParentEventTypes / AlarmEventType values [SDK][DOC zh].
 ALERT_TYPES: dict[str, AlertType] = {t.key: t for t in (
-    AlertType("unusual_logon", "Unusual logon", "异常登录"),
-    AlertType("web_shell", "Web shell", "网站后门"),
-    AlertType("malicious_process_cloud", "Malicious process (cloud scan)", "恶意进程(云查杀)"),
-    AlertType("malicious_process_local", "Malicious process (local scan)", "恶意进程(本地查杀)"),
-    AlertType("abnormal_process", "Abnormal process behavior", "进程异常行为"),
-    AlertType("suspicious_network", "Suspicious network connection", "异常网络连接"),
-    AlertType("container_cluster", "Container cluster anomalies", "容器集群异常"),
-    AlertType("cloud_threat", "Cloud service threat detection", "云产品威胁检测"),
-    AlertType("persistent_backdoor", "Persistent backdoor", "持久化后门"),
-    AlertType("sensitive_file", "Sensitive file tampering", "敏感文件篡改"),
-    AlertType("abnormal_account", "Abnormal accounts", "异常账号"),
-    AlertType("precise_defense", "Precise defense", "精准防御"),
-    AlertType("web_app_threat", "Web application threat detection", "Web 应用威胁检测"),
+    AlertType("unusual_logon", "Unusual logon", "异常登录", "LOGIN"),
+    AlertType("web_shell", "Web shell", "网站后门", "WEBSHELL"),
+    AlertType("malicious_process_cloud", "Malicious process (cloud scan)", "恶意进程(云查杀)", "MALWARE"),
+    AlertType("malicious_process_local", "Malicious process (local scan)", "恶意进程(本地查杀)", "MALWARE_LOCAL"),
+    AlertType("abnormal_process", "Abnormal process behavior", "进程异常行为", "PROCESS"),
+    AlertType("suspicious_network", "Suspicious network connection", "异常网络连接", "NETWORK"),
+    AlertType("container_cluster", "Container cluster anomalies", "容器集群异常", "CONTAINER"),
+    AlertType("cloud_threat", "Cloud service threat detection", "云产品威胁检测", "CLOUD_THREAT"),
+    AlertType("persistent_backdoor", "Persistent backdoor", "持久化后门", "PERSISTENCE"),
+    AlertType("sensitive_file", "Sensitive file tampering", "敏感文件篡改", "FILE_TAMPER"),
+    AlertType("abnormal_account", "Abnormal accounts", "异常账号", "ACCOUNT"),
+    AlertType("precise_defense", "Precise defense", "精准防御", "PRECISE_DEFENSE"),
+    AlertType("web_app_threat", "Web application threat detection", "Web 应用威胁检测", "WEB_APP_THREAT"),
 )}
+# "Others" (其他, the zh page's example code `other`) is a documented type no emulated alert has: a filter
+# for it matches nothing in any vocabulary.
+OTHER_TYPE = AlertType("other", "Others", "其他", "other")
+
+
+def type_name(alert_type: AlertType, vocabulary: str) -> str:
+    """The name of an alert type in one ParentEventTypes vocabulary (zh, en or code)."""
+    return {"zh": alert_type.zh, "en": alert_type.en, "code": alert_type.code}[vocabulary]
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,11 @@ STATUS_DELETED = 128
 STATUS_AUTO_BLOCKING = 512
 STATUS_AUTO_BLOCKED = 513
 STATUS_SYSTEM_FALSE_POSITIVE = 604
+# DescribeSuspEvents Status filter: one of these codes (a single value, not a list [SDK comment]); 0 = all.
+STATUS_FILTER_VALUES = (
+    STATUS_ALL, STATUS_PENDING, STATUS_IGNORED, STATUS_CONFIRMED, STATUS_FALSE_POSITIVE, STATUS_PROCESSING,
+    STATUS_HANDLED, STATUS_EXPIRED, STATUS_DELETED, STATUS_AUTO_BLOCKING, STATUS_AUTO_BLOCKED,
+)
 EVENT_STATUSES = (
     STATUS_PENDING, STATUS_IGNORED, STATUS_CONFIRMED, STATUS_FALSE_POSITIVE, STATUS_PROCESSING,
     STATUS_HANDLED, STATUS_EXPIRED, STATUS_DELETED, STATUS_AUTO_BLOCKING, STATUS_AUTO_BLOCKED,
@@ -119,6 +124,9 @@ KILL_AND_QUARA_SUB_OPERATIONS = (
     SUB_OP_QUARA_FILE, SUB_OP_KILL_AND_QUARA_BY_PID, SUB_OP_KILL_ONLY, SUB_OP_KILL_AND_QUARA,
     SUB_OP_KILL_CONTAINER_BY_PID, SUB_OP_KILL_CONTAINER_BY_MD5,
 )
+# The two kill_and_quara values of the [3P] skill and the SDK's HandleSimilarSecurityEvents comment
+# (reading kill_and_quara_sub_operations=two; the six above are the zh page's, reading six).
+KILL_AND_QUARA_SUB_OPERATIONS_TWO = (SUB_OP_KILL_ONLY, SUB_OP_KILL_AND_QUARA)
 # Sub-operations of kill_and_quara that need the process to be alive (quarantine-only does not).
 KILLING_SUB_OPERATIONS = tuple(s for s in KILL_AND_QUARA_SUB_OPERATIONS if s != SUB_OP_QUARA_FILE)
 VIRUS_QUARA_SUB_OPERATIONS = (SUB_OP_QUARA_FILE,)
@@ -128,6 +136,11 @@ SUB_OPERATIONS = {
     OP_VIRUS_QUARA: VIRUS_QUARA_SUB_OPERATIONS,
     OP_VIRUS_QUARA_BIN: VIRUS_QUARA_SUB_OPERATIONS,
 }
+# Operations that act on a server (reading final_status=processing leaves their alerts at 16).
+HOST_OPERATIONS = frozenset({
+    OP_BLOCK_IP, OP_KILL_AND_QUARA, OP_VIRUS_QUARA, OP_VIRUS_QUARA_BIN, OP_QUARA, OP_KILL_PROCESS, OP_CLEANUP,
+    OP_STOP_CONTAINER, OP_KILL_CONTAINER_PROCESS, OP_DISABLE_MALICIOUS_DEFENSE,
+})
 
 # Whitelist rule operators (MarkMissParam operate); inIpSegment only for IP fields [3P].
 MARK_OPERATE_CONTAINS = "contains"
@@ -146,6 +159,7 @@ MARK_SCOPE_PART = "part"
 MARK_SCOPE_ALL = "ALL"
 
 # --- Handling task status (DescribeSecurityEventOperationStatus) ----------------------------------
+TASK_PENDING = "Pending"  # queued, not started (reading queue_ms); per alert it is still "Processing" [SDK]
 TASK_PROCESSING = "Processing"
 TASK_SUCCESS = "Success"
 TASK_FAILURE = "Failure"  # TaskStatus spelling

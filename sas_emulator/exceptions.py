@@ -150,16 +150,33 @@ class IllegalParam(SasError):
 
 
 class NoPermission(SasError):
+    # 403 on the DescribeSecurityEventOperationStatus page (421750) and other SAS pages; the no_permission fault.
     status = 403
     code = "NoPermission"
     message = "caller has no permission"
 
 
+class HandleNoPermission(NoPermission):
+    # HandleSecurityEvents refused for an operation the edition does not allow (UserCanOperate=false): the
+    # error table of HandleSecurityEvents lists NoPermission with HTTP 400 [DOC]; the message is the
+    # sibling pages' text ([GUESS] for this page).
+    status = 400
+
+
 class InvalidParam(SasError):
-    # SAS business validation (e.g. an operation the alert does not offer).
+    """SAS business validation (e.g. an operation the alert does not offer, the content of OperationParams or
+    MarkMissParam). ``parameter`` names the parameter after the documented text."""
+
     status = 400
     code = "InvalidParam"
     message = "There was an error with your request."
+
+    def __init__(self, detail: str | None = None, *, parameter: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        self.parameter = parameter
+        if parameter is not None:
+            detail = f'Parameter "{parameter}": {detail}' if detail else f'Parameter "{parameter}" is not valid.'
+        super().__init__(detail, headers=headers)
 
 
 class ServerError(SasError):

@@ -18,7 +18,7 @@ from typing import Any
 from . import catalog
 from . import constants as C
 from .backend import Alert, AlertQuery, HandleRequest, SasBackend
-from .exceptions import IllegalParam, InvalidParameter, MissingParameter, SasError
+from .exceptions import IllegalParam, InvalidParam, InvalidParameter, MissingParameter, SasError
 
 SERVICE_TZ = timezone(timedelta(hours=C.SERVICE_UTC_OFFSET_HOURS))
 DATA_SOURCE = "aegis_suspicious_event"
@@ -83,26 +83,18 @@ def _int(params: Params, name: str, *, required: bool = False, minimum: int | No
 
 
 def _repeated(params: Params, name: str) -> list[str] | None:
-    """X.1=a&X.2=b (how the SDK flattens lists [SDK]); a plain X=a,b is accepted too."""
+    """X.1=a&X.2=b, the only way the SDK sends a list [SDK]. A plain X (a JSON list, a comma string) is no
+    list to the service ([GUESS]: the gateway's "not valid", naming X)."""
     indexed = []
     for key, value in params.items():
         match = _LIST_KEY.match(key)
         if match and match.group("name") == name:
             indexed.append((int(match.group("index")), value))
+    if _str(params, name) is not None:
+        raise InvalidParameter(name, f"A list is sent as {name}.1, {name}.2, ... (the SDK's encoding).")
     if indexed:
         return [pair[1] for pair in sorted(indexed)]
-    plain = _str(params, name)
-    if plain is None:
-        return None
-    if plain.startswith("["):
-        try:
-            decoded = json.loads(plain)
-        except json.JSONDecodeError:
-            raise InvalidParameter(name, "Not a valid JSON array.") from None
-        if not isinstance(decoded, list):
-            raise InvalidParameter(name, "Not a valid JSON array.")
-        return [str(v) for v in decoded]
-    return [p.strip() for p in plain.split(",") if p.strip()]
+    return None
 
 
 def _ids(params: Params, name: str) -> list[int] | None:
@@ -114,7 +106,8 @@ def _ids(params: Params, name: str) -> list[int] | None:
         try:
             ids.append(int(raw.strip()))
         except ValueError:
-            raise InvalidParameter(f"{name}.{index}", f"Expected an integer ID, got {raw!r}.") from None
+            # The ids are strings in the API [SDK], so the service, not the gateway, finds this one wrong.
+            raise InvalidParam(f"Expected an integer ID, got {raw!r}.", parameter=f"{name}.{index}") from None
     return list(dict.fromkeys(ids))  # the same alert twice is one alert
 
 
@@ -124,13 +117,14 @@ def _csv(params: Params, name: str) -> set[str] | None:
 
 
 def _json(params: Params, name: str) -> Any:
+    """A JSON-string parameter; its content is the service's to check (InvalidParam), not the gateway's."""
     raw = _str(params, name)
     if raw is None:
         return None
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise InvalidParameter(name, f"Not valid JSON: {exc.msg} at position {exc.pos}.") from None
+        raise InvalidParam(f"Not valid JSON: {exc.msg} at position {exc.pos}.", parameter=name) from None
 
 
 def _time(params: Params, name: str, *, end_of_second: bool = False) -> int | None:
@@ -178,13 +172,17 @@ class SasResponses:
         dealed = _str(params, "Dealed")
         if dealed not in (None, "N", "Y"):
             raise InvalidParameter("Dealed", 'Valid values: "N", "Y".')
-        statuses = None
-        if _str(params, "Status") is not None:
-            try:
-                statuses = {int(s) for s in _csv(params, "Status") or ()}
-            except ValueError:
-                raise InvalidParameter("Status", "Expected an integer status code.") from None
-            statuses.discard(C.STATUS_ALL)  # 0 = all
+        # Status: one code (a str in the model, no separator documented, unlike Levels [SDK]); 0 = all.
+        status = _int(params, "Status")
+        if status is not None and status not in C.STATUS_FILTER_VALUES:
+            raise InvalidParameter("Status", f"Valid values: {', '.join(map(str, C.STATUS_FILTER_VALUES))}.")
+        statuses = {status} if status not in (None, C.STATUS_ALL) else None
+        alert_id = _int(params, "Id")
+        if (alert_id is not None and dealed is None and status != C.STATUS_ALL
+                and self.backend.readings.id_lookup == "some"):
+            # Reading id_lookup=some: a lookup by Id without Dealed and without Status=0 ("All") sees the
+            # pending alerts only, whatever Status says; Dealed=Y or Status=0 find the others.
+            dealed = "N"
         sort_column, sort_type = _str(params, "SortColumn"), _str(params, "SortType")
         if sort_column is not None and sort_column not in C.SORT_COLUMNS:
             raise InvalidParameter("SortColumn", f"Valid values: {', '.join(C.SORT_COLUMNS)}.")
@@ -194,7 +192,7 @@ class SasResponses:
             dealed=dealed, statuses=statuses or None, levels=_csv(params, "Levels"), uuids=_csv(params, "Uuids"),
             remark=_str(params, "Remark"), name=_str(params, "Name"),
             alarm_unique_info=_str(params, "AlarmUniqueInfo"), unique_info=_str(params, "UniqueInfo"),
-            alert_id=_int(params, "Id"),
+            alert_id=alert_id,
             last_time_start_ms=_time(params, "TimeStart"),
             last_time_end_ms=_time(params, "TimeEnd", end_of_second=True),
             operate_time_start_ms=_int(params, "OperateTimeStart"), operate_time_end_ms=_int(params, "OperateTimeEnd"),
@@ -281,7 +279,7 @@ class SasResponses:
     def describe_susp_event_detail(self, params: Params) -> dict[str, Any]:
         alert_id = _int(params, "SuspiciousEventId", required=True)
         if _required(params, "From") != C.FROM_SAS:
-            raise InvalidParameter("From", 'Set the value to "sas".')
+            raise InvalidParam('Set the value to "sas".', parameter="From")
         lang = _lang(params)
         a = self.backend.get_alert(alert_id)
         host = a.host
@@ -345,21 +343,23 @@ class SasResponses:
         if len(alert_ids) > C.MAX_HANDLE_EVENT_IDS:
             raise InvalidParameter("SecurityEventIds",
                                    f"At most {C.MAX_HANDLE_EVENT_IDS} IDs per request, got {len(alert_ids)}.")
+        # OperationParams and MarkMissParam are optional strings to the gateway; what they must hold is
+        # the service's business (InvalidParam).
         op_params = _json(params, "OperationParams")
         if op_params is None:
             if operation in (C.OP_BLOCK_IP, C.OP_KILL_AND_QUARA, C.OP_VIRUS_QUARA, C.OP_VIRUS_QUARA_BIN):
-                raise MissingParameter("OperationParams")
+                raise InvalidParam(f"{operation} needs OperationParams.", parameter="OperationParams")
             op_params = {}
         if not isinstance(op_params, dict):
-            raise InvalidParameter("OperationParams", "Must be a JSON object.")
+            raise InvalidParam("Must be a JSON object.", parameter="OperationParams")
         mark_batch = _str(params, "MarkBatch")
         if mark_batch is not None and mark_batch not in ("true", "false"):
-            raise InvalidParameter("MarkBatch", 'Valid values: "true", "false".')
+            raise InvalidParam('Valid values: "true", "false".', parameter="MarkBatch")
         mark_rules = _json(params, "MarkMissParam")
         if isinstance(mark_rules, dict):  # HandleSimilarSecurityEvents documents a single object
             mark_rules = [mark_rules]
         if mark_rules is not None and not isinstance(mark_rules, list):
-            raise InvalidParameter("MarkMissParam", "Must be a JSON array of rule objects.")
+            raise InvalidParam("Must be a JSON array of rule objects.", parameter="MarkMissParam")
         task = self.backend.handle(HandleRequest(operation, alert_ids, op_params, mark_rules, _str(params, "Remark")))
         return {"HandleSecurityEventsResponse": {"TaskId": task.id}}
 
@@ -367,6 +367,12 @@ class SasResponses:
     def describe_security_event_operation_status(self, params: Params) -> dict[str, Any]:
         task_id = _int(params, "TaskId")
         alert_ids = _ids(params, "SecurityEventIds")
+        if self.backend.readings.status_call == "both_required":
+            # Reading both_required: the zh page and the SDK comments mark both "required".
+            if task_id is None:
+                raise MissingParameter("TaskId")
+            if not alert_ids:
+                raise MissingParameter("SecurityEventIds")
         if task_id is None and not alert_ids:
             raise IllegalParam("Specify TaskId or SecurityEventIds.")
         task_status, events = self.backend.operation_status(task_id, alert_ids)

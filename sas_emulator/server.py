@@ -31,6 +31,7 @@ from .exceptions import (
     ServiceUnavailable,
     ThrottlingUser,
 )
+from .readings import READING_NAMES, Readings, check_reading
 from .responses import SasResponses, error_body, new_request_id
 from .signing import Credentials, Verifier
 
@@ -203,8 +204,14 @@ class Stats:
             self.faults.clear()
 
 
+# Settings POST /_emulator/config changes besides the readings (non-negative numbers).
+RUNTIME_SETTINGS = ("latency_ms", "task_delay_ms", "qps")
+
+
 @dataclass
-class EmulatorConfig:
+class EmulatorConfig(Readings):
+    """Server settings, and the readings (readings.py: keyword-only fields, checked at construction)."""
+
     host: str = "127.0.0.1"
     port: int = 18080
     access_key_id: str = "testAK"
@@ -223,7 +230,7 @@ class EmulatorServer(ThreadingHTTPServer):
 
     def __init__(self, config: EmulatorConfig, dataset: dict[str, Any]) -> None:
         self.config = config
-        self.backend = SasBackend(dataset, task_delay_ms=config.task_delay_ms)
+        self.backend = SasBackend(dataset, task_delay_ms=config.task_delay_ms, readings=config)
         self.responses = SasResponses(self.backend)
         self.verifier = Verifier(Credentials(config.access_key_id, config.access_key_secret, config.security_token))
         self.faults = FaultInjector()
@@ -469,18 +476,27 @@ class RequestHandler(BaseHTTPRequestHandler):
             return 200, {"reset": True}
         if route == ("POST", "config"):
             return 200, self._configure(payload)
+        if route == ("GET", "config"):
+            return 200, self._settings()
         raise KeyError("/".join(parts) or "/")
 
     def _configure(self, payload: Any) -> dict[str, Any]:
+        """Every value is checked before any is applied: a 400 changes nothing."""
         server = self.server
         if not isinstance(payload, dict):
             raise ValueError("body must be an object")
-        for key in payload:
-            if key not in ("latency_ms", "task_delay_ms", "qps"):
-                raise ValueError(f"unknown setting {key!r}")
-            value = payload[key]
+        readings = {}
+        for key, value in payload.items():
+            if key in READING_NAMES:
+                readings[key] = check_reading(key, value)
+                continue
+            if key not in RUNTIME_SETTINGS:
+                raise ValueError(f"unknown setting {key!r}; the settings are "
+                                 f"{', '.join(RUNTIME_SETTINGS + READING_NAMES)}")
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"{key} must be a non-negative number")
+        for key, value in readings.items():
+            setattr(server.config, key, value)  # the backend reads the readings from this object
         if "latency_ms" in payload:
             server.config.latency_ms = int(payload["latency_ms"])
         if "task_delay_ms" in payload:
@@ -488,8 +504,12 @@ class RequestHandler(BaseHTTPRequestHandler):
         if "qps" in payload:
             server.config.qps = payload["qps"]
             server.buckets.reset(payload["qps"])
-        return {"latency_ms": server.config.latency_ms, "task_delay_ms": server.config.task_delay_ms,
-                "qps": server.config.qps}
+        return self._settings()
+
+    def _settings(self) -> dict[str, Any]:
+        config = self.server.config
+        return {"latency_ms": config.latency_ms, "task_delay_ms": config.task_delay_ms, "qps": config.qps,
+                **config.readings()}
 
 
 def write_ready_line(server: EmulatorServer) -> None:

@@ -106,10 +106,15 @@ class EmulatorHandle:
         return self.control("GET", "stats")
 
     def configure(self, **settings: Any) -> dict[str, Any]:
+        """latency_ms, task_delay_ms, qps and the readings (readings.py), e.g. configure(status_call="either")."""
         return self.control("POST", "config", settings)
 
+    def config(self) -> dict[str, Any]:
+        """The settings and readings now (GET /_emulator/config)."""
+        return self.control("GET", "config")
+
     def reset(self) -> Any:
-        """Back to the start dataset; clears faults, stats, QPS buckets (not the request log)."""
+        """Back to the start dataset; clears faults, stats, QPS buckets (not the request log, not the config)."""
         return self.control("POST", "reset")
 
     # --- request log ---------------------------------------------------------------------------

@@ -6,12 +6,13 @@ DescribeSuspEvents filters by one Id at most [SDK], so a status costs one call
 per alert, or one listing page per 100 alerts. Listing pages win when the alerts sit together
 (a batch of pending alerts, or alerts just handled: the handled listing is newest-handled first),
 and lose when they are scattered. So a page is read first only while pages pay: a listing continues
-while each page finds at least one of the alerts. What is still unfound then costs either one call
+while each page finds at least one of the alerts. What is still unfound then costs either one lookup
 per alert or the pages left in the listings (their TotalCount is known by then), and the cheaper is
 taken: reading the listings to the end tells that an alert not in them is unknown, with no call for it.
-The total is never more than min(one call per alert, every page of the listings) + one page per
-listing (the page that found nothing): 10,000 ids the service does not know cost about one page per
-100 alerts of the account, not 10,000 calls.
+A lookup is one call, or two for an alert it does not find when no status is given (sas_api.find_susp_event
+asks again among handled alerts), and is weighed at that worst. The total is never more than
+min(a lookup per alert, every page of the listings) + one page per listing (the page that found nothing):
+10,000 ids the service does not know cost about one page per 100 alerts of the account, not 20,000 calls.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
 # Up to this many alerts, one Id lookup each is no dearer than a page that may miss them.
 PER_ID_LOOKUP_MAX = 2
 # DescribeSuspEvents Dealed: N pending, Y handled; the handled listing sorted by handling time, newest first.
-# Together they hold every alert (no Dealed lists both), so an alert in neither is unknown.
+# Together they hold every alert, so an alert in neither is unknown - whatever a listing without Dealed holds.
 PENDING_LISTING = {"dealed": "N"}
 HANDLED_LISTING = {"dealed": "Y", "sort_column": "operateTime", "sort_type": "desc"}
 
@@ -37,10 +38,12 @@ HANDLED_LISTING = {"dealed": "Y", "sort_column": "operateTime", "sort_type": "de
 class AlertState:
     """What the listing says about one alert."""
 
-    def __init__(self, alert_id: int, event_status: Optional[int], operate_error_code: Optional[str] = None):
+    def __init__(self, alert_id: int, event_status: Optional[int], operate_error_code: Optional[str] = None,
+                 operate_time: Optional[int] = None):
         self.id = alert_id
         self.event_status = event_status
         self.operate_error_code = operate_error_code
+        self.operate_time = operate_time  # epoch ms of the last handling, by the service's clock
 
     @property
     def status(self) -> str:
@@ -52,8 +55,9 @@ class AlertState:
 
     @classmethod
     def from_model(cls, model: Any) -> AlertState:
-        status = model.event_status
-        return cls(int(model.id), int(status) if status is not None else None, model.operate_error_code)
+        status, operate_time = model.event_status, getattr(model, "operate_time", None)
+        return cls(int(model.id), int(status) if status is not None else None, model.operate_error_code,
+                   int(operate_time) if operate_time is not None else None)
 
 
 class ListingScan:
@@ -116,13 +120,20 @@ def finish_listing(scan: ListingScan, wanted: Set[int], found: Dict[int, Any]) -
         take_wanted(scan.read_page(), wanted, found)
 
 
+def id_lookup_calls(filters: Mapping[str, Any]) -> int:
+    """The most DescribeSuspEvents calls sas_api.find_susp_event makes for one id within filters: without
+    a status filter a miss is asked again among handled alerts (two calls), else one."""
+    return 1 if "dealed" in filters or "status" in filters else 2
+
+
 def find_alerts(connection: Any, alert_ids: Sequence[int], listings: Sequence[Mapping[str, Any]],
                 lookup_one: Callable[[int], Any], concurrency: int,
-                lang: str = DEFAULT_LANG) -> Dict[int, Optional[Any]]:
+                lang: str = DEFAULT_LANG, lookup_calls: int = 1) -> Dict[int, Optional[Any]]:
     """Each id's DescribeSuspEvents model, or None when it is in none of the listings, in alert_ids' order.
 
     listings are the filters of listings that together hold every alert asked about (pending and
-    handled, say); lookup_one(id) is the per-id lookup within the same filters (model or None).
+    handled, say); lookup_one(id) is the per-id lookup within the same filters (model or None), which
+    makes at most lookup_calls calls (id_lookup_calls).
     """
     wanted = set(alert_ids)
     found: Dict[int, Any] = {}
@@ -132,7 +143,7 @@ def find_alerts(connection: Any, alert_ids: Sequence[int], listings: Sequence[Ma
             scan_listing(scan, wanted, found)
     # A listing never started has an unknown length: per-id lookups then (few ids are left by the rule above).
     finishing_is_cheaper = bool(wanted) and all(scan.started for scan in scans) and \
-        sum(scan.pages_left for scan in scans) < len(wanted)
+        sum(scan.pages_left for scan in scans) < len(wanted) * lookup_calls
     if finishing_is_cheaper:
         for scan in scans:
             finish_listing(scan, wanted, found)
@@ -152,8 +163,10 @@ def lookup_by_id(connection: Any, alert_id: int, handled_only: bool = False) -> 
 
 def lookup_statuses(connection: Any, alert_ids: List[int], concurrency: int) -> Dict[int, Optional[AlertState]]:
     """Each id's AlertState, or None for an id the service does not know."""
+    any_status: Dict[str, Any] = {}
     models = find_alerts(connection, alert_ids, [PENDING_LISTING, HANDLED_LISTING],
-                         lambda alert_id: find_susp_event(connection, alert_id, {}), concurrency)
+                         lambda alert_id: find_susp_event(connection, alert_id, any_status), concurrency,
+                         lookup_calls=id_lookup_calls(any_status))
     return {alert_id: AlertState.from_model(model) if model is not None else None
             for alert_id, model in models.items()}
 

@@ -81,3 +81,34 @@ ALERT_FIELDS = frozenset((
     "operate_error_code", "operate_msg", "operate_time", "sale_version", "security_event_ids", "source_ali_uid",
     "stages", "support_operate_code", "tactic_items", "unique_info", "uuid", "status",
 ))
+
+# Every name of each alert type (DescribeSuspEvents ParentEventTypes and AlarmEventType), English first: the
+# English list of the SDK's ParentEventTypes comment [SDK], the Chinese list of the zh DescribeSuspEvents page
+# in the same order [DOC zh], and the two codes seen in examples, `other` (that page) and `WEBSHELL` (the C# SDK
+# sample), matched to a type by their wording [GUESS]. Which of these the service takes and returns is not
+# settled, so sas_alert_info compares types on its own side, under all of a type's names.
+ALERT_TYPE_NAMES = (
+    ("Abnormal process behavior", "进程异常行为"),
+    ("Web shell", "网站后门", "WEBSHELL"),
+    ("Unusual logon", "异常登录"),
+    ("Abnormal events", "异常事件"),
+    ("Sensitive file tampering", "敏感文件篡改"),
+    ("Malicious process (cloud scan)", "恶意进程(云查杀)"),
+    ("Suspicious network connection", "异常网络连接"),
+    ("Abnormal accounts", "异常账号"),
+    ("Application intrusion events", "应用入侵事件"),
+    ("Cloud service threat detection", "云产品威胁检测"),
+    ("Precise defense", "精准防御"),
+    ("Application whitelist", "应用白名单"),
+    ("Persistent backdoor", "持久化后门"),
+    ("Web application threat detection", "Web 应用威胁检测"),
+    ("Malicious scripts", "恶意脚本"),
+    ("Threat intelligence", "威胁情报"),
+    ("Malicious network behavior", "恶意网络行为"),
+    ("Container cluster anomalies", "容器集群异常"),
+    ("Web shell (local scan)", "网站后门(本地查杀)"),
+    ("Vulnerability exploits", "漏洞利用"),
+    ("Malicious process (local scan)", "恶意进程(本地查杀)"),
+    ("Trusted exceptions", "可信异常"),
+    ("Others", "其他", "other"),
+)

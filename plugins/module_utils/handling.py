@@ -8,10 +8,16 @@ The order of calls:
 2. DescribeSecurityEventOperations for each remaining alert: operation missing or
    UserCanOperate false -> unsupported; an alert gone meanwhile is looked up among handled alerts;
 3. HandleSecurityEvents, at most 20 ids a call, one call per distinct OperationParams/MarkMissParam;
-4. DescribeSecurityEventOperationStatus per task until every alert is final or wait_timeout passes.
-A write whose answer was lost is never sent blindly again: the alerts are read again and only
-those still pending are re-sent. A refused write is read again the same way, since one alert
-gone or handled meanwhile (SecurityEventNotExists, InvalidParam) refuses the whole call.
+4. DescribeSecurityEventOperationStatus per task, always with TaskId and SecurityEventIds, until every
+   alert is final or wait_timeout passes; an alert that a final task does not hold has failed;
+5. statuses again, one lookup for every alert that ended handled or failed: its status_after.
+A write whose answer was lost is never sent blindly again. After one poll_interval the alerts are read
+again; an alert on which nothing happened since the first read (same status, no newer OperateTime or
+OperateErrorCode) is re-sent only if the operation acts on the alert alone: the lost call may sit in a
+queued task, and an operation on the host (block_ip, kill_and_quara, ...) must not run twice. The other
+alerts of the lost call have no task id: they are followed by reading the alerts (tasks.result_from_alert).
+A refused write is read again too and its alerts still pending are re-sent, since one alert gone or
+handled meanwhile (SecurityEventNotExists, InvalidParam) refuses the whole call.
 With an audit log (audit.py), each write call is written down just before it is made and its
 result just after; a call whose request line cannot be written is not made.
 """
@@ -42,6 +48,10 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import (
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
     ADVANCE_MARK_MIS_INFO,
+    HOST_OPERATIONS,
+    SUB_OPERATION_KEY,
+    SUB_OPERATIONS,
+    offered_sub_operation,
     status_after_success,
     to_json,
 )
@@ -56,7 +66,12 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
     handle_params,
     handle_security_events,
 )
-from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import hint_for, wait_for_tasks
+from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import (
+    EventStatus,
+    changed_since,
+    hint_for,
+    wait_for_tasks,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import (
     WireRule,
     existing_rules,
@@ -78,8 +93,8 @@ OUTCOMES = (HANDLED, WOULD_HANDLE, SUBMITTED, ALREADY_HANDLED, UNSUPPORTED, NOT_
 CHANGING_OUTCOMES = (HANDLED, WOULD_HANDLE, SUBMITTED, TIMED_OUT)
 FAILING_OUTCOMES = (FAILED, TIMED_OUT)
 
-# A batch is sent at most this often: once, then again only for alerts still pending after a
-# lost answer or after the service refused it for an id that vanished.
+# A batch is sent at most this often: once, then again only for alerts untouched after a lost answer
+# (never for an operation on the host) or still pending after the service refused it.
 MAX_SEND_ROUNDS = 3
 
 SendKey = Tuple[str, Optional[str]]  # (OperationParams JSON, MarkMissParam JSON or None)
@@ -111,6 +126,7 @@ class AlertOutcome:
         self.id = alert_id
         self.outcome: Optional[str] = None
         self.status_before: Optional[int] = None
+        self.state_before: Optional[AlertState] = None  # as read before any write: what a lost write may change
         self.status_after: Optional[int] = None
         self.task_id: Optional[int] = None
         self.error_code: Optional[str] = None
@@ -153,6 +169,7 @@ def plan_by_status(alert: AlertOutcome, state: Optional[AlertState], force: bool
         alert.end(NOT_FOUND, "the service has no alert with this id")
         return False
     alert.status_before = state.event_status
+    alert.state_before = state
     if state.event_status == PROCESSING_STATUS:
         alert.end(ALREADY_HANDLED, "a handling task is already running on it: nothing sent")
         return False
@@ -164,18 +181,23 @@ def plan_by_status(alert: AlertOutcome, state: Optional[AlertState], force: bool
 
 
 class OperationPlan:
-    """What the alert's operations say about sending operation to it."""
+    """What the alert's operations say about sending operation to it: its OperationParams, and for
+    advance_mark_mis_info its MarkMissParam rules (existing ones first)."""
 
     def __init__(self, unsupported: Optional[str] = None, rule_problems: Optional[List[str]] = None,
-                 mark_rules: Optional[List[WireRule]] = None):
+                 mark_rules: Optional[List[WireRule]] = None, params: Optional[Dict[str, Any]] = None,
+                 warning: Optional[str] = None):
         self.unsupported = unsupported
         self.rule_problems = rule_problems or []
         self.mark_rules = mark_rules
+        self.params = params
+        self.warning = warning
 
 
-def plan_operation(operations: List[Operation], operation: str,
-                   whitelist_rules: Optional[List[WireRule]]) -> OperationPlan:
-    """Is operation allowed for the alert, and with which whitelist rules (existing ones kept)."""
+def plan_operation(operations: List[Operation], operation: str, whitelist_rules: Optional[List[WireRule]],
+                   operation_params: Optional[Dict[str, Any]] = None) -> OperationPlan:
+    """Is operation allowed for the alert, with which OperationParams and which whitelist rules."""
+    params = dict(operation_params or {})
     offered = find_operation(operations, operation)
     if offered is None:
         codes = [entry.get("operation_code") for entry in operations]
@@ -186,12 +208,37 @@ def plan_operation(operations: List[Operation], operation: str,
     if not offered.get("user_can_operate"):
         return OperationPlan("the service does not let you run %s on this alert (UserCanOperate is false: "
                              "the Security Center edition or the alert does not allow it)" % operation)
-    if operation != ADVANCE_MARK_MIS_INFO or whitelist_rules is None:
-        return OperationPlan()
-    problems = rule_problems(whitelist_rules, offered.get("mark_fields_source") or [])
+    if operation in SUB_OPERATIONS:
+        return plan_sub_operation(operation, params, offered.get("operation_params"))
+    if operation != ADVANCE_MARK_MIS_INFO:
+        return OperationPlan(params=params)
+    problems = rule_problems(whitelist_rules or [], offered.get("mark_fields_source") or [])
     if problems:
         return OperationPlan(rule_problems=problems)
-    return OperationPlan(mark_rules=merge_rules(existing_rules(offered.get("mark_field") or []), whitelist_rules))
+    # Without new rules the alert is whitelisted with the rules it has: the service replaces the list, and
+    # one reading of it requires MarkMissParam, so the existing rules are always sent.
+    return OperationPlan(mark_rules=merge_rules(existing_rules(offered.get("mark_field") or []), whitelist_rules or []),
+                         params=params)
+
+
+def plan_sub_operation(operation: str, params: Dict[str, Any], offered_params: Any) -> OperationPlan:
+    """The subOperation for one alert: the user's, else the one the service suggests for it.
+
+    Sources list two or six subOperation values for kill_and_quara; the service's own suggestion for
+    the alert is the one value sure to be accepted, so a different choice of the user's gets a warning.
+    """
+    suggested = offered_sub_operation(operation, offered_params)
+    chosen = params.get(SUB_OPERATION_KEY)
+    if chosen is None:
+        if suggested is None:
+            return OperationPlan("the service suggests no subOperation for %s on this alert: give sub_operation"
+                                 % operation)
+        return OperationPlan(params=dict(params, **{SUB_OPERATION_KEY: suggested}))
+    warning = None
+    if suggested is not None and suggested != chosen:
+        warning = ("sub_operation=%s is not the one the service suggests for this alert (%s); sent as given"
+                   % (chosen, suggested))
+    return OperationPlan(params=params, warning=warning)
 
 
 def batches(sends: OrderedDict[int, SendKey]) -> List[Tuple[SendKey, List[int]]]:
@@ -259,7 +306,11 @@ class Handler:
         self.sleep = sleep
         self.alerts = OrderedDict((alert_id, AlertOutcome(alert_id)) for alert_id in request.alert_ids)
         self.task_ids: List[int] = []
-        self.watches: List[Tuple[Optional[int], List[int]]] = []
+        self.warnings: List[str] = []  # for module.warn
+        self.watches: List[Tuple[int, List[int]]] = []  # (task id, the alerts sent in it)
+        # Alerts of a call whose answer was lost, so without a task id: each with its state before the write.
+        self.untracked: OrderedDict[int, AlertState] = OrderedDict()
+        self.held_back: List[int] = []  # of those, the ones not re-sent because the operation acts on the host
 
     def run(self, check_mode: bool) -> HandleReport:
         """Plan, then (unless check_mode) send and wait. Raises SasApiError only before any write."""
@@ -291,13 +342,17 @@ class Handler:
         for alert_id in candidates:
             if operations[alert_id] is None:
                 continue
-            plan = plan_operation(operations[alert_id], request.operation, request.whitelist_rules)
+            plan = plan_operation(operations[alert_id], request.operation, request.whitelist_rules,
+                                  request.operation_params)
             if plan.unsupported:
                 self.alerts[alert_id].end(UNSUPPORTED, plan.unsupported)
             elif plan.rule_problems:
                 problems.append("alert %d: %s" % (alert_id, "; ".join(plan.rule_problems)))
             else:
-                sends[alert_id] = (params_json, mark_miss_param(plan.mark_rules) if plan.mark_rules else None)
+                if plan.warning:
+                    self.warnings.append("alert %d: %s" % (alert_id, plan.warning))
+                sends[alert_id] = (to_json(plan.params) if plan.params is not None else params_json,
+                                   mark_miss_param(plan.mark_rules) if plan.mark_rules is not None else None)
         if problems:
             # A whitelist rule that does not fit is a mistake in the play: refuse it all, send nothing.
             raise OptionError("whitelist_rules do not fit these alerts, nothing was sent: %s. "
@@ -319,7 +374,7 @@ class Handler:
 
     # --- writes ----------------------------------------------------------------------------
     def send(self, key: SendKey, alert_ids: List[int]) -> None:
-        """One batch: send; after a lost answer or a refusal re-send only what is still pending."""
+        """One batch: send; after a lost answer or a refusal re-send only what recover allows."""
         params_json, mark_json = key
         pending = list(alert_ids)
         error = SasApiError(HANDLE_SECURITY_EVENTS, errors.NOT_SENT, "not sent")
@@ -336,12 +391,12 @@ class Handler:
             lost = may_have_acted(error)
             if lost:
                 self.sleep(self.request.poll_interval)  # let the service show what it did
-            # One id gone or handled meanwhile makes the service refuse the whole call: read the
-            # alerts again, settle those no longer pending and send the rest again.
-            still_pending = self.recover(pending, error, lost)
-            if not lost and len(still_pending) == len(pending):
+            # One id gone or handled meanwhile makes the service refuse the whole call, and a lost call
+            # may have acted: read the alerts again, settle or follow what changed, send the rest again.
+            resend = self.recover(pending, error, lost)
+            if not lost and len(resend) == len(pending):
                 break  # refused although nothing changed: the refusal stands
-            pending = still_pending
+            pending = resend
             if not pending:
                 return
         for alert_id in pending:
@@ -395,7 +450,8 @@ class Handler:
             self.alerts[alert_id].task_id = task_id
 
     def recover(self, alert_ids: List[int], error: SasApiError, lost: bool) -> List[int]:
-        """After a failed write, read the alerts again; returns those still pending (to re-send)."""
+        """After a failed write, read the alerts again; returns those to send again: after a refusal those still
+        pending, after a lost answer those may_resend_after_lost_answer allows."""
         try:
             states = lookup_statuses(self.connection, alert_ids, self.request.concurrency)
         except SasApiError as read_error:
@@ -405,46 +461,99 @@ class Handler:
                     "not re-sent, check them with sas_alert_info" % (error.describe(), read_error.describe()),
                     error_code=error.code or error.kind)
             return []
-        still_pending, acted_on = [], []
+        resend = []
         for alert_id in alert_ids:
             state = states[alert_id]
             alert = self.alerts[alert_id]
             if state is None:
                 alert.end(NOT_FOUND, "the alert disappeared before it was handled")
-            elif state.pending:
-                still_pending.append(alert_id)
             elif lost:
-                acted_on.append(alert_id)  # the call without an answer did reach the service
+                if self.may_resend_after_lost_answer(alert, state):
+                    resend.append(alert_id)
+            elif state.pending:
+                resend.append(alert_id)
             else:
                 alert.end(ALREADY_HANDLED, "handled meanwhile (now %s): nothing sent" % state.status,
                           status_after=state.event_status)
-        if acted_on:
-            # No task id came back; the status API also answers by alert ids alone
-            # (DescribeSecurityEventOperationStatus: TaskId or SecurityEventIds [DOC]).
-            self.watches.append((None, acted_on))
-        return still_pending
+        return resend
+
+    def may_resend_after_lost_answer(self, alert: AlertOutcome, state: AlertState) -> bool:
+        """True to send the alert again after a lost answer; otherwise it is followed by reading it (untracked).
+
+        Only an alert on which nothing happened since it was first read goes again, and only for an
+        operation on the alert itself: the lost call may sit in a queued task (TaskStatus Pending) that
+        leaves the alert pending for a while, and block_ip or kill_and_quara must not run twice.
+        """
+        before = alert.state_before or state
+        untouched = not changed_since(before, state)
+        if untouched and self.request.operation not in HOST_OPERATIONS:
+            return True
+        if untouched:
+            self.held_back.append(alert.id)
+        self.untracked[alert.id] = before
+        return False
 
     # --- after the writes ------------------------------------------------------------------
     def settle_sent(self) -> None:
         """Turn every sent alert into handled, failed, timed_out or (without wait) submitted."""
         request = self.request
-        watched = [(alert_id, task_id) for task_id, ids in self.watches for alert_id in ids]
+        sent = [(alert_id, task_id) for task_id, ids in self.watches for alert_id in ids]
+        sent += [(alert_id, None) for alert_id in self.untracked]
         if not request.wait:
-            for alert_id, _task in watched:
-                self.alerts[alert_id].end(SUBMITTED, "sent; wait is false, so the result is not known yet",
-                                          status_after=PROCESSING_STATUS)
+            not_known = "wait is false, so the result is not known yet"
+            for alert_id, task_id in sent:
+                reason = "sent; " + not_known if task_id is not None else self.lost_answer_reason(alert_id, not_known)
+                self.alerts[alert_id].end(SUBMITTED, reason, status_after=PROCESSING_STATUS)
             return
-        events = wait_for_tasks(self.connection, self.watches, request.wait_timeout, request.poll_interval,
-                                request.concurrency, clock=self.clock, sleep=self.sleep) if watched else {}
-        for alert_id, task_id in watched:
-            alert = self.alerts[alert_id]
-            event = events.get(alert_id)
-            if event is not None and event.succeeded:
-                alert.end(HANDLED, status_after=status_after_success(request.operation, alert.status_before or 0))
-                alert.error_code = event.error_code
-            elif event is not None and event.final:
-                alert.end(FAILED, "the handling task failed for this alert", error_code=event.error_code or "Failed")
+        results = wait_for_tasks(self.connection, self.watches, request.wait_timeout, request.poll_interval,
+                                 request.concurrency, untracked=self.untracked, clock=self.clock,
+                                 sleep=self.sleep) if sent else {}
+        for alert_id, task_id in sent:
+            self.settle(self.alerts[alert_id], task_id, results.get(alert_id))
+        self.read_status_after([alert_id for alert_id, _task in sent
+                                if self.alerts[alert_id].outcome in (HANDLED, FAILED)])
+
+    def settle(self, alert: AlertOutcome, task_id: Optional[int], result: Optional[EventStatus]) -> None:
+        """End one sent alert by its last result (None: nothing was read for it)."""
+        if result is not None and result.succeeded:
+            alert.end(HANDLED, result.reason,
+                      status_after=status_after_success(self.request.operation, alert.status_before or 0))
+            alert.error_code = result.error_code
+        elif result is not None and result.final:
+            alert.end(FAILED, result.reason or "the handling task failed for this alert",
+                      error_code=result.error_code or "Failed")
+        else:
+            within = "within wait_timeout=%ss" % self.request.wait_timeout
+            reason = ("no final status from task %d %s; follow up with sas_alert_task_info" % (task_id, within)
+                      if task_id is not None else self.lost_answer_reason(alert.id, "no result " + within))
+            last_read = result.event_status if result is not None else None
+            alert.end(TIMED_OUT, reason, status_after=PROCESSING_STATUS if last_read is None else last_read)
+
+    def lost_answer_reason(self, alert_id: int, why: str) -> str:
+        """Why an alert of a call whose answer was lost has no result, and where to look."""
+        if alert_id in self.held_back:
+            return ("the answer to HandleSecurityEvents was lost and %s acts on the host, so it was not sent again; "
+                    "%s: check the alert with sas_alert_info or in the console" % (self.request.operation, why))
+        return ("the answer to HandleSecurityEvents was lost, so its task id is unknown; %s: check the alert "
+                "with sas_alert_info" % why)
+
+    def read_status_after(self, alert_ids: List[int]) -> None:
+        """status_after as the service shows it (one lookup for all), not as predicted: an operation may leave
+        another status than the table says. Where it cannot be read, the prediction stays, with a warning."""
+        if not alert_ids:
+            return
+        try:
+            states = lookup_statuses(self.connection, alert_ids, self.request.concurrency)
+            why = "the service did not list them"
+        except SasApiError as error:
+            states, why = {}, "they could not be read again (%s)" % error.describe()
+        unread = []
+        for alert_id in alert_ids:
+            state = states.get(alert_id)
+            if state is None or state.event_status is None:
+                unread.append(alert_id)
             else:
-                where = "task %d" % task_id if task_id is not None else "its task (id unknown: the answer was lost)"
-                alert.end(TIMED_OUT, "no final status from %s within wait_timeout=%ss; follow up with "
-                          "sas_alert_task_info" % (where, request.wait_timeout), status_after=PROCESSING_STATUS)
+                self.alerts[alert_id].status_after = state.event_status
+        if unread:
+            self.warnings.append("status_after of alerts %s is predicted, not read: %s"
+                                 % (", ".join(str(alert_id) for alert_id in unread), why))

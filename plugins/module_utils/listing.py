@@ -1,19 +1,26 @@
 # Copyright: (c) 2026, alibabacloud.sas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """sas_alert_info's reading of alerts: its options checked and turned into DescribeSuspEvents filters,
-the listing (one per alert type, merged), the lookups by id and the details."""
+the listing (its alert types kept on this side), the lookups by id and the details."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+import unicodedata
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import (
     HANDLED_LISTING,
     PENDING_LISTING,
     find_alerts,
+    id_lookup_calls,
 )
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import DEALED_BY_STATUS_FILTER, status_name
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
+    ALERT_TYPE_NAMES,
+    DEALED_BY_STATUS_FILTER,
+    MAX_PAGE_SIZE,
+    status_name,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     OptionError,
     check_alert_ids,
@@ -25,6 +32,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import
 from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
     find_susp_event,
     susp_event_detail,
+    susp_event_pages,
     susp_events_page,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.transformation import model_to_snake
@@ -119,38 +127,97 @@ def list_alerts(connection: Any, filters: Filters, lang: str, max_results: Optio
                           key=lambda alert: alert.id, max_results=max_results)
 
 
-def merge_by_type(list_type: Callable[[Optional[str], Optional[int]], Listing], alert_types: Sequence[str],
-                  max_results: Optional[int] = None) -> Listing:
-    """list_type(alert type or None, at most this many) for each type, merged without duplicates.
+# --- alert types, compared on this side ------------------------------------------------------
+# Which names DescribeSuspEvents ParentEventTypes takes (English, Chinese or codes) is not settled, and a name it
+# does not take lists nothing, silently. So no type is sent: the listing is read without it and each alert's
+# type, as returned, is compared with the requested ones under every name of the type (api.ALERT_TYPE_NAMES).
+def type_key(name: str) -> str:
+    """A type name as compared: full-width forms folded (NFKC), case ignored, spaces, "_" and "-" dropped."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return "".join(char for char in folded if not char.isspace() and char not in "_-")
 
-    The service takes a single type a call, so each is listed on its own; no types is one listing of all.
-    total_count adds up the types' totals; truncated says max_results left some type or some alert unread.
+
+# Each known name of a type (as type_key) -> that type's English name (as type_key): one key per type.
+TYPE_BY_NAME = {type_key(name): type_key(names[0]) for names in ALERT_TYPE_NAMES for name in names}
+
+
+def canonical_type(name: str) -> str:
+    """The one key of the type that name stands for, in any of its names; a name not known is its own key."""
+    key = type_key(name)
+    return TYPE_BY_NAME.get(key, key)
+
+
+class TypeFilter:
+    """Keeps the alerts of the requested types; counts the alerts it examined and which types matched."""
+
+    def __init__(self, alert_types: Sequence[str]):
+        self.keys = {alert_type: canonical_type(alert_type) for alert_type in alert_types}
+        self.matched: Set[str] = set()
+        self.examined = 0
+
+    def matches(self, alert: Any) -> bool:
+        self.examined += 1
+        names = (alert.alarm_event_type, alert.alarm_event_type_display)
+        alert_keys = {canonical_type(name) for name in names if name}
+        hits = [alert_type for alert_type, key in self.keys.items() if key in alert_keys]
+        self.matched.update(hits)
+        return bool(hits)
+
+    @property
+    def unmatched(self) -> List[str]:
+        return [alert_type for alert_type in self.keys if alert_type not in self.matched]
+
+
+def is_known_type(name: str) -> bool:
+    return type_key(name) in TYPE_BY_NAME
+
+
+def unmatched_type_warning(alert_type: str, examined: int) -> str:
+    """What to tell about a requested type that no alert read had."""
+    unknown = "" if is_known_type(alert_type) else "; it is none of the type names this collection knows"
+    return ("alert_types: no alert of type %r among the %d alerts read%s. The service's names for alert types are "
+            "uncertain (English, Chinese or codes), so each alert's alarm_event_type and alarm_event_type_display "
+            "are compared here with every known name of the type, ignoring case and spaces: check the name against "
+            "those fields of listed alerts." % (alert_type, examined, unknown))
+
+
+def list_alerts_of_types(connection: Any, filters: Filters, lang: str, type_filter: TypeFilter,
+                         max_results: Optional[int] = None) -> Listing:
+    """The alerts type_filter keeps, from every page of one DescribeSuspEvents listing, until max_results of them.
+
+    total_count counts the kept alerts among those read; truncated says some kept alert was left out, or
+    the listing was stopped before its end (more of those types may be there).
     """
-    merged = Listing([], 0, False, 0)
-    seen = set()
-    for alert_type in list(dict.fromkeys(alert_types)) or [None]:
-        remaining = None if max_results is None else max_results - len(merged.items)
-        if remaining is not None and remaining <= 0:
-            merged.truncated = True
+    listing = Listing([], 0, False, 0)
+    seen: Set[int] = set()
+    read_to_the_end = False
+    for entries, total in susp_event_pages(connection, filters, lang):
+        listing.pages += 1
+        new_entries = [entry for entry in entries if entry.id not in seen]
+        seen.update(entry.id for entry in new_entries)
+        kept = [entry for entry in new_entries if type_filter.matches(entry)]
+        listing.total_count += len(kept)
+        listing.items.extend(kept)
+        # A page with nothing new means the service is not paging: stop rather than loop (as read_all_pages).
+        read_to_the_end = len(entries) < MAX_PAGE_SIZE or len(seen) >= total or not new_entries
+        if read_to_the_end or (max_results is not None and len(listing.items) >= max_results):
             break
-        listing = list_type(alert_type, remaining)
-        merged.total_count += listing.total_count
-        merged.truncated = merged.truncated or listing.truncated
-        merged.pages += listing.pages
-        for alert in listing.items:
-            if alert.id not in seen:
-                seen.add(alert.id)
-                merged.items.append(alert)
-    return merged
+    if max_results is not None:
+        listing.truncated = len(listing.items) > max_results or not read_to_the_end
+        del listing.items[max_results:]
+    return listing
 
 
-def alerts_by_type(connection: Any, request: ListingRequest) -> Listing:
-    """The alerts matching request's filters, one listing per alert type (DescribeSuspEvents ParentEventTypes)."""
-    def list_type(alert_type: Optional[str], limit: Optional[int]) -> Listing:
-        filters = dict(request.filters, parent_event_types=alert_type) if alert_type else request.filters
-        return list_alerts(connection, filters, request.lang, limit)
-
-    return merge_by_type(list_type, request.alert_types, request.max_results)
+def alerts_by_filters(connection: Any, request: ListingRequest, warn: Callable[[str], None]) -> Listing:
+    """The alerts matching request's filters; with alert_types, warns (warn) of each type no alert read had."""
+    if not request.alert_types:
+        return list_alerts(connection, request.filters, request.lang, request.max_results)
+    type_filter = TypeFilter(request.alert_types)
+    listing = list_alerts_of_types(connection, request.filters, request.lang, type_filter, request.max_results)
+    if type_filter.examined:  # with no alert read at all, a type's name could not be checked
+        for alert_type in type_filter.unmatched:
+            warn(unmatched_type_warning(alert_type, type_filter.examined))
+    return listing
 
 
 def alerts_by_id(connection: Any, request: ListingRequest) -> Tuple[List[Any], List[int]]:
@@ -163,7 +230,7 @@ def alerts_by_id(connection: Any, request: ListingRequest) -> Tuple[List[Any], L
         listings = [dict(request.filters, **PENDING_LISTING), dict(request.filters, **HANDLED_LISTING)]
     models = find_alerts(connection, alert_ids, listings,
                          lambda alert_id: find_susp_event(connection, alert_id, request.filters, request.lang),
-                         request.concurrency, request.lang)
+                         request.concurrency, request.lang, lookup_calls=id_lookup_calls(request.filters))
     found = [models[alert_id] for alert_id in alert_ids if models[alert_id] is not None]
     missing = [alert_id for alert_id in alert_ids if models[alert_id] is None]
     return found, missing
@@ -192,14 +259,20 @@ def with_detail(connection: Any, alerts: List[Dict[str, Any]], lang: str, concur
     return connection.map(read, alerts, concurrency)
 
 
-def read_alerts(connection: Any, request: ListingRequest) -> Dict[str, Any]:
-    """sas_alert_info's result: alerts, total_count, truncated and, for alert_ids, missing_ids."""
+def ignore_warning(message: str) -> None:
+    pass
+
+
+def read_alerts(connection: Any, request: ListingRequest,
+                warn: Callable[[str], None] = ignore_warning) -> Dict[str, Any]:
+    """sas_alert_info's result: alerts, total_count, truncated and, for alert_ids, missing_ids;
+    warn (module.warn) gets what the user should know besides."""
     result: Dict[str, Any] = {"truncated": False}
     if request.alert_ids is not None:
         found, result["missing_ids"] = alerts_by_id(connection, request)
         result["total_count"] = len(found)
     else:
-        listing = alerts_by_type(connection, request)
+        listing = alerts_by_filters(connection, request, warn)
         found, result["total_count"], result["truncated"] = listing.items, listing.total_count, listing.truncated
     alerts = [alert_result(model) for model in found]
     if request.include_details:

@@ -216,12 +216,21 @@ def build_operation_params(operation: str, operation_params: Optional[Dict[str, 
     elif "sub_operation" in takes:
         allowed = OPERATIONS_BY_CODE[operation].sub_operations
         chosen = sub_operation or params.get(SUB_OPERATION_KEY) or (allowed[0] if len(allowed) == 1 else None)
+        if chosen is None:
+            return params  # each alert takes the subOperation the service suggests for it (offered_sub_operation)
         if chosen not in allowed:
-            given = "" if chosen is None else " (got %r)" % (chosen,)
-            raise OptionError("operation=%s needs sub_operation, one of: %s%s"
-                              % (operation, ", ".join(allowed), given))
+            raise OptionError("sub_operation=%r is not valid for operation=%s: use one of %s, or leave it out to "
+                              "use the one the service suggests for each alert"
+                              % (chosen, operation, ", ".join(allowed)))
         params[SUB_OPERATION_KEY] = chosen
     return params
+
+
+def offered_sub_operation(operation: str, offered_params: Any) -> Optional[str]:
+    """The subOperation the service suggests for one alert (its DescribeSecurityEventOperations OperationParams),
+    when it is one this collection knows for operation; None otherwise."""
+    value = offered_params.get(SUB_OPERATION_KEY) if isinstance(offered_params, dict) else None
+    return value if value in OPERATIONS_BY_CODE[operation].sub_operations else None
 
 
 def to_json(value: Any) -> str:

@@ -46,9 +46,21 @@ def susp_event_pages(connection: Any, filters: Mapping[str, Any], lang: str = DE
 
 
 def find_susp_event(connection: Any, alert_id: int, filters: Mapping[str, Any], lang: str = DEFAULT_LANG) -> Any:
-    """The DescribeSuspEvents model of one alert, by its Id, within filters; None if the listing has no such alert."""
-    entries, _total = susp_events_page(connection, 1, 1, dict(filters, id=alert_id), lang)
-    return next((entry for entry in entries if entry.id == alert_id), None)
+    """The DescribeSuspEvents model of one alert, by its Id, within filters; None if the listing has no such alert.
+
+    Filters with no status (neither dealed nor status) mean any status. Which statuses an Id lookup without
+    either returns is not documented, so it is sent with Status=0, the documented "all" [DOC]; and since a
+    service that ignored that would answer pending alerts only, a miss is asked once more among the handled
+    alerts (Dealed=Y): one more call, for a miss only.
+    """
+    def look_up(status_filter: Mapping[str, str]) -> Any:
+        entries, _total = susp_events_page(connection, 1, 1, dict(filters, id=alert_id, **status_filter), lang)
+        return next((entry for entry in entries if entry.id == alert_id), None)
+
+    if "dealed" in filters or "status" in filters:
+        return look_up({})
+    found = look_up({"status": "0"})
+    return found if found is not None else look_up({"dealed": "Y"})
 
 
 # --- DescribeSuspEventDetail ------------------------------------------------------------------
@@ -106,10 +118,13 @@ def handle_security_events(connection: Any, params: Mapping[str, Any]) -> Tuple[
 
 
 # --- DescribeSecurityEventOperationStatus -----------------------------------------------------
-def operation_status(connection: Any, alert_ids: Sequence[int], task_id: Optional[int] = None) -> Any:
-    """The SecurityEventOperationStatusResponse for alert_ids in task_id (without it, in each alert's latest
-    task), or None if the answer has none. An unknown task id is the service's error (raised)."""
-    params: Dict[str, Any] = {"security_event_ids": [str(alert_id) for alert_id in alert_ids]}
-    if task_id is not None:
-        params["task_id"] = task_id
-    return connection.call(DESCRIBE_SECURITY_EVENT_OPERATION_STATUS, **params).security_event_operation_status_response
+def operation_status(connection: Any, alert_ids: Sequence[int], task_id: int) -> Any:
+    """The SecurityEventOperationStatusResponse for alert_ids in task_id, or None if the answer has none.
+    An unknown task id is the service's error (raised).
+
+    TaskId and SecurityEventIds are always sent together: the SDK and the API reference mark both required
+    ([DOC zh] too), although their prose says either one is enough.
+    """
+    return connection.call(DESCRIBE_SECURITY_EVENT_OPERATION_STATUS, task_id=task_id,
+                           security_event_ids=[str(alert_id) for alert_id in alert_ids]
+                           ).security_event_operation_status_response

@@ -17,8 +17,23 @@ description:
   - Every alert ends in exactly one RV(results[].outcome). C(changed) is true when an alert was handled
     or sent (C(handled), C(submitted), C(timed_out)), or in check mode would be (C(would_handle)).
     A second run of the same task sends nothing and reports C(changed=false).
-  - A call whose answer is lost (timeout, connection reset) is never sent blindly again - the alerts
-    are read again and only those still pending are re-sent.
+  - A call whose answer is lost (timeout, connection reset) is never sent blindly again. After
+    I(poll_interval) its alerts are read again (DescribeSuspEvents). An alert on which nothing happened
+    since the first read (the same status, no newer C(OperateTime) or C(OperateErrorCode)) is sent again
+    only when I(operation) acts on the alert alone (C(ignore), the whitelist operations, C(manual_handled),
+    ...). An operation that acts on the server or container (C(block_ip), C(kill_and_quara), C(quara),
+    C(kill_process), ...) is never sent twice, since the lost call may sit in a queued task that has not
+    touched the alert yet; such an alert that shows no result within I(wait_timeout) ends C(timed_out),
+    saying that it was not sent again.
+  - The alerts of a lost call have no task id, so their result is read from the alerts themselves
+    (DescribeSuspEvents) until it is final or I(wait_timeout) passes - a newer C(*.Success) code or another
+    status is C(handled), the same status with a newer error code is C(failed). The task status API is
+    asked only with a task id and the alert ids together.
+  - A call the service refused (an error answer, not a lost one) is read again the same way and its
+    alerts still pending are sent again, since one alert handled or gone meanwhile refuses the whole call.
+  - A finished task (C(Success) or C(Failure)) that does not hold an alert sent in it has left it out (the
+    service may accept a call with an unknown or refused id and drop that id); that alert ends C(failed)
+    at once.
   - The module fails when an alert ended C(failed) or C(timed_out); the failure still carries
     RV(results), RV(summary) and RV(task_ids), so C(register) with C(ignore_errors) sees every alert.
 author:
@@ -30,7 +45,7 @@ attributes:
     support: full
     description:
       - Reads statuses and operations as usual and predicts each outcome (C(would_handle) instead of
-        C(handled)); makes no write call.
+        C(handled)) and RV(results[].status_after) (predicted, not read); makes no write call.
   diff_mode:
     support: full
     description: Shows each alert's status before and after.
@@ -50,13 +65,13 @@ options:
       - The operation code, as the service names it. Whatever the code, the service decides per alert; an
         alert that does not allow it ends C(unsupported).
       - "On the server or container: C(block_ip) blocks the source IP (needs I(block_duration) or
-        I(expire_time)); C(kill_and_quara) kills the process and quarantines its file (needs I(sub_operation));
+        I(expire_time)); C(kill_and_quara) kills the process and quarantines its file (see I(sub_operation));
         C(virus_quara) and C(virus_quara_bin) quarantine the file, C(virus_quara_bin) when the process is
         already gone; C(quara) quarantines the process's file; C(kill_process) kills the process; C(cleanup) runs
         a deep virus removal; C(stop_container), C(kill_container_process); C(disable_malicious_defense) turns
         off the malicious-behaviour defense."
       - "On the alert only: C(ignore), C(manual_handled), C(offline_handled), C(mark_mis_info);
-        C(advance_mark_mis_info) whitelists it with I(whitelist_rules); C(defense_mark_mis_info) whitelists a
+        C(advance_mark_mis_info) whitelists it, with I(whitelist_rules) if given; C(defense_mark_mis_info) whitelists a
         precise-defense alert, keeping the defense."
       - "Undoing handling, on alerts no longer pending, so with I(force=true): C(rm_mark_mis_info),
         C(rm_defense_mark_mis_info), C(cancle_manual) (the API's spelling)."
@@ -95,10 +110,16 @@ options:
         C(killByMd5andPath) (kill only), C(killAndQuaraFileByPidAndMd5andPath), C(quaraFileByMd5andPath)
         (quarantine only), C(killProcessByPidandPathandCmdline) or C(killContainerProcessByMd5AndPath).
       - For C(virus_quara) and C(virus_quara_bin) - C(quaraFileByMd5andPath), the default.
+      - Left out for C(kill_and_quara), each alert gets the C(subOperation) the service suggests for it
+        (the C(operation_params) of M(alibabacloud.sas.sas_alert_operations_info)); an alert for which it
+        suggests none ends C(unsupported). The sources disagree on which values the service takes (two or six),
+        so a value given that differs from the one suggested for an alert is sent as given, with a warning.
     type: str
   whitelist_rules:
     description:
-      - For C(advance_mark_mis_info) (and required with it), the whitelist rules to add.
+      - For C(advance_mark_mis_info), the whitelist rules to add. Left out, the alerts are whitelisted with
+        the rules they already have, sent unchanged (C(MarkMissParam) is always sent, as one reading of the
+        service requires it).
       - The service replaces an alert's rules with what is sent, so the module sends the alert's existing
         rules first, then the new ones that are not already there; nothing set before is lost.
       - Each rule's I(field) must be one of the alert's whitelist fields and I(operate) one the field
@@ -151,11 +172,11 @@ options:
   wait_timeout:
     description:
       - Seconds to wait, after the last call is sent, for every alert to get a final status. Alerts
-        without one then end C(timed_out) with their task id.
+        without one then end C(timed_out) with their task id (null when the answer of their call was lost).
     type: float
     default: 60
   poll_interval:
-    description: Seconds between two reads of a task's status.
+    description: Seconds between two reads of a task's status (or of its alerts, when the answer of the call was lost).
     type: float
     default: 2
   concurrency:
@@ -202,8 +223,11 @@ notes:
   - The RAM policy needs C(yundun-sas:DescribeSuspEvents), C(yundun-sas:DescribeSecurityEventOperations),
     C(yundun-sas:HandleSecurityEvents) and C(yundun-sas:DescribeSecurityEventOperationStatus).
   - "API calls for N alerts, all pending: about one C(DescribeSuspEvents) page per 100 of them, N
-    C(DescribeSecurityEventOperations), one C(HandleSecurityEvents) per 20, and one
-    C(DescribeSecurityEventOperationStatus) per call sent and per I(poll_interval) until done."
+    C(DescribeSecurityEventOperations), one C(HandleSecurityEvents) per 20, one
+    C(DescribeSecurityEventOperationStatus) per call sent and per I(poll_interval) until done, and after
+    the wait about two C(DescribeSuspEvents) pages per 100 alerts handled or failed (one call each for
+    one or two alerts) to read RV(results[].status_after). A call whose answer was lost costs one more
+    read of its alerts, then one per I(poll_interval) instead of the task status."
 seealso:
   - module: alibabacloud.sas.sas_alert_info
   - module: alibabacloud.sas.sas_alert_operations_info
@@ -355,7 +379,10 @@ results:
         - C(unsupported) - the service does not allow I(operation) for it; RV(results[].reason) says why.
         - C(not_found) - the service has no such alert.
         - C(failed) - the service could not handle it; see RV(results[].error_code) and RV(results[].hint).
-        - C(timed_out) - no final status within I(wait_timeout); RV(results[].task_id) to follow up.
+          Also an alert that a finished task left out (RV(results[].reason) says so).
+        - C(timed_out) - no final status within I(wait_timeout); RV(results[].task_id) to follow up. When the
+          answer of its call was lost, the task id is null and RV(results[].reason) says whether it was sent
+          again (never for an operation on the host) - check the alert with M(alibabacloud.sas.sas_alert_info).
       type: str
       sample: handled
     operation:
@@ -377,7 +404,9 @@ results:
       type: str
       sample: "the process is gone: quarantine the file with operation virus_quara_bin instead"
     reason:
-      description: Why the alert ended as it did, in words (null for a plain C(handled)).
+      description:
+        - Why the alert ended as it did, in words (null for a plain C(handled)); for an alert of a call whose
+          answer was lost, that its result was read from the alert.
       type: str
     status_before:
       description: The alert's status when the module read it (C(pending), C(ignored), ...); null if not found.
@@ -385,9 +414,13 @@ results:
       sample: pending
     status_after:
       description:
-        - The status the alert is left in. For C(handled) and C(would_handle) the status the operation
-          puts alerts in (C(ignored) for C(ignore), C(false_positive) for the whitelist operations,
-          C(handled) for most others); not read again, to save calls.
+        - The status the alert is left in. For C(handled) and C(failed) the status the service shows
+          after the wait (read again, one lookup for all of them) - an operation on the host may leave
+          C(processing). If that read fails, the predicted status stays and a warning names the alerts.
+        - For C(would_handle) (check mode) the predicted status the operation puts alerts in (C(ignored) for
+          C(ignore), C(false_positive) for the whitelist operations, C(handled) for most others).
+        - C(processing) for C(submitted) and for C(timed_out) in a known task; for C(timed_out) after a
+          lost answer, the status last read.
       type: str
       sample: ignored
 summary:
@@ -437,10 +470,10 @@ def handle_request(params):
     rules = None
     if params["whitelist_rules"] is not None and operation != ADVANCE_MARK_MIS_INFO:
         raise OptionError("whitelist_rules is only for operation=advance_mark_mis_info, not operation=%s" % operation)
-    if operation == ADVANCE_MARK_MIS_INFO:
+    if operation == ADVANCE_MARK_MIS_INFO and params["whitelist_rules"] is not None:
         if not params["whitelist_rules"]:
-            raise OptionError("operation=advance_mark_mis_info needs whitelist_rules (to whitelist the alerts "
-                              "without a rule, use operation=mark_mis_info)")
+            raise OptionError("whitelist_rules=[] holds no rule: give the rules to add, or leave whitelist_rules out "
+                              "to whitelist the alerts with the rules they have")
         rules = check_rules(params["whitelist_rules"])
     check_force(operation, params["force"])
     return HandleRequest(
@@ -481,6 +514,7 @@ def main():
         supports_check_mode=True,
     )
     audit = None
+    handler = None
     try:
         request = handle_request(module.params)
         if module.params["audit_log"] is not None:
@@ -491,7 +525,8 @@ def main():
             connection = module.connection
             if audit is not None:
                 audit.secrets = module._secrets  # known once connected; cut out of every line as a last guard
-            report = Handler(connection, request, audit=audit).run(module.check_mode)
+            handler = Handler(connection, request, audit=audit)
+            report = handler.run(module.check_mode)
         else:  # nothing to handle: no call, not even a connection
             report = HandleReport(request.operation, [], [])
     except (OptionError, AuditLogError) as error:
@@ -504,6 +539,8 @@ def main():
     if audit is not None:
         for problem in audit.problems:  # a response line that could not be written: the call was made
             module.warn(problem)
+    for warning in handler.warnings if handler is not None else ():
+        module.warn(warning)
 
     result = dict(changed=report.changed, results=report.results, summary=report.summary, task_ids=report.task_ids)
     if module._diff:

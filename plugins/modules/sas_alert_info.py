@@ -48,7 +48,16 @@ options:
   alert_types:
     description:
       - Only alerts of these types (the service's C(AlarmEventType)), for example C(Unusual logon)
-        or C(Web shell). Each type is listed on its own and the results are merged.
+        or C(Web shell).
+      - A type may be given by its English name (C(Unusual logon)), its Chinese name (C(异常登录)) or, for the
+        two known, its code (C(WEBSHELL), C(other)), whatever I(lang); case, spaces and full-width brackets
+        do not matter. A type the collection does not know is compared as written.
+      - Which names the service's own type filter (C(ParentEventTypes)) takes is not settled, and a name it
+        does not take would select no alert without an error. So the filter is not sent - the listing is read
+        with the other filters, and each alert's C(alarm_event_type) and C(alarm_event_type_display) are compared
+        with the types here. This reads every alert the other filters select (one call per 100), not only
+        those of these types.
+      - A type that no alert read has is named in a warning, in case the name is wrong.
     type: list
     elements: str
   name:
@@ -86,6 +95,7 @@ options:
     description:
       - Stop after this many alerts. RV(truncated) tells whether more were left.
       - By default every page is read.
+      - With I(alert_types), the listing stops at the page that brings the matching alerts to I(max_results).
     type: int
   include_details:
     description:
@@ -232,12 +242,19 @@ alerts:
       returned: when I(include_details=true)
 total_count:
   description:
-    - How many alerts match, as the service counts them (for I(alert_ids), how many were found).
+    - How many alerts match, as the service counts them (its C(TotalCount)).
+    - For I(alert_ids), how many were found.
+    - With I(alert_types), how many alerts of those types the module counted among the alerts it read, since
+      the service is not asked to filter by type. That is every match when RV(truncated) is false; when
+      I(max_results) stopped the listing, it is a lower bound (at least the number of RV(alerts)).
   returned: always
   type: int
   sample: 42
 truncated:
-  description: Whether I(max_results) stopped the listing before every match was read.
+  description:
+    - Whether I(max_results) stopped the listing before every match was read.
+    - With I(alert_types), also true when the listing was stopped before its last page, where more alerts of
+      those types may be.
   returned: always
   type: bool
   sample: false
@@ -282,7 +299,7 @@ def main():
     if request.selects_nothing:  # alert_ids given, but empty: no call, not even a connection
         module.exit_json(changed=False, alerts=[], total_count=0, missing_ids=[], truncated=False)
     try:
-        result = read_alerts(module.connection, request)
+        result = read_alerts(module.connection, request, warn=module.warn)
     except SasApiError as error:
         module.fail_api(error, changed=False, truncated=False)
     module.exit_json(changed=False, **result)

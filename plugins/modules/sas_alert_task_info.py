@@ -12,7 +12,7 @@ description:
   - The status of a handling task and of each of its alerts (DescribeSecurityEventOperationStatus),
     for flows that send with M(alibabacloud.sas.sas_alert_handle) and I(wait=false) and check back later,
     for example an AWX workflow.
-  - One call per 20 alerts; the module does not wait.
+  - One call per 20 alerts, each with the task id and the alert ids together; the module does not wait.
 author:
   - alibabacloud.sas maintainers (@alibabacloud)
 extends_documentation_fragment:
@@ -102,7 +102,10 @@ alerts:
       type: int
       sample: 702173474
     in_task:
-      description: Whether the alert is part of the task.
+      description:
+        - Whether the alert is part of the task. A task may leave out an id of its call that the service
+          could not act on (unknown, or handled meanwhile); once the task is finished such an alert is not
+          waited for - M(alibabacloud.sas.sas_alert_handle) ends it C(failed).
       type: bool
       sample: true
     status:

@@ -199,8 +199,8 @@ def _check_params(where: str, action: str, params: Any, now_ms: int) -> Dict[str
         check_text("params.remark", remark, MAX_REMARK_LENGTH)
         build_operation_params(action, None, _text(params.get("block_duration")), _text(params.get("expire_time")),
                                _text(params.get("sub_operation")), now_ms)
-        if action == ADVANCE_MARK_MIS_INFO:
-            _check_whitelist_rules(params.get("whitelist_rules"))
+        if action == ADVANCE_MARK_MIS_INFO and params.get("whitelist_rules") is not None:
+            _check_whitelist_rules(params["whitelist_rules"])
     except OptionError as exc:
         raise PolicyError("%s: params: %s" % (where, exc)) from None
     return dict(params)
@@ -208,7 +208,7 @@ def _check_params(where: str, action: str, params: Any, now_ms: int) -> Dict[str
 
 def _check_whitelist_rules(rules: Any) -> None:
     if not isinstance(rules, list) or not rules:
-        raise OptionError("action advance_mark_mis_info needs whitelist_rules, a non-empty list of "
+        raise OptionError("whitelist_rules must be a non-empty list of "
                           "{field, operate, value, scope}")
     for index, rule in enumerate(rules):
         if not isinstance(rule, dict):

@@ -166,8 +166,9 @@ def test_a_hundred_alerts_cost_the_minimum_of_calls_and_a_rerun_writes_nothing(t
         assert play.rc == 0, play.stdout
         assert play["result"]["summary"]["handled"] == 100
         first = action_counts(emulator.requests()[before:])
-        # 1 listing page holds all 100 statuses, 1 operations lookup each, 5 writes of 20, 1 poll per task.
-        assert first == {"DescribeSuspEvents": 1, "DescribeSecurityEventOperations": 100,
+        # 1 listing page holds all 100 statuses, 1 operations lookup each, 5 writes of 20, 1 poll per task,
+        # then the statuses read again (status_after, issue 9): the pending page finds none, the handled one all.
+        assert first == {"DescribeSuspEvents": 3, "DescribeSecurityEventOperations": 100,
                          "HandleSecurityEvents": 5, "DescribeSecurityEventOperationStatus": 5}, first
         # paced under the emulator's quota of 10 calls a second per API: not one call throttled
         assert [entry for entry in emulator.requests() if entry["error_code"]] == []
@@ -328,7 +329,10 @@ def test_bad_input_fails_naming_the_option_before_any_call(emulator, run_play):
     ({"fault": "reset_after_commit"}, {}),
     ({"fault": "timeout", "delay_ms": 4000}, {"read_timeout": 1.5}),
 ])
-def test_a_write_whose_answer_is_lost_is_never_sent_twice(emulator, run_play, data, fault, extra):
+@pytest.mark.parametrize("reading", [{"status_call": "both_required"}, {"status_call": "either"}],
+                         ids=lambda reading: "%s=%s" % next(iter(reading.items())))
+def test_a_write_whose_answer_is_lost_is_never_sent_twice(emulator, run_play, data, fault, extra, reading):
+    emulator.configure(**reading)
     ids = [alert["id"] for alert in data.alerts(op="ignore")][:3]
     emulator.set_faults([dict({"action": "HandleSecurityEvents", "times": 1}, **fault)])
     play = run_play([handle("result", alert_ids=ids, operation="ignore", **FAST, **extra)], emulator=emulator)
@@ -340,8 +344,21 @@ def test_a_write_whose_answer_is_lost_is_never_sent_twice(emulator, run_play, da
     assert len(sent) == 1 and sent[0]["fault"] == fault["fault"]
     for alert_id in ids:
         assert len(emulator.alert(alert_id)["tasks"]) == 1  # handled exactly once
-    polls = calls(emulator, "DescribeSecurityEventOperationStatus")
-    assert polls and all("TaskId" not in poll["params"] for poll in polls)
+    # no task id came back: the alerts' results are read from the alerts, never asked by ids alone (issue 9)
+    assert calls(emulator, "DescribeSecurityEventOperationStatus") == []
+
+
+@pytest.mark.parametrize("queue_ms", [0, 1500])
+def test_a_host_operation_whose_answer_was_lost_is_never_sent_again(emulator, run_play, data, queue_ms):
+    # A queued task may leave the alert pending for a while (TaskStatus Pending): re-sending would block twice.
+    emulator.configure(queue_ms=queue_ms)
+    [alert_id] = [alert["id"] for alert in data.alerts(op="block_ip", online=True, allowed=True)][:1]
+    emulator.set_faults([{"action": "HandleSecurityEvents", "times": 1, "fault": "reset_after_commit"}])
+    play = run_play([handle("result", alert_ids=[alert_id], operation="block_ip", block_duration="1d",
+                            **FAST)], emulator=emulator)
+    assert play.rc == 0, play.stdout
+    assert [entry["outcome"] for entry in play["result"]["results"]] == ["handled"]
+    assert len(writes(emulator)) == 1 and len(emulator.alert(alert_id)["tasks"]) == 1
 
 
 def test_a_throttled_write_is_sent_again_because_it_was_refused(emulator, run_play, data):
@@ -520,8 +537,11 @@ def test_a_follow_up_filtered_down_to_nothing_needs_no_guard(emulator, run_play,
     for name in ("follow_up", "retry_failed"):
         result = play[name]
         assert result["changed"] is False and result["results"] == [] and result["summary"] == NO_OUTCOME, result
-    # Every call is the first task's: one write, and the log ends with its last task status read
-    # (a follow-up that called anything would start by reading the alerts' statuses).
+    # Every call is the first task's: one write, its task status read, and the statuses read once after it
+    # (status_after); a follow-up that called anything would add a status lookup and operations lookups.
     requests = emulator.requests()
     assert action_counts(requests)["HandleSecurityEvents"] == 1
-    assert requests[-1]["action"] == "DescribeSecurityEventOperationStatus"
+    last_poll = max(index for index, entry in enumerate(requests)
+                    if entry["action"] == "DescribeSecurityEventOperationStatus")
+    assert {entry["action"] for entry in requests[last_poll + 1:]} <= {"DescribeSuspEvents"}
+    assert len(requests) - last_poll - 1 <= 2

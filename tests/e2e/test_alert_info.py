@@ -88,8 +88,9 @@ def test_filters_reach_the_service(emulator, run_play):
     sent = [call["params"] for call in listing_calls(emulator)][1:]
     assert sent[0]["Levels"] == "serious"
     assert sent[1]["Uuids"] == some_host
-    assert [params.get("ParentEventTypes") for params in sent[2:4]] == types
-    assert sent[4]["Dealed"] == "Y"
+    # issue 9: the service's vocabulary for ParentEventTypes is uncertain, so types are matched on our side
+    assert "ParentEventTypes" not in sent[2]
+    assert sent[3]["Dealed"] == "Y" and len(sent) == 4
 
 
 def test_alert_ids_with_details_and_missing_ids(emulator, run_play):

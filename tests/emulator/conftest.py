@@ -19,7 +19,10 @@ for _name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PRO
 
 from sas_emu_helpers import SpyClient, make_client  # noqa: E402
 
+from sas_emulator.readings import Readings  # noqa: E402
 from sas_emulator.testing import EmulatorHandle, start_emulator  # noqa: E402
+
+DEFAULT_READINGS = Readings().readings()
 
 TASK_DELAY_MS = 150
 # No quota (the default is the service's 10 calls a second): these tests check behaviour, not pacing.
@@ -37,8 +40,10 @@ def emulator() -> Iterator[EmulatorHandle]:
 
 @pytest.fixture
 def fresh_emulator(emulator: EmulatorHandle) -> EmulatorHandle:
-    """The shared emulator, reset to its dataset (alerts, rules, faults, stats, QPS buckets)."""
+    """The shared emulator, reset to its dataset (alerts, rules, faults, stats, QPS buckets) and to the
+    default readings (a reset keeps the readings, so a test that set one must not leak it)."""
     emulator.reset()
+    emulator.configure(**DEFAULT_READINGS, task_delay_ms=TASK_DELAY_MS)
     return emulator
 
 

@@ -19,9 +19,17 @@ from alibabacloud_sas20181203.client import Client
 from alibabacloud_tea_openapi.models import Config
 from alibabacloud_tea_openapi.utils import Utils
 
+from sas_emulator import catalog
 from sas_emulator.testing import EmulatorHandle
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# The alert ids each task of handle() was sent with: the status call needs both (reading status_call).
+TASK_ALERT_IDS: dict[int, list[str]] = {}
+
+
+def zh_type(type_en: str) -> str:
+    """The zh name of an alert type: ParentEventTypes matches zh names only by default."""
+    return next(t.zh for t in catalog.ALERT_TYPES.values() if t.en == type_en)
 
 
 class SpyClient:
@@ -73,7 +81,7 @@ def find_pending(client: SpyClient, name_en: str | None = None, type_en: str | N
     if name_en:
         kwargs["event_names"] = name_en
     if type_en:
-        kwargs["parent_event_types"] = type_en
+        kwargs["parent_event_types"] = zh_type(type_en)
     found = list_alerts(client, **kwargs)
     if with_op:
         found = [a for a in found if with_op in offered(client, a["Id"])]
@@ -86,12 +94,18 @@ def offered(client: SpyClient, alert_id: int) -> dict[str, dict[str, Any]]:
     return {op.operation_code: op.to_map() for op in body.security_event_operations_response}
 
 
-def wait_task(client: SpyClient, task_id: int, timeout: float = 5.0) -> Any:
+def task_status(client: SpyClient, task_id: int, ids: list[Any] | None = None) -> Any:
+    """DescribeSecurityEventOperationStatus with TaskId and SecurityEventIds (the ids handle() sent)."""
+    ids = [str(i) for i in ids] if ids is not None else TASK_ALERT_IDS[task_id]
+    request = sas_models.DescribeSecurityEventOperationStatusRequest(task_id=task_id, security_event_ids=ids)
+    return client.describe_security_event_operation_status(request).body.security_event_operation_status_response
+
+
+def wait_task(client: SpyClient, task_id: int, timeout: float = 5.0, ids: list[Any] | None = None) -> Any:
     deadline = time.monotonic() + timeout
     while True:
-        request = sas_models.DescribeSecurityEventOperationStatusRequest(task_id=task_id)
-        status = client.describe_security_event_operation_status(request).body.security_event_operation_status_response
-        if status.task_status != "Processing" or time.monotonic() > deadline:
+        status = task_status(client, task_id, ids)
+        if status.task_status not in ("Pending", "Processing") or time.monotonic() > deadline:
             return status
         time.sleep(0.05)
 
@@ -101,7 +115,9 @@ def handle(client: SpyClient, operation: str, ids: list[Any], params: dict[str, 
     request = sas_models.HandleSecurityEventsRequest(
         operation_code=operation, security_event_ids=[str(i) for i in ids],
         operation_params=json.dumps(params if params is not None else {}), **kwargs)
-    return client.handle_security_events(request).body.handle_security_events_response.task_id
+    task_id = client.handle_security_events(request).body.handle_security_events_response.task_id
+    TASK_ALERT_IDS[task_id] = [str(i) for i in ids]
+    return task_id
 
 
 def raw_call(emu: EmulatorHandle, action: str, query: dict[str, str] | None = None, *,

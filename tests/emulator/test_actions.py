@@ -9,7 +9,17 @@ from datetime import datetime, timedelta
 import pytest
 from alibabacloud_sas20181203 import models as sas_models
 from alibabacloud_tea_openapi.exceptions import ClientException
-from sas_emu_helpers import SpyClient, find_pending, handle, list_alerts, make_client, offered, wait_task
+from sas_emu_helpers import (
+    SpyClient,
+    find_pending,
+    handle,
+    list_alerts,
+    make_client,
+    offered,
+    task_status,
+    wait_task,
+    zh_type,
+)
 
 from sas_emulator import catalog
 
@@ -87,12 +97,13 @@ def test_filters(client: SpyClient) -> None:
 
     assert {a["Id"] for a in list_alerts(client, remark=some["InternetIp"])} >= {some["Id"]}
     assert all(some["InstanceName"] in a["InstanceName"] for a in list_alerts(client, name=some["InstanceName"]))
-    assert [a["Id"] for a in list_alerts(client, id=some["Id"])] == [some["Id"]]
+    assert [a["Id"] for a in list_alerts(client, status="0", id=some["Id"])] == [some["Id"]]
     assert [a["Id"] for a in list_alerts(client, alarm_unique_info=some["AlarmUniqueInfo"])] == [some["Id"]]
 
-    en = {a["Id"] for a in list_alerts(client, parent_event_types=some["AlarmEventType"])}
-    zh_name = next(t.zh for t in catalog.ALERT_TYPES.values() if t.en == some["AlarmEventType"])
-    assert en and en == {a["Id"] for a in list_alerts(client, parent_event_types=zh_name)}
+    # ParentEventTypes: zh names by default (reading alert_type_vocabulary, tests/emulator/test_readings.py)
+    zh_name = zh_type(some["AlarmEventType"])
+    same_type = {a["Id"] for a in everything if a["AlarmEventType"] == some["AlarmEventType"]}
+    assert same_type == {a["Id"] for a in list_alerts(client, parent_event_types=zh_name)}
     assert some["Id"] in {a["Id"] for a in list_alerts(client, event_names=some["AlarmEventName"])}
 
     expired = list_alerts(client, status="64")
@@ -185,18 +196,17 @@ def test_operations_errors(client: SpyClient) -> None:
 def test_handle_is_asynchronous(client: SpyClient) -> None:
     alert = usable(client, "ignore")[0]
     task_id = handle(client, "ignore", [alert["Id"]], remark="triaged by test")
-    [now] = list_alerts(client, id=alert["Id"])
+    [now] = list_alerts(client, status="0", id=alert["Id"])
     assert now["EventStatus"] == 16  # processing
     assert alert["Id"] not in {a["Id"] for a in list_alerts(client, dealed="N")}
-    status = client.describe_security_event_operation_status(
-        sas_models.DescribeSecurityEventOperationStatusRequest(task_id=task_id)).body.security_event_operation_status_response
+    status = task_status(client, task_id)
     assert status.task_status == "Processing"
     assert [(s.security_event_id, s.status) for s in status.security_event_operation_statuses] == [
         (str(alert["Id"]), "Processing")]
     done = wait_task(client, task_id)
     assert done.task_status == "Success"
     assert [(s.status, s.error_code) for s in done.security_event_operation_statuses] == [("Success", "ignore.Success")]
-    [after] = list_alerts(client, id=alert["Id"])
+    [after] = list_alerts(client, status="0", id=alert["Id"])
     assert after["EventStatus"] == 2 and after["OperateErrorCode"] == "ignore.Success"
     assert after["OperateMsg"] == "triaged by test" and after["OperateTime"] >= now["LastTimeStamp"]
     assert offered(client, alert["Id"]) == {}
@@ -217,7 +227,7 @@ def test_final_status_per_operation(fresh_emulator, client: SpyClient, operation
     done = wait_task(client, handle(client, operation, [alert["Id"]], params))
     assert done.task_status == "Success"
     assert done.security_event_operation_statuses[0].error_code == f"{operation}.Success"
-    assert list_alerts(client, id=alert["Id"])[0]["EventStatus"] == final
+    assert list_alerts(client, status="0", id=alert["Id"])[0]["EventStatus"] == final
 
 
 def test_offline_agent_fails_and_returns_to_pending(fresh_emulator, client: SpyClient) -> None:
@@ -228,7 +238,7 @@ def test_offline_agent_fails_and_returns_to_pending(fresh_emulator, client: SpyC
     assert done.task_status == "Failure"
     [event] = done.security_event_operation_statuses
     assert (event.status, event.error_code) == ("Failed", "block_ip.AgentOffline")
-    [after] = list_alerts(client, id=alert["Id"])
+    [after] = list_alerts(client, status="0", id=alert["Id"])
     assert after["EventStatus"] == 1 and after["OperateErrorCode"] == "block_ip.AgentOffline"
     assert alert["Id"] in {a["Id"] for a in list_alerts(client, dealed="N")}
     # whitelisting is server side: no agent needed
@@ -241,10 +251,10 @@ def test_gone_process_then_quarantine_the_file(fresh_emulator, client: SpyClient
     done = wait_task(client, handle(client, "kill_and_quara", [alert["Id"]],
                                     {"subOperation": "killAndQuaraFileByMd5andPath"}))
     assert done.security_event_operation_statuses[0].error_code == "kill_and_quara.ProcessNotExist"
-    assert list_alerts(client, id=alert["Id"])[0]["EventStatus"] == 1
+    assert list_alerts(client, status="0", id=alert["Id"])[0]["EventStatus"] == 1
     done = wait_task(client, handle(client, "virus_quara_bin", [alert["Id"]],
                                     {"subOperation": "quaraFileByMd5andPath"}))
-    assert done.task_status == "Success" and list_alerts(client, id=alert["Id"])[0]["EventStatus"] == 32
+    assert done.task_status == "Success" and list_alerts(client, status="0", id=alert["Id"])[0]["EventStatus"] == 32
 
 
 def test_partial_failure_is_task_failure(fresh_emulator, client: SpyClient) -> None:
@@ -273,9 +283,10 @@ def test_at_most_twenty_ids(client: SpyClient, fresh_emulator) -> None:
 @pytest.mark.parametrize("kwargs, code, parameter", [
     ({"operation_code": None}, "MissingParameter", "OperationCode"),
     ({"ids": []}, "MissingParameter", "SecurityEventIds"),
-    ({"ids": ["x1"]}, "InvalidParameter", "SecurityEventIds.1"),
-    ({"operation_code": "deal_susp_event"}, "InvalidParameter", "OperationCode"),
-    ({"operation_params": "{not json"}, "InvalidParameter", "OperationParams"),
+    # what the strings hold is the service's business: InvalidParam, not the gateway's InvalidParameter
+    ({"ids": ["x1"]}, "InvalidParam", "SecurityEventIds.1"),
+    ({"operation_code": "deal_susp_event"}, "InvalidParam", "OperationCode"),
+    ({"operation_params": "{not json"}, "InvalidParam", "OperationParams"),
     ({"ids": [1]}, "SecurityEventNotExists", None),
 ])
 def test_handle_request_errors(client: SpyClient, kwargs, code, parameter) -> None:
@@ -288,20 +299,20 @@ def test_handle_request_errors(client: SpyClient, kwargs, code, parameter) -> No
     assert (error.code, error.status_code) == (code, 400)
     if parameter:
         assert f'"{parameter}"' in error.data["Message"]
-    assert list_alerts(client, id=alert["Id"])[0]["EventStatus"] == 1  # nothing happened
+    assert list_alerts(client, status="0", id=alert["Id"])[0]["EventStatus"] == 1  # nothing happened
 
 
 def test_operation_params_are_checked(fresh_emulator, client: SpyClient) -> None:
     logon = usable(client, "block_ip")[0]
     error = client_error(lambda: client.handle_security_events(sas_models.HandleSecurityEventsRequest(
         operation_code="block_ip", security_event_ids=[str(logon["Id"])])))
-    assert error.code == "MissingParameter" and '"OperationParams"' in error.data["Message"]
+    assert error.code == "InvalidParam" and '"OperationParams"' in error.data["Message"]
     past = int(time.time() * 1000) - 1000
     error = client_error(lambda: handle(client, "block_ip", [logon["Id"]], {"expireTime": past}))
-    assert error.code == "InvalidParameter" and "future" in error.data["Message"]
+    assert error.code == "InvalidParam" and "future" in error.data["Message"]
     malware = usable(client, "kill_and_quara")[0]
     error = client_error(lambda: handle(client, "kill_and_quara", [malware["Id"]], {"subOperation": "nuke"}))
-    assert error.code == "InvalidParameter" and "subOperation" in error.data["Message"]
+    assert (error.code, error.status_code) == ("InvalidParam", 400) and "subOperation 'nuke'" in error.data["Message"]
 
 
 def test_operation_not_offered_and_edition_limits(fresh_emulator, client: SpyClient) -> None:
@@ -312,8 +323,9 @@ def test_operation_not_offered_and_edition_limits(fresh_emulator, client: SpyCli
     fresh_emulator.patch_alert(webshell["Id"], restricted_ops=["quara"])
     assert offered(client, webshell["Id"])["quara"]["UserCanOperate"] is False
     error = client_error(lambda: handle(client, "quara", [webshell["Id"]]))
+    # 400: the error table of HandleSecurityEvents (SAS_API.md section 8, row 10)
     assert (error.code, error.status_code, error.data["Message"].split(" ", 4)[:4]) == (
-        "NoPermission", 403, ["caller", "has", "no", "permission"])
+        "NoPermission", 400, ["caller", "has", "no", "permission"])
 
 
 def test_whitelist_rules_are_replaced_not_merged(fresh_emulator, client: SpyClient) -> None:
@@ -330,7 +342,7 @@ def test_whitelist_rules_are_replaced_not_merged(fresh_emulator, client: SpyClie
     task = handle(client, "advance_mark_mis_info", [alert["Id"]], mark_miss_param=json.dumps([new_rule]),
                   mark_batch="false")
     assert wait_task(client, task).task_status == "Success"
-    [after] = list_alerts(client, id=alert["Id"])
+    [after] = list_alerts(client, status="0", id=alert["Id"])
     assert after["EventStatus"] == 8 and after["CanCancelFault"] is True
     # the old rules are gone: the service replaces the list (SAS_API.md §3.4)
     rules = fresh_emulator.alert(alert["Id"])["whitelist_rules"]
@@ -349,12 +361,12 @@ def test_whitelist_rules_are_replaced_not_merged(fresh_emulator, client: SpyClie
 
 
 @pytest.mark.parametrize("mark_miss_param, needle", [
-    (None, "MissingParameter"),
+    (None, "InvalidParam"),  # reading mark_miss_param=required (tests/emulator/test_readings.py)
     ("[{", "Not valid JSON"),
     ('[{"uuid": "part", "field": "nope", "operate": "strEqual", "fieldValue": "x"}]', "cannot be used"),
     ('[{"uuid": "part", "field": "FIELD", "operate": "approximately", "fieldValue": "x"}]', "not supported"),
     ('[{"uuid": "elsewhere", "field": "FIELD", "operate": "strEqual", "fieldValue": "x"}]', "uuid"),
-    ("[]", "At least one rule"),
+    ('{"uuid": "part", "field": "FIELD", "operate": "strEqual"}', "non-empty string \"fieldValue\""),
 ])
 def test_whitelist_rule_validation(client: SpyClient, mark_miss_param, needle) -> None:
     alert = usable(client, "advance_mark_mis_info")[0]
@@ -362,6 +374,7 @@ def test_whitelist_rule_validation(client: SpyClient, mark_miss_param, needle) -
     kwargs = {"mark_miss_param": mark_miss_param.replace("FIELD", field)} if mark_miss_param else {}
     error = client_error(lambda: handle(client, "advance_mark_mis_info", [alert["Id"]], **kwargs))
     assert needle in f"{error.code} {error.data['Message']}" and '"MarkMissParam"' in error.data["Message"]
+    assert (error.code, error.status_code) == ("InvalidParam", 400)
 
 
 def test_manual_handled_can_be_cancelled(client: SpyClient) -> None:
@@ -369,27 +382,21 @@ def test_manual_handled_can_be_cancelled(client: SpyClient) -> None:
     wait_task(client, handle(client, "manual_handled", [alert["Id"]]))
     assert list(offered(client, alert["Id"])) == ["cancle_manual"]  # sic
     wait_task(client, handle(client, "cancle_manual", [alert["Id"]]))
-    assert list_alerts(client, id=alert["Id"])[0]["EventStatus"] == 1
+    assert list_alerts(client, status="0", id=alert["Id"])[0]["EventStatus"] == 1
 
 
 def test_operation_status_lookups(client: SpyClient) -> None:
+    """Both TaskId and SecurityEventIds (reading status_call=both_required; the other reading is in
+    test_readings.py)."""
     first, second = usable(client, "ignore")[:2]
-    task_a = handle(client, "ignore", [first["Id"]])
-    task_b = handle(client, "manual_handled", [second["Id"]])
+    task_a = handle(client, "ignore", [first["Id"], second["Id"]])
     wait_task(client, task_a)
-    wait_task(client, task_b)
-    by_ids = client.describe_security_event_operation_status(sas_models.DescribeSecurityEventOperationStatusRequest(
-        security_event_ids=[str(first["Id"]), str(second["Id"])])).body.security_event_operation_status_response
-    assert by_ids.task_status == "Success"
-    assert {s.security_event_id: s.error_code for s in by_ids.security_event_operation_statuses} == {
-        str(first["Id"]): "ignore.Success", str(second["Id"]): "manual_handled.Success"}
-    both = client.describe_security_event_operation_status(sas_models.DescribeSecurityEventOperationStatusRequest(
-        task_id=task_a, security_event_ids=[str(first["Id"])])).body.security_event_operation_status_response
-    assert [s.security_event_id for s in both.security_event_operation_statuses] == [str(first["Id"])]
-    error = client_error(lambda: client.describe_security_event_operation_status(
-        sas_models.DescribeSecurityEventOperationStatusRequest(task_id=1)))
+    both = task_status(client, task_a, [first["Id"]])
+    assert [(s.security_event_id, s.error_code) for s in both.security_event_operation_statuses] == [
+        (str(first["Id"]), "ignore.Success")]
+    error = client_error(lambda: task_status(client, 1, [first["Id"]]))
     assert (error.code, error.data["Message"]) == (
         "OperationTaskNotExists", "The specified operation task does not exist")
     error = client_error(lambda: client.describe_security_event_operation_status(
         sas_models.DescribeSecurityEventOperationStatusRequest()))
-    assert (error.code, error.status_code) == ("IllegalParam", 400)
+    assert (error.code, error.status_code) == ("MissingParameter", 400) and '"TaskId"' in error.data["Message"]

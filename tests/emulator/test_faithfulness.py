@@ -13,7 +13,7 @@ import pytest
 from alibabacloud_sas20181203 import models as sas_models
 from alibabacloud_tea_openapi.exceptions import ClientException
 from darabonba.model import DaraModel
-from sas_emu_helpers import SpyClient, find_pending, handle, make_client, raw_call, wait_task
+from sas_emu_helpers import SpyClient, find_pending, handle, make_client, raw_call, task_status, wait_task, zh_type
 
 UUID_UPPER = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$")
 SCALARS = {"int": int, "str": str, "bool": bool, "float": float}
@@ -75,7 +75,7 @@ def test_describe_susp_events_round_trips(client: SpyClient, lang: str) -> None:
                 assert isinstance(event[key], list)
     # container alerts carry the lower-camel clusterId
     client.describe_susp_events(sas_models.DescribeSuspEventsRequest(
-        parent_event_types="Container cluster anomalies", page_size="100", lang="en"))
+        parent_event_types=zh_type("Container cluster anomalies"), page_size="100", lang="en"))
     containers = client.last_raw["SuspEvents"]
     assert containers and all(e["clusterId"] == e["K8sClusterId"] for e in containers)
     assert_faithful(client.last_raw, sas_models.DescribeSuspEventsResponseBody)
@@ -123,8 +123,7 @@ def test_handle_and_status_round_trip(client: SpyClient) -> None:
     assert set(raw) == {"RequestId", "HandleSecurityEventsResponse"}
     assert is_json_type(raw["HandleSecurityEventsResponse"]["TaskId"], int)
     for dummy in range(2):  # once Processing, once finished
-        client.describe_security_event_operation_status(
-            sas_models.DescribeSecurityEventOperationStatusRequest(task_id=task_id))
+        task_status(client, task_id)
         raw = client.last_raw
         assert_faithful(raw, sas_models.DescribeSecurityEventOperationStatusResponseBody)
         status = raw["SecurityEventOperationStatusResponse"]["SecurityEventOperationStatuses"][0]

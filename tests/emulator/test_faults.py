@@ -82,8 +82,8 @@ def test_reset_after_commit_is_an_ambiguous_write(fresh_emulator) -> None:
         handle(client, "ignore", [alert["Id"]])
     last = fresh_emulator.requests()[-1]
     assert last["fault"] == "reset_after_commit" and isinstance(last["task_id"], int) and last["status"] == 0
-    assert list_alerts(client, id=alert["Id"])[0]["EventStatus"] == 16  # the work happened
-    assert wait_task(client, last["task_id"]).task_status == "Success"
+    assert list_alerts(client, status="0", id=alert["Id"])[0]["EventStatus"] == 16  # the work happened
+    assert wait_task(client, last["task_id"], ids=[alert["Id"]]).task_status == "Success"
 
 
 def test_timeout_holds_the_answer(fresh_emulator) -> None:

@@ -9,7 +9,7 @@ module imports this one as `from triage_samples import make_alert`.
 
 from __future__ import annotations
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import SUB_OPERATIONS, friendly_options
+from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import friendly_options
 
 NOW_MS = 1_800_000_000_000  # 2027-01-15T08:00:00Z
 
@@ -63,8 +63,5 @@ def needed_params(action):
     options = friendly_options(action)
     if "block_duration" in options:
         return {"block_duration": "7d"}
-    if len(SUB_OPERATIONS.get(action, ())) > 1:  # a single value is the default
-        return {"sub_operation": SUB_OPERATIONS[action][0]}
-    if "whitelist_rules" in options:
-        return {"whitelist_rules": [{"field": "loginSourceIp", "operate": "strEqual", "value": "203.0.113.10"}]}
+    # sub_operation defaults to the service's suggestion and whitelist_rules to the alert's own (issue 9)
     return {}

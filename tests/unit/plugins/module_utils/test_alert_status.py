@@ -1,12 +1,19 @@
 # Copyright: (c) 2026, alibabacloud.sas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""How many DescribeSuspEvents calls a status lookup costs, and what it finds (against the emulator)."""
+"""How many DescribeSuspEvents calls a status lookup costs, and what it finds (against the emulator, and a
+stand-in for a reading of the service the emulator does not play)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from emulated_sas import PENDING
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import lookup_statuses
+from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import (
+    id_lookup_calls,
+    lookup_among_handled,
+    lookup_statuses,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import status_name
 
 
@@ -16,14 +23,20 @@ def listing_calls(sas):
             for record in sas.calls("DescribeSuspEvents")]
 
 
+def id_lookups(sas):
+    """(Id, Status, Dealed) of each DescribeSuspEvents call by Id, sorted (lookups run concurrently)."""
+    return sorted((int(params["Id"]), params.get("Status", ""), params.get("Dealed", ""))
+                  for params in (record["params"] for record in sas.calls("DescribeSuspEvents")) if "Id" in params)
+
+
 def test_few_ids_are_looked_up_one_by_one(sas):
     pending = sas.pick()[0]
     unknown = sas.unknown_id()
     states = lookup_statuses(sas.connection, [pending, unknown], concurrency=4)
     assert states[pending].pending and states[pending].id == pending and states[unknown] is None
-    assert listing_calls(sas) == [("id", "1"), ("id", "1")]
-    assert sorted(int(record["params"]["Id"]) for record in sas.calls("DescribeSuspEvents")) == sorted(
-        [pending, unknown])
+    # issue 9: Status=0 ("all"), and for the miss one more lookup among handled alerts
+    assert listing_calls(sas) == [("id", "1")] * 3
+    assert id_lookups(sas) == sorted([(pending, "0", ""), (unknown, "0", ""), (unknown, "", "Y")])
 
 
 def test_clustered_pending_alerts_cost_one_page_per_hundred(start_sas):
@@ -59,8 +72,8 @@ def test_scattered_alerts_stop_the_listing_and_fall_back_to_ids(start_sas):
     states = lookup_statuses(sas.connection, wanted, concurrency=4)
     assert [states[alert_id].pending for alert_id in wanted[:3]] == [True] * 3 and states[unknown] is None
     assert all(sas.status(alert_id) == PENDING for alert_id in wanted[:3])
-    # one wasted page per listing at most, then one call per id: never more than ids + 2
-    assert listing_calls(sas) == [("N", "1"), ("Y", "1")] + [("id", "1")] * 4
+    # one wasted page per listing at most, then a lookup per id (two calls for the unknown one)
+    assert listing_calls(sas) == [("N", "1"), ("Y", "1")] + [("id", "1")] * 5
 
 
 # --- issue 8: many unknown ids cost the listings' pages, not one call each --------------------------
@@ -109,20 +122,62 @@ def test_three_unknown_ids_in_a_big_account_are_looked_up_by_id(start_sas):
     wanted = unknown_ids(sas, 3)
     states = lookup_statuses(sas.connection, wanted, concurrency=4)
     assert list(states.values()) == [None] * 3
-    # the rest of the listings (8 pages or more) would cost more than 3 Id lookups
-    assert pages_of(len(sas.listing("N"))) + pages_of(len(sas.listing("Y"))) - 2 > 3
-    assert listing_calls(sas) == [("N", "1"), ("Y", "1")] + [("id", "1")] * 3
+    # the rest of the listings (7 pages or more) would cost more than 3 Id lookups of two calls each (misses)
+    assert pages_of(len(sas.listing("N"))) + pages_of(len(sas.listing("Y"))) - 2 > 3 * 2
+    assert listing_calls(sas) == [("N", "1"), ("Y", "1")] + [("id", "1")] * 3 * 2
 
 
 def test_the_listings_are_finished_only_when_strictly_cheaper(start_sas):
+    # A lookup is weighed at its worst, two calls (a miss asks again among handled alerts: issue 9).
     sas = start_sas(alerts=1000)
     pending_pages, handled_pages = pages_of(len(sas.listing("N"))), pages_of(len(sas.listing("Y")))
     pages_left = pending_pages - 1 + handled_pages - 1
-    states = lookup_statuses(sas.connection, unknown_ids(sas, pages_left), concurrency=4)
-    assert list(states.values()) == [None] * pages_left
-    assert listing_calls(sas) == [("N", "1"), ("Y", "1")] + [("id", "1")] * pages_left  # a tie: Id lookups
+    most_looked_up = pages_left // 2  # 2 * most_looked_up <= pages_left: not dearer than the pages
+    states = lookup_statuses(sas.connection, unknown_ids(sas, most_looked_up), concurrency=4)
+    assert list(states.values()) == [None] * most_looked_up
+    assert listing_calls(sas) == [("N", "1"), ("Y", "1")] + [("id", "1")] * most_looked_up * 2
     sas.clear_requests()
-    states = lookup_statuses(sas.connection, unknown_ids(sas, pages_left + 1), concurrency=4)
-    assert list(states.values()) == [None] * (pages_left + 1)
+    states = lookup_statuses(sas.connection, unknown_ids(sas, most_looked_up + 1), concurrency=4)
+    assert list(states.values()) == [None] * (most_looked_up + 1)
     assert [call for call in listing_calls(sas) if call[0] == "id"] == []
     assert len(listing_calls(sas)) == pending_pages + handled_pages
+
+
+# --- issue 9: reading an alert by Id when the service's default (and Status=0) may leave handled alerts out ---
+class PendingOnlyById:
+    """A DescribeSuspEvents that, asked by Id without Dealed, answers pending alerts only, even with Status=0:
+    a reading the emulator does not play (its Status=0 is "all")."""
+
+    def __init__(self, statuses):
+        self.statuses = statuses  # alert id -> EventStatus
+        self.sent = []
+
+    def call(self, action, **params):
+        self.sent.append((params["id"], params.get("status"), params.get("dealed")))
+        status = self.statuses.get(params["id"])
+        handled_asked = params.get("dealed") == "Y"
+        visible = status is not None and (status != PENDING) == handled_asked
+        entries = [SimpleNamespace(id=params["id"], event_status=status, operate_error_code=None)] if visible else []
+        return SimpleNamespace(susp_events=entries, total_count=len(entries))
+
+    @staticmethod
+    def map(function, items, concurrency):
+        return [function(item) for item in items]
+
+
+def test_a_handled_alert_is_found_among_handled_alerts_when_status_0_is_not_all():
+    handled, pending, unknown = 11, 12, 13
+    service = PendingOnlyById({handled: 32, pending: PENDING})
+    states = lookup_statuses(service, [handled, pending], concurrency=1)
+    assert (states[handled].status, states[pending].status) == ("handled", "pending")
+    assert lookup_statuses(service, [unknown], concurrency=1) == {unknown: None}
+    # each lookup: Status=0 first; a miss (the handled alert, the unknown one) once more with Dealed=Y
+    assert service.sent == [(handled, "0", None), (handled, None, "Y"), (pending, "0", None),
+                            (unknown, "0", None), (unknown, None, "Y")]
+
+
+def test_an_id_lookup_within_a_status_is_one_call():
+    service = PendingOnlyById({5: 32})
+    assert lookup_among_handled(service, [5, 6], concurrency=1)[5].status == "handled"
+    assert service.sent == [(5, None, "Y"), (6, None, "Y")]
+    assert (id_lookup_calls({}), id_lookup_calls({"dealed": "N"}), id_lookup_calls({"status": "32"})) == (2, 1, 1)

@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, alibabacloud.sas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""listing: sas_alert_info's options as filters (plain tests), the per-type merge (plain tests), and the
+"""listing: sas_alert_info's options as filters and its alert types compared on this side (plain tests), and the
 reads against the in-process emulator."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils import listing
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import status_name
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
-from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import Listing
+from sas_emulator import catalog
 
 PENDING = 1
 PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
@@ -100,60 +100,109 @@ def test_the_request():
     assert not listing.listing_request(params()).selects_nothing  # no alert_ids: list by filters
 
 
-# --- the per-type merge (no service) ----------------------------------------------------------
-def alerts(*ids):
-    return [SimpleNamespace(id=alert_id) for alert_id in ids]
+# --- alert types, compared on this side (issue 9, no service) -----------------------------------
+@pytest.mark.parametrize("name", ["Unusual logon", "异常登录", "UNUSUAL LOGON", "unusual_logon", " Unusual  logon "])
+def test_every_name_of_a_type_is_one_type(name):
+    assert listing.canonical_type(name) == listing.canonical_type("Unusual logon")
 
 
-class Types:
-    """list_type for merge_by_type: each type's alerts and total; records (type, limit) of each listing."""
-
-    def __init__(self, by_type):
-        self.by_type = by_type
-        self.asked = []
-
-    def __call__(self, alert_type, limit):
-        self.asked.append((alert_type, limit))
-        items, total = self.by_type[alert_type]
-        kept = items if limit is None else items[:limit]
-        return Listing(list(kept), total, total > len(kept), 1)
+@pytest.mark.parametrize("name, same_as", [
+    ("恶意进程（云查杀）", "Malicious process (cloud scan)"),  # full-width brackets, as a console may write them
+    ("WEBSHELL", "Web shell"),
+    ("网站后门", "WEBSHELL"),
+    ("other", "其他"),
+    ("Others", "other"),
+])
+def test_codes_and_full_width_forms_name_their_type(name, same_as):
+    assert listing.canonical_type(name) == listing.canonical_type(same_as)
 
 
-def ids(merged):
-    return [alert.id for alert in merged.items]
+@pytest.mark.parametrize("alert_type", list(catalog.ALERT_TYPES.values()) + [catalog.OTHER_TYPE],
+                         ids=lambda alert_type: alert_type.key)
+def test_the_emulated_types_english_and_chinese_names_are_one_known_type(alert_type):
+    assert listing.is_known_type(alert_type.en) and listing.is_known_type(alert_type.zh)
+    assert listing.canonical_type(alert_type.zh) == listing.canonical_type(alert_type.en)
 
 
-def test_types_are_listed_one_by_one_and_merged_without_duplicates():
-    types = Types({"Web shell": (alerts(1, 2, 3), 3), "Unusual logon": (alerts(3, 4), 2)})
-    merged = listing.merge_by_type(types, ["Web shell", "Unusual logon", "Web shell"])
-    assert ids(merged) == [1, 2, 3, 4]
-    assert types.asked == [("Web shell", None), ("Unusual logon", None)]  # a type given twice is listed once
-    assert (merged.total_count, merged.truncated, merged.pages) == (5, False, 2)  # the service's totals, added
+def test_types_that_only_look_alike_stay_apart():
+    assert listing.canonical_type("Web shell (local scan)") != listing.canonical_type("Web shell")
+    assert listing.canonical_type("Not a type") == "notatype"  # an unknown name is compared as written
 
 
-def test_no_type_is_one_listing_of_every_type():
-    types = Types({None: (alerts(1, 2), 2)})
-    merged = listing.merge_by_type(types, [])
-    assert types.asked == [(None, None)] and ids(merged) == [1, 2] and not merged.truncated
+def typed(alert_id, alarm_event_type, display=None):
+    return SimpleNamespace(id=alert_id, alarm_event_type=alarm_event_type, alarm_event_type_display=display)
 
 
-def test_max_results_counts_the_merged_alerts():
-    types = Types({"a": (alerts(1, 2, 3), 3), "b": (alerts(4, 5, 6), 3)})
-    merged = listing.merge_by_type(types, ["a", "b"], max_results=5)
-    assert types.asked == [("a", 5), ("b", 2)]
-    assert ids(merged) == [1, 2, 3, 4, 5] and merged.truncated  # b had a sixth
+def test_the_type_filter_reads_the_type_and_its_display_and_remembers_what_matched():
+    type_filter = listing.TypeFilter(["Unusual logon", "网站后门", "Typo type"])
+    alerts = [typed(1, "异常登录"), typed(2, None, "Web shell"), typed(3, "Abnormal accounts"), typed(4, None)]
+    assert [type_filter.matches(alert) for alert in alerts] == [True, True, False, False]
+    assert type_filter.examined == 4 and type_filter.unmatched == ["Typo type"]
 
 
-def test_a_type_left_unread_by_max_results_truncates():
-    types = Types({"a": (alerts(1, 2), 2), "b": (alerts(3), 1)})
-    merged = listing.merge_by_type(types, ["a", "b"], max_results=2)
-    assert types.asked == [("a", 2)] and ids(merged) == [1, 2] and merged.truncated
+class Pages:
+    """A DescribeSuspEvents of alert models, paged as the service pages; records the filters of each call."""
+
+    def __init__(self, alerts):
+        self.alerts = alerts
+        self.sent = []
+
+    def call(self, action, current_page, page_size, from_, lang, **filters):
+        self.sent.append(dict(filters, current_page=current_page))
+        start = (int(current_page) - 1) * int(page_size)
+        return SimpleNamespace(susp_events=self.alerts[start:start + int(page_size)], total_count=len(self.alerts))
 
 
-def test_max_results_that_reads_everything_does_not_truncate():
-    types = Types({"a": (alerts(1, 2), 2), "b": (alerts(2, 3), 2)})
-    merged = listing.merge_by_type(types, ["a", "b"], max_results=10)
-    assert types.asked == [("a", 10), ("b", 8)] and ids(merged) == [1, 2, 3] and not merged.truncated
+def logons_every(step, count):
+    """count alerts, one Unusual logon every step (ids 1, 1 + step, ...), the others Web shell."""
+    return [typed(alert_id, "Unusual logon" if (alert_id - 1) % step == 0 else "Web shell")
+            for alert_id in range(1, count + 1)]
+
+
+def list_logons(service, max_results=None):
+    type_filter = listing.TypeFilter(["Unusual logon"])
+    return listing.list_alerts_of_types(service, {"dealed": "N"}, "en", type_filter, max_results), type_filter
+
+
+def ids(found):
+    return [alert.id for alert in found.items]
+
+
+def test_every_page_is_read_and_total_count_counts_the_matches():
+    service = Pages(logons_every(10, 250))
+    found, type_filter = list_logons(service)
+    assert ids(found) == list(range(1, 251, 10)) and found.total_count == 25 and not found.truncated
+    assert [sent["current_page"] for sent in service.sent] == ["1", "2", "3"]
+    assert all(sent == {"dealed": "N", "current_page": sent["current_page"]} for sent in service.sent)  # no type
+    assert type_filter.examined == 250
+
+
+def test_max_results_stops_at_the_page_that_reaches_it_and_counts_that_page():
+    service = Pages(logons_every(10, 250))
+    found, _type_filter = list_logons(service, max_results=5)
+    # page 1 holds ten logons: five returned, ten counted, and the pages after it unread
+    assert ids(found) == [1, 11, 21, 31, 41] and found.total_count == 10 and found.truncated
+    assert [sent["current_page"] for sent in service.sent] == ["1"]
+
+
+def test_max_results_reached_with_pages_left_truncates_since_more_may_match():
+    service = Pages(logons_every(10, 250))
+    found, _type_filter = list_logons(service, max_results=10)
+    assert len(found.items) == 10 and found.total_count == 10 and found.truncated
+    assert [sent["current_page"] for sent in service.sent] == ["1"]
+
+
+@pytest.mark.parametrize("max_results", [25, 26, 1000])
+def test_max_results_reached_on_the_last_page_or_never_does_not_truncate(max_results):
+    found, _type_filter = list_logons(Pages(logons_every(10, 250)), max_results=max_results)
+    assert len(found.items) == 25 and found.total_count == 25 and not found.truncated
+
+
+def test_an_alert_seen_on_two_pages_is_counted_once():
+    alerts = logons_every(1, 150)
+    service = Pages(alerts[:100] + alerts[99:])  # the list moved: alert 100 again on page 2
+    found, _type_filter = list_logons(service)
+    assert ids(found) == list(range(1, 151)) and found.total_count == 150
 
 
 # --- against the emulator ---------------------------------------------------------------------
@@ -177,18 +226,70 @@ def test_every_page_of_a_listing_is_read_once(big_sas):
     assert not found.truncated and found.pages == 3
 
 
-def test_listing_by_type_sends_one_type_a_call_and_keeps_each_alert_once(big_sas):
-    everything = listing.list_alerts(big_sas.connection, {}, "en").items
-    mark = len(big_sas.requests())
-    first, second = sorted({alert.alarm_event_type for alert in everything})[:2]
-    request = listing.listing_request(params(status="all", alert_types=[first, second, first]))
-    result = listing.read_alerts(big_sas.connection, request)
-    expected = [alert.id for alert in everything if alert.alarm_event_type == first] + \
-               [alert.id for alert in everything if alert.alarm_event_type == second]
-    assert sorted(alert["id"] for alert in result["alerts"]) == sorted(expected)
-    assert result["total_count"] == len(expected) and result["truncated"] is False
-    assert [params.get("ParentEventTypes") for params in listing_calls(big_sas, mark)] == [first, second]
-    assert {alert["alarm_event_type"] for alert in result["alerts"]} == {first, second}
+# issue 9: which names ParentEventTypes takes is not settled (English, Chinese or codes); the emulator plays each.
+VOCABULARIES = ["zh", "en", "code"]
+# The same two types, named as a user might: English, Chinese, mixed with a code and odd case.
+TYPE_REQUESTS = [["Unusual logon", "Web shell"], ["异常登录", "网站后门"], ["unusual LOGON", "WEBSHELL"]]
+
+
+def read_with_warnings(sas, **given):
+    warnings = []
+    result = listing.read_alerts(sas.connection, listing.listing_request(params(**given)), warn=warnings.append)
+    return result, warnings
+
+
+@pytest.mark.parametrize("vocabulary", VOCABULARIES)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_alert_types_select_the_same_alerts_under_every_vocabulary(start_sas, vocabulary, lang):
+    sas = start_sas(alert_type_vocabulary=vocabulary)
+    everything = listing.list_alerts(sas.connection, {}, "en").items
+    expected = [alert.id for alert in everything if alert.alarm_event_type in ("Unusual logon", "Web shell")]
+    assert expected
+    for alert_types in TYPE_REQUESTS:
+        sas.clear_requests()
+        result, warnings = read_with_warnings(sas, status="all", alert_types=alert_types + alert_types[:1], lang=lang)
+        assert [alert["id"] for alert in result["alerts"]] == expected, alert_types  # in listing order, once each
+        assert (result["total_count"], result["truncated"], warnings) == (len(expected), False, [])
+        # one listing with the other filters, no type sent
+        assert [(params["CurrentPage"], params["Lang"]) for params in listing_calls(sas)] == [("1", lang)]
+        assert "ParentEventTypes" not in listing_calls(sas)[0] and "Dealed" not in listing_calls(sas)[0]
+
+
+@pytest.mark.parametrize("vocabulary", VOCABULARIES)
+def test_alert_types_keep_the_other_filters_and_max_results(start_sas, vocabulary):
+    sas = start_sas(alerts=250, alert_type_vocabulary=vocabulary)
+    pending = listing.list_alerts(sas.connection, {"dealed": "N", "levels": "serious,suspicious"}, "en").items
+    assert len(pending) > 100
+
+    def logons(alerts):
+        return [alert.id for alert in alerts if alert.alarm_event_type == "Unusual logon"]
+
+    assert len(logons(pending[:100])) > 3
+    sas.clear_requests()
+    result, warnings = read_with_warnings(sas, levels=["serious", "suspicious"], alert_types=["异常登录"],
+                                          max_results=3)
+    # page 1 brings three logons: it is the only page read, and its logons are those counted
+    assert [alert["id"] for alert in result["alerts"]] == logons(pending)[:3] and result["truncated"] is True
+    assert result["total_count"] == len(logons(pending[:100])) and warnings == []
+    assert [(params["CurrentPage"], params["PageSize"], params["Dealed"], params["Levels"])
+            for params in listing_calls(sas)] == [("1", "100", "N", "serious,suspicious")]
+
+
+def test_a_type_no_alert_read_has_is_named_in_a_warning(sas):
+    result, warnings = read_with_warnings(sas, status="all", alert_types=["Unusual logn", "Unusual logon", "Others"])
+    assert result["alerts"] and {alert["alarm_event_type"] for alert in result["alerts"]} == {"Unusual logon"}
+    total = len(listing.list_alerts(sas.connection, {}, "en").items)
+    typo, others = warnings
+    assert typo.startswith("alert_types: no alert of type 'Unusual logn' among the %d alerts read; it is none of "
+                           "the type names this collection knows" % total)
+    assert others.startswith("alert_types: no alert of type 'Others' among the %d alerts read. " % total)
+    for warning in warnings:
+        assert "names for alert types are uncertain" in warning and "alarm_event_type" in warning
+
+
+def test_no_warning_when_no_alert_was_read(sas):
+    result, warnings = read_with_warnings(sas, name="no-such-host-anywhere", alert_types=["Unusual logn"])
+    assert (result["alerts"], result["total_count"], warnings) == ([], 0, [])
 
 
 def test_max_results_reads_only_what_it_returns(big_sas):
@@ -212,10 +313,12 @@ def test_alerts_by_id_with_details_and_missing_ids(sas):
         assert alert["status"] == alert["detail"]["status"] == status_name(sas.alert(alert["id"])["status"])
         assert alert["detail"]["id"] == alert["id"] and "request_id" not in alert["detail"]
     calls = [(record["action"], record["params"]) for record in sas.requests()[mark:]]
-    # The three known alerts are pending (seed 7): one pending page finds them, id 1 is looked up alone.
+    # The three known alerts are pending (seed 7): one pending page finds them, id 1 is looked up alone,
+    # with Status=0 and, as it is not found, again among handled alerts (issue 9).
     assert all(sas.status(alert_id) == PENDING for alert_id in known)
-    assert [(params.get("Dealed"), params.get("Id")) for action, params in calls if action == "DescribeSuspEvents"] \
-        == [("N", None), (None, "1")]
+    assert [(params.get("Dealed"), params.get("Status"), params.get("Id"))
+            for action, params in calls if action == "DescribeSuspEvents"] == [
+        ("N", None, None), (None, "0", "1"), ("Y", None, "1")]
     assert sorted(params["SuspiciousEventId"] for action, params in calls if action == "DescribeSuspEventDetail") \
         == sorted(str(alert_id) for alert_id in known)
     assert all(params["From"] == "sas" and params["Lang"] == "zh" for _action, params in calls)
@@ -301,7 +404,22 @@ def test_a_few_unknown_ids_in_a_big_account_are_looked_up_by_id(start_sas):
     wanted = unknown_ids(sas, 3)
     found, missing = by_ids(sas, wanted)
     assert found == [] and missing == wanted
-    # the 8 or more pages left in the listings would cost more than 3 Id lookups
+    # the 7 or more pages left in the listings would cost more than 3 Id lookups of two calls (misses) each
     calls = suspicious_event_calls(sas)
     assert calls[:2] == [("N", "1", None), ("Y", "1", None)]
-    assert sorted(calls[2:]) == sorted((None, "1", str(alert_id)) for alert_id in wanted)  # sent concurrently
+    assert sorted(calls[2:], key=str) == sorted((call for alert_id in wanted  # sent concurrently
+                                                 for call in [(None, "1", str(alert_id)), ("Y", "1", str(alert_id))]),
+                                                key=str)
+
+
+# --- issue 9: an Id lookup of any status finds handled alerts, whatever the service does without a status -----
+@pytest.mark.parametrize("id_lookup", ["some", "all"])
+def test_a_handled_alert_looked_up_by_id_is_found(start_sas, id_lookup):
+    sas = start_sas(id_lookup=id_lookup)
+    handled, unknown = sas.listing("Y")[-1], sas.unknown_id()
+    found, missing = by_ids(sas, [handled, unknown])
+    assert [(alert.id, alert.event_status) for alert in found] == [(handled, sas.status(handled))]
+    assert missing == [unknown]
+    lookups = [(int(params["Id"]), params.get("Status", ""), params.get("Dealed", "")) for params in listing_calls(sas)]
+    # Status=0 finds the handled alert at once; only the unknown id costs a second call
+    assert sorted(lookups) == sorted([(handled, "0", ""), (unknown, "0", ""), (unknown, "", "Y")])

@@ -44,9 +44,9 @@ def refused(options):
     pytest.param({"operation": "ignore", "sub_operation": "killByMd5andPath"},
                  "sub_operation is only for operation=kill_and_quara/virus_quara/virus_quara_bin; "
                  "operation=ignore takes none", id="sub_operation-on-ignore"),
-    pytest.param({"operation": "kill_and_quara"}, "operation=kill_and_quara needs sub_operation, one of: "
-                                                  "killAndQuaraFileByMd5andPath, killByMd5andPath",
-                 id="kill_and_quara-without-sub_operation"),
+    pytest.param({"operation": "kill_and_quara", "sub_operation": "kill"},
+                 "sub_operation='kill' is not valid for operation=kill_and_quara: use one of "
+                 "killAndQuaraFileByMd5andPath, killByMd5andPath", id="kill_and_quara-bad-sub_operation"),
     # an empty alert_ids does nothing, but the other options are still checked
     pytest.param({"operation": "block_ip", "alert_ids": []}, "operation=block_ip needs block_duration",
                  id="empty-alert_ids-still-checked"),
@@ -56,8 +56,8 @@ def refused(options):
     pytest.param({"operation": "ignore", "whitelist_rules": [{"field": "md5", "operate": "strEqual", "value": "x"}]},
                  "whitelist_rules is only for operation=advance_mark_mis_info, not operation=ignore",
                  id="whitelist_rules-on-ignore"),
-    pytest.param({"operation": "advance_mark_mis_info"}, "operation=advance_mark_mis_info needs whitelist_rules",
-                 id="advance_mark_mis_info-without-rules"),
+    pytest.param({"operation": "advance_mark_mis_info", "whitelist_rules": []}, "whitelist_rules=[] holds no rule",
+                 id="advance_mark_mis_info-empty-rules"),
     pytest.param({"operation": "ignore", "wait_timeout": 0}, "wait_timeout must be a positive number of seconds, got 0",
                  id="wait_timeout-0"),
     pytest.param({"operation": "ignore", "concurrency": 0}, "concurrency must be between 1 and 32, got 0",

@@ -7,8 +7,11 @@ case proves the same through ansible-playbook and the emulator's request log."""
 from __future__ import annotations
 
 import pytest
+from ansible.module_utils import basic
+from emulated_sas import ACCESS_KEY_ID, ACCESS_KEY_SECRET
 from module_runner import ConnectionBuilt, run_module
 
+from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import connect
 from ansible_collections.alibabacloud.sas.plugins.modules import sas_alert_info
 
 # What the play's module_defaults gave every task.
@@ -185,3 +188,43 @@ def test_connection_option_controls_pass(module_env, options, expected):
     seen = _built_with(options)
     for key, value in expected.items():
         assert seen[key] == value, (key, seen)
+
+
+# --- issue 9, against the in-process emulator -------------------------------------------------------
+def run_against(sas, monkeypatch, **options):
+    """sas_alert_info run against the emulator: (its result, the warnings it gave module.warn)."""
+    warnings = []
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, warning: warnings.append(warning))
+    options = dict(endpoint=sas.url, access_key=ACCESS_KEY_ID, secret_key=ACCESS_KEY_SECRET, **options)
+    return run_module(sas_alert_info, options, connect=connect), warnings
+
+
+@pytest.mark.parametrize("vocabulary", ["zh", "en", "code"])
+def test_alert_types_select_their_alerts_whatever_names_the_service_takes(module_env, start_sas, monkeypatch,
+                                                                          vocabulary):
+    sas = start_sas(alert_type_vocabulary=vocabulary)
+    everything, _warnings = run_against(sas, monkeypatch, status="all")
+    expected = [alert["id"] for alert in everything["alerts"]
+                if alert["alarm_event_type"] in ("Unusual logon", "Web shell")]
+    sas.clear_requests()
+    result, warnings = run_against(sas, monkeypatch, status="all", alert_types=["异常登录", "Web shell"])
+    assert result["failed"] is False and warnings == []
+    assert [alert["id"] for alert in result["alerts"]] == expected and result["total_count"] == len(expected)
+    assert [record["params"].get("ParentEventTypes") for record in sas.calls("DescribeSuspEvents")] == [None]
+
+
+def test_a_type_no_alert_has_is_named_in_a_warning(module_env, sas, monkeypatch):
+    result, warnings = run_against(sas, monkeypatch, alert_types=["Unusual logn"])
+    assert result["failed"] is False and (result["alerts"], result["total_count"]) == ([], 0)
+    [warning] = warnings
+    assert warning.startswith("alert_types: no alert of type 'Unusual logn' among the ")
+    assert "names for alert types are uncertain" in warning
+
+
+@pytest.mark.parametrize("id_lookup", ["some", "all"])
+def test_a_handled_alert_asked_for_by_id_is_not_missing(module_env, start_sas, monkeypatch, id_lookup):
+    sas = start_sas(id_lookup=id_lookup)
+    handled = sas.listing("Y")[0]
+    result, _warnings = run_against(sas, monkeypatch, alert_ids=[handled])
+    assert [alert["id"] for alert in result["alerts"]] == [handled] and result["missing_ids"] == []
+    assert result["alerts"][0]["status"] != "pending"

@@ -1,0 +1,85 @@
+"""Readings: one switch per point where Alibaba's documents, the SDK and the [3P] skill disagree or are
+silent. The first value of each is the strictest reading and the default.
+
+``Readings`` is the base of ``server.EmulatorConfig``, so each switch is a config field; the backend and the
+wire layer read them from that one object, so ``POST /_emulator/config`` changes them at once and
+``POST /_emulator/reset`` keeps them. Where the behaviour of a reading lives:
+
+| reading                       | lives in     | what it changes                                            |
+|-------------------------------|--------------|------------------------------------------------------------|
+| status_call                   | responses.py | DescribeSecurityEventOperationStatus: both ids required?   |
+| queue_ms                      | backend.py   | how long an accepted task stays Pending, its alerts at 1   |
+| bad_id_in_batch               | backend.py   | one bad id refuses the whole call, or is left out          |
+| alert_type_vocabulary         | backend.py   | the one vocabulary ParentEventTypes matches in             |
+| id_lookup                     | responses.py | DescribeSuspEvents by Id: pending only, or every status    |
+| final_status                  | backend.py   | host-side operations end at the table's status, or at 16   |
+| mark_miss_param               | backend.py   | advance_mark_mis_info without MarkMissParam: refused?      |
+| kill_and_quara_sub_operations | backend.py   | the subOperation values kill_and_quara takes: two or six   |
+The sources of each reading are in the README's "Readings" table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+# name -> its values, strictest (the default) first; queue_ms is an integer >= 0 instead.
+READING_CHOICES: dict[str, tuple[str, ...]] = {
+    "status_call": ("both_required", "either"),
+    "bad_id_in_batch": ("refuse", "drop"),
+    "alert_type_vocabulary": ("zh", "en", "code"),
+    "id_lookup": ("some", "all"),
+    "final_status": ("table", "processing"),
+    "mark_miss_param": ("required", "optional"),
+    "kill_and_quara_sub_operations": ("two", "six"),
+}
+INTEGER_READINGS = ("queue_ms",)
+DEFAULT_QUEUE_MS = 0  # [GUESS] no delay: clients that poll on a fake clock cannot wait out a real-time queue
+
+
+@dataclass(kw_only=True)
+class Readings:
+    status_call: str = "both_required"
+    queue_ms: int = DEFAULT_QUEUE_MS
+    bad_id_in_batch: str = "refuse"
+    alert_type_vocabulary: str = "zh"
+    id_lookup: str = "some"
+    final_status: str = "table"
+    mark_miss_param: str = "required"
+    kill_and_quara_sub_operations: str = "two"
+
+    def __post_init__(self) -> None:
+        for name in READING_NAMES:
+            setattr(self, name, check_reading(name, getattr(self, name)))
+
+    def readings(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in READING_NAMES}
+
+
+READING_NAMES = tuple(f.name for f in fields(Readings))
+
+
+def check_reading(name: str, value: Any) -> Any:
+    """The value of reading ``name``, checked; ValueError naming the reading or the value when either is
+    unknown (the control plane answers it as a 400)."""
+    if name in INTEGER_READINGS:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"reading {name}: {value!r} is not an integer >= 0")
+        return value
+    choices = READING_CHOICES.get(name)
+    if choices is None:
+        raise ValueError(f"unknown reading {name!r}; the readings are {', '.join(READING_NAMES)}")
+    if value not in choices:
+        raise ValueError(f"reading {name}: unknown value {value!r}; use one of {', '.join(choices)}")
+    return value
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``NAME=VALUE`` (the --reading option) -> (name, checked value); ValueError naming what is wrong."""
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise ValueError(f"{text!r} is not NAME=VALUE")
+    name, value = name.strip(), value.strip()
+    if name in INTEGER_READINGS and value.isdigit():
+        return name, check_reading(name, int(value))
+    return name, check_reading(name, value)
