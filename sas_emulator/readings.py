@@ -33,20 +33,21 @@ READING_CHOICES: dict[str, tuple[str, ...]] = {
     "mark_miss_param": ("required", "optional"),
     "kill_and_quara_sub_operations": ("two", "six"),
 }
+STRICTEST = {name: values[0] for name, values in READING_CHOICES.items()}  # the defaults
 INTEGER_READINGS = ("queue_ms",)
 DEFAULT_QUEUE_MS = 0  # [GUESS] no delay: clients that poll on a fake clock cannot wait out a real-time queue
 
 
 @dataclass(kw_only=True)
 class Readings:
-    status_call: str = "both_required"
+    status_call: str = STRICTEST["status_call"]
     queue_ms: int = DEFAULT_QUEUE_MS
-    bad_id_in_batch: str = "refuse"
-    alert_type_vocabulary: str = "zh"
-    id_lookup: str = "some"
-    final_status: str = "table"
-    mark_miss_param: str = "required"
-    kill_and_quara_sub_operations: str = "two"
+    bad_id_in_batch: str = STRICTEST["bad_id_in_batch"]
+    alert_type_vocabulary: str = STRICTEST["alert_type_vocabulary"]
+    id_lookup: str = STRICTEST["id_lookup"]
+    final_status: str = STRICTEST["final_status"]
+    mark_miss_param: str = STRICTEST["mark_miss_param"]
+    kill_and_quara_sub_operations: str = STRICTEST["kill_and_quara_sub_operations"]
 
     def __post_init__(self) -> None:
         for name in READING_NAMES:

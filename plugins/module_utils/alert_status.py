@@ -18,12 +18,13 @@ min(a lookup per alert, every page of the listings) + one page per listing (the 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import MAX_PAGE_SIZE, PENDING_STATUS, status_name
 from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
     DEFAULT_LANG,
     find_susp_event,
+    id_lookup_calls,
     susp_event_pages,
 )
 
@@ -120,21 +121,15 @@ def finish_listing(scan: ListingScan, wanted: Set[int], found: Dict[int, Any]) -
         take_wanted(scan.read_page(), wanted, found)
 
 
-def id_lookup_calls(filters: Mapping[str, Any]) -> int:
-    """The most DescribeSuspEvents calls sas_api.find_susp_event makes for one id within filters: without
-    a status filter a miss is asked again among handled alerts (two calls), else one."""
-    return 1 if "dealed" in filters or "status" in filters else 2
-
-
 def find_alerts(connection: Any, alert_ids: Sequence[int], listings: Sequence[Mapping[str, Any]],
-                lookup_one: Callable[[int], Any], concurrency: int,
-                lang: str = DEFAULT_LANG, lookup_calls: int = 1) -> Dict[int, Optional[Any]]:
+                lookup_filters: Mapping[str, Any], concurrency: int,
+                lang: str = DEFAULT_LANG) -> Dict[int, Optional[Any]]:
     """Each id's DescribeSuspEvents model, or None when it is in none of the listings, in alert_ids' order.
 
     listings are the filters of listings that together hold every alert asked about (pending and
-    handled, say); lookup_one(id) is the per-id lookup within the same filters (model or None), which
-    makes at most lookup_calls calls (id_lookup_calls).
+    handled, say); lookup_filters are the same selection for a lookup by id (sas_api.find_susp_event).
     """
+    lookup_calls = id_lookup_calls(lookup_filters)
     wanted = set(alert_ids)
     found: Dict[int, Any] = {}
     scans = [ListingScan(connection, filters, lang) for filters in listings]
@@ -149,30 +144,24 @@ def find_alerts(connection: Any, alert_ids: Sequence[int], listings: Sequence[Ma
             finish_listing(scan, wanted, found)
     else:
         rest = [alert_id for alert_id in dict.fromkeys(alert_ids) if alert_id in wanted]
-        for alert_id, model in zip(rest, connection.map(lookup_one, rest, concurrency)):
+        models = connection.map(lambda alert_id: find_susp_event(connection, alert_id, lookup_filters, lang), rest,
+                                concurrency)
+        for alert_id, model in zip(rest, models):
             if model is not None:
                 found[alert_id] = model
     return {alert_id: found.get(alert_id) for alert_id in alert_ids}
 
 
-def lookup_by_id(connection: Any, alert_id: int, handled_only: bool = False) -> Optional[AlertState]:
-    """One alert by Id, whatever its status (or only among handled alerts); None if not there."""
-    model = find_susp_event(connection, alert_id, HANDLED_LISTING if handled_only else {})
-    return AlertState.from_model(model) if model is not None else None
-
-
 def lookup_statuses(connection: Any, alert_ids: List[int], concurrency: int) -> Dict[int, Optional[AlertState]]:
     """Each id's AlertState, or None for an id the service does not know."""
-    any_status: Dict[str, Any] = {}
-    models = find_alerts(connection, alert_ids, [PENDING_LISTING, HANDLED_LISTING],
-                         lambda alert_id: find_susp_event(connection, alert_id, any_status), concurrency,
-                         lookup_calls=id_lookup_calls(any_status))
+    models = find_alerts(connection, alert_ids, [PENDING_LISTING, HANDLED_LISTING], {}, concurrency)
     return {alert_id: AlertState.from_model(model) if model is not None else None
             for alert_id, model in models.items()}
 
 
 def lookup_among_handled(connection: Any, alert_ids: List[int], concurrency: int) -> Dict[int, Optional[AlertState]]:
     """Where an alert the service just called unknown went: among handled alerts, or nowhere."""
-    states = connection.map(lambda alert_id: lookup_by_id(connection, alert_id, handled_only=True),
+    models = connection.map(lambda alert_id: find_susp_event(connection, alert_id, HANDLED_LISTING),
                             alert_ids, concurrency)
-    return dict(zip(alert_ids, states))
+    return {alert_id: AlertState.from_model(model) if model is not None else None
+            for alert_id, model in zip(alert_ids, models)}

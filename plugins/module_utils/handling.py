@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import errors
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import (
@@ -125,13 +125,16 @@ class AlertOutcome:
     def __init__(self, alert_id: int):
         self.id = alert_id
         self.outcome: Optional[str] = None
-        self.status_before: Optional[int] = None
         self.state_before: Optional[AlertState] = None  # as read before any write: what a lost write may change
         self.status_after: Optional[int] = None
         self.task_id: Optional[int] = None
         self.error_code: Optional[str] = None
         self.reason: Optional[str] = None
         self.hint: Optional[str] = None
+
+    @property
+    def status_before(self) -> Optional[int]:
+        return None if self.state_before is None else self.state_before.event_status
 
     def end(self, outcome: str, reason: Optional[str] = None, status_after: Optional[int] = None,
             error_code: Optional[str] = None) -> None:
@@ -168,7 +171,6 @@ def plan_by_status(alert: AlertOutcome, state: Optional[AlertState], force: bool
     if state is None:
         alert.end(NOT_FOUND, "the service has no alert with this id")
         return False
-    alert.status_before = state.event_status
     alert.state_before = state
     if state.event_status == PROCESSING_STATUS:
         alert.end(ALREADY_HANDLED, "a handling task is already running on it: nothing sent")
@@ -310,7 +312,7 @@ class Handler:
         self.watches: List[Tuple[int, List[int]]] = []  # (task id, the alerts sent in it)
         # Alerts of a call whose answer was lost, so without a task id: each with its state before the write.
         self.untracked: OrderedDict[int, AlertState] = OrderedDict()
-        self.held_back: List[int] = []  # of those, the ones not re-sent because the operation acts on the host
+        self.held_back: Set[int] = set()  # of those, the ones not re-sent because the operation acts on the host
 
     def run(self, check_mode: bool) -> HandleReport:
         """Plan, then (unless check_mode) send and wait. Raises SasApiError only before any write."""
@@ -336,7 +338,6 @@ class Handler:
         operations = lookup_operations(self.connection, candidates, request.concurrency) if candidates else {}
         self.settle_vanished([alert_id for alert_id in candidates if operations[alert_id] is None])
 
-        params_json = to_json(request.operation_params)
         sends: OrderedDict[int, SendKey] = OrderedDict()
         problems = []
         for alert_id in candidates:
@@ -351,7 +352,7 @@ class Handler:
             else:
                 if plan.warning:
                     self.warnings.append("alert %d: %s" % (alert_id, plan.warning))
-                sends[alert_id] = (to_json(plan.params) if plan.params is not None else params_json,
+                sends[alert_id] = (to_json(plan.params),
                                    mark_miss_param(plan.mark_rules) if plan.mark_rules is not None else None)
         if problems:
             # A whitelist rule that does not fit is a mistake in the play: refuse it all, send nothing.
@@ -489,7 +490,7 @@ class Handler:
         if untouched and self.request.operation not in HOST_OPERATIONS:
             return True
         if untouched:
-            self.held_back.append(alert.id)
+            self.held_back.add(alert.id)
         self.untracked[alert.id] = before
         return False
 

@@ -13,12 +13,10 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status impo
     HANDLED_LISTING,
     PENDING_LISTING,
     find_alerts,
-    id_lookup_calls,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
     ALERT_TYPE_NAMES,
     DEALED_BY_STATUS_FILTER,
-    MAX_PAGE_SIZE,
     status_name,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
@@ -30,9 +28,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import Listing, read_all_pages
 from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
-    find_susp_event,
     susp_event_detail,
-    susp_event_pages,
     susp_events_page,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.transformation import model_to_snake
@@ -121,10 +117,12 @@ def listing_request(params: Mapping[str, Any]) -> ListingRequest:
                           max_results, params["include_details"], concurrency)
 
 
-def list_alerts(connection: Any, filters: Filters, lang: str, max_results: Optional[int] = None) -> Listing:
-    """Every page of one DescribeSuspEvents listing, up to max_results alerts."""
+def list_alerts(connection: Any, filters: Filters, lang: str, max_results: Optional[int] = None,
+                keep: Optional[Callable[[Any], bool]] = None) -> Listing:
+    """Every page of one DescribeSuspEvents listing, up to max_results alerts (those keep accepts, with keep:
+    read_all_pages says what total_count and truncated then mean)."""
     return read_all_pages(lambda page, size: susp_events_page(connection, page, size, filters, lang),
-                          key=lambda alert: alert.id, max_results=max_results)
+                          key=lambda alert: alert.id, max_results=max_results, keep=keep)
 
 
 # --- alert types, compared on this side ------------------------------------------------------
@@ -181,39 +179,12 @@ def unmatched_type_warning(alert_type: str, examined: int) -> str:
             "those fields of listed alerts." % (alert_type, examined, unknown))
 
 
-def list_alerts_of_types(connection: Any, filters: Filters, lang: str, type_filter: TypeFilter,
-                         max_results: Optional[int] = None) -> Listing:
-    """The alerts type_filter keeps, from every page of one DescribeSuspEvents listing, until max_results of them.
-
-    total_count counts the kept alerts among those read; truncated says some kept alert was left out, or
-    the listing was stopped before its end (more of those types may be there).
-    """
-    listing = Listing([], 0, False, 0)
-    seen: Set[int] = set()
-    read_to_the_end = False
-    for entries, total in susp_event_pages(connection, filters, lang):
-        listing.pages += 1
-        new_entries = [entry for entry in entries if entry.id not in seen]
-        seen.update(entry.id for entry in new_entries)
-        kept = [entry for entry in new_entries if type_filter.matches(entry)]
-        listing.total_count += len(kept)
-        listing.items.extend(kept)
-        # A page with nothing new means the service is not paging: stop rather than loop (as read_all_pages).
-        read_to_the_end = len(entries) < MAX_PAGE_SIZE or len(seen) >= total or not new_entries
-        if read_to_the_end or (max_results is not None and len(listing.items) >= max_results):
-            break
-    if max_results is not None:
-        listing.truncated = len(listing.items) > max_results or not read_to_the_end
-        del listing.items[max_results:]
-    return listing
-
-
 def alerts_by_filters(connection: Any, request: ListingRequest, warn: Callable[[str], None]) -> Listing:
     """The alerts matching request's filters; with alert_types, warns (warn) of each type no alert read had."""
     if not request.alert_types:
         return list_alerts(connection, request.filters, request.lang, request.max_results)
     type_filter = TypeFilter(request.alert_types)
-    listing = list_alerts_of_types(connection, request.filters, request.lang, type_filter, request.max_results)
+    listing = list_alerts(connection, request.filters, request.lang, request.max_results, keep=type_filter.matches)
     if type_filter.examined:  # with no alert read at all, a type's name could not be checked
         for alert_type in type_filter.unmatched:
             warn(unmatched_type_warning(alert_type, type_filter.examined))
@@ -228,9 +199,7 @@ def alerts_by_id(connection: Any, request: ListingRequest) -> Tuple[List[Any], L
         listings: List[Filters] = [request.filters]
     else:  # status all: the pending and the handled listings hold every alert between them
         listings = [dict(request.filters, **PENDING_LISTING), dict(request.filters, **HANDLED_LISTING)]
-    models = find_alerts(connection, alert_ids, listings,
-                         lambda alert_id: find_susp_event(connection, alert_id, request.filters, request.lang),
-                         request.concurrency, request.lang, lookup_calls=id_lookup_calls(request.filters))
+    models = find_alerts(connection, alert_ids, listings, request.filters, request.concurrency, request.lang)
     found = [models[alert_id] for alert_id in alert_ids if models[alert_id] is not None]
     missing = [alert_id for alert_id in alert_ids if models[alert_id] is None]
     return found, missing

@@ -36,27 +36,34 @@ class Listing:
 
 
 def read_all_pages(fetch_page: FetchPage, key: Callable[[T], Hashable], max_results: Optional[int] = None,
-                   page_size: int = MAX_PAGE_SIZE) -> Listing:
-    """fetch_page(page, size) -> (items, total_count), until the total is reached.
+                   page_size: int = MAX_PAGE_SIZE, keep: Optional[Callable[[T], bool]] = None) -> Listing:
+    """fetch_page(page, size) -> (items, total_count), until the total is reached or max_results items are kept.
 
     Stops without the extra empty call once the total is in hand; an item seen on two pages
-    (the list moved while it was read) is kept once.
+    (the list moved while it was read) is kept once. With keep, only the items it accepts are returned
+    (a filter the service cannot apply itself): total_count then counts those among the items read, and
+    truncated also says the listing was stopped before its end, where more of them may be.
     """
-    if max_results is not None:
+    if max_results is not None and keep is None:
         page_size = max(1, min(page_size, max_results))
     listing = Listing([], 0, False, 0)
     seen = set()
+    read_to_the_end = False
     for batch, total in iter_pages(fetch_page, page_size):
         listing.pages += 1
-        listing.total_count = total
         new_items = [item for item in batch if key(item) not in seen]
         seen.update(key(item) for item in new_items)
-        listing.items.extend(new_items)
-        if max_results is not None and len(listing.items) >= max_results:
-            del listing.items[max_results:]
-            listing.truncated = total > max_results
-            break
+        kept = new_items if keep is None else [item for item in new_items if keep(item)]
+        listing.items.extend(kept)
+        listing.total_count = total if keep is None else listing.total_count + len(kept)
         # A page with nothing new means the service is not paging: stop rather than loop.
-        if len(batch) < page_size or len(listing.items) >= total or not new_items:
+        read_to_the_end = len(batch) < page_size or len(seen) >= total or not new_items
+        if read_to_the_end or (max_results is not None and len(listing.items) >= max_results):
             break
+    if max_results is not None:
+        if keep is None:
+            listing.truncated = len(listing.items) >= max_results and total > max_results
+        else:
+            listing.truncated = len(listing.items) > max_results or not read_to_the_end
+        del listing.items[max_results:]
     return listing

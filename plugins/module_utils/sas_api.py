@@ -57,10 +57,20 @@ def find_susp_event(connection: Any, alert_id: int, filters: Mapping[str, Any], 
         entries, _total = susp_events_page(connection, 1, 1, dict(filters, id=alert_id, **status_filter), lang)
         return next((entry for entry in entries if entry.id == alert_id), None)
 
-    if "dealed" in filters or "status" in filters:
+    if has_status_filter(filters):
         return look_up({})
     found = look_up({"status": "0"})
     return found if found is not None else look_up({"dealed": "Y"})
+
+
+def has_status_filter(filters: Mapping[str, Any]) -> bool:
+    return "dealed" in filters or "status" in filters
+
+
+def id_lookup_calls(filters: Mapping[str, Any]) -> int:
+    """The most calls find_susp_event makes for one id within filters: without a status filter a miss is
+    asked again among handled alerts (two calls), else one."""
+    return 1 if has_status_filter(filters) else 2
 
 
 # --- DescribeSuspEventDetail ------------------------------------------------------------------

@@ -161,7 +161,7 @@ def logons_every(step, count):
 
 def list_logons(service, max_results=None):
     type_filter = listing.TypeFilter(["Unusual logon"])
-    return listing.list_alerts_of_types(service, {"dealed": "N"}, "en", type_filter, max_results), type_filter
+    return listing.list_alerts(service, {"dealed": "N"}, "en", max_results, keep=type_filter.matches), type_filter
 
 
 def ids(found):
