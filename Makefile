@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test unit bad-input-doc emulator-tests e2e sanity lint venv clean
+.PHONY: demo test unit bad-input-doc emulator-tests e2e reliability-ci reliability sanity lint venv clean
 
 venv: $(STAMP)
 
@@ -17,7 +17,7 @@ $(STAMP): requirements.txt test-requirements.txt
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
-test: lint unit emulator-tests e2e sanity
+test: lint unit emulator-tests e2e reliability-ci sanity
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -43,6 +43,16 @@ emulator-tests: $(STAMP)
 
 e2e: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q -n 2 tests/e2e
+
+# The triage through chaos, killed runs, secrets at -vvvv (tests/reliability): at CI size in `make test`,
+# at 2,000 alerts in `make reliability`, which prints the table of figures (also in build/reliability.json).
+reliability-ci: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q -n 2 tests/reliability
+
+reliability: $(STAMP)
+	mkdir -p build
+	PATH="$(CURDIR)/$(BIN):$$PATH" RELIABILITY_ALERTS=2000 RELIABILITY_FIGURES="$(CURDIR)/build/reliability.json" \
+	  $(BIN)/python -m pytest -q -n 2 tests/reliability
 
 # ansible-test sanity twice: on the source tree, then on the built tarball, which is what users get.
 sanity: $(STAMP)

@@ -25,6 +25,12 @@ offline; `<op>.ProcessNotExist` for kill_process and the killing sub-operations 
 the process is gone; else `<op>.Success`. A failed alert returns to the status it had before (pending)
 with OperateErrorCode set. Under the reading final_status=processing a host-side operation
 (constants.HOST_OPERATIONS) succeeds but leaves its alert at 16. The readings are in readings.py.
+
+Chaos (chaos.py; each decided there, from the seeded randomness, when the result is decided): a task stays
+Processing for good (task_stuck_rate); an agent-side op finds the agent offline for that alert, `<op>.AgentOffline`
+(agent_offline_rate; the host's agent_online stays as it was); an alert that would succeed fails,
+`<op>.Failure` (event_failed_rate). Someone in the console (console_handles) handles random pending alerts
+with ignore (2) or manual_handled (32) as the console does, at once.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from typing import Any
 
 from . import catalog
 from . import constants as C
+from .chaos import Chaos, ChaosSettings
 from .dataset import AGENT_OPERATIONS
 from .exceptions import (
     HandleNoPermission,
@@ -79,6 +86,8 @@ KNOWN_OPERATIONS = frozenset(OPERATION_FINAL_STATUS)
 WHITELIST_OPERATIONS = frozenset({C.OP_ADVANCE_MARK_MIS_INFO, C.OP_MARK_MIS_INFO, C.OP_DEFENSE_MARK_MIS_INFO})
 # Suggested OperationParams shown by DescribeSecurityEventOperations ([GUESS] shapes from HandleSecurityEvents).
 BLOCK_IP_DEFAULT_SECONDS = 7 * 86400
+# What someone in the console does to a pending alert (chaos): ignore it (2) or mark it handled (32).
+CONSOLE_OPERATIONS = (C.OP_MANUAL_HANDLED, C.OP_IGNORE)
 
 
 @dataclass
@@ -164,6 +173,7 @@ class Task:
     events: list[TaskEvent]
     started: bool = False
     done: bool = False
+    chaos_decided: bool = False  # task_stuck_rate is drawn once, when the result falls due
 
     @property
     def status(self) -> str:
@@ -233,11 +243,13 @@ class SasBackend:
     """One account's Security Center state. Every public method is thread-safe."""
 
     def __init__(self, dataset: dict[str, Any], *, task_delay_ms: int = 1000,
-                 clock: Callable[[], float] = time.time, readings: Readings | None = None) -> None:
+                 clock: Callable[[], float] = time.time, readings: Readings | None = None,
+                 chaos: Chaos | None = None) -> None:
         self.clock = clock
         self.task_delay_ms = task_delay_ms
         # The server passes its EmulatorConfig (a Readings), so POST /_emulator/config reaches here at once.
         self.readings = readings if readings is not None else Readings()
+        self.chaos = chaos if chaos is not None else Chaos(ChaosSettings(), seed=0)  # all rates 0: no chaos
         self.tasks_stuck = False
         self._lock = threading.RLock()
         self._next_task_id = 29051101  # like the doc examples' 290511xx; never reset
@@ -291,7 +303,7 @@ class SasBackend:
         for task in self._open_tasks:
             if not task.started and now >= task.start_s:
                 self._start(task)
-            if task.started and not task.stuck and now >= task.due_s:
+            if task.started and not task.stuck and now >= task.due_s and not self._stuck_by_chaos(task):
                 self._complete(task)
             else:
                 still_open.append(task)
@@ -306,38 +318,62 @@ class SasBackend:
                 event.previous_status = alert.status
                 alert.status = C.STATUS_PROCESSING
 
+    def _stuck_by_chaos(self, task: Task) -> bool:
+        """Drawn once, when the task's result falls due: stuck, it stays Processing (tasks/stuck release frees it)."""
+        if task.chaos_decided:
+            return False
+        task.chaos_decided = True
+        task.stuck = self.chaos.task_stuck()
+        return task.stuck
+
     def _complete(self, task: Task) -> None:
         now_ms = self.now_ms()
         for event in task.events:
             alert = self.alerts.get(event.alert_id)
             if alert is None:  # removed by a reset with another dataset
-                event.status, event.error_code = C.EVENT_FAILED, f"{task.operation}.Failure"
+                event.status, event.error_code = C.EVENT_FAILED, f"{task.operation}.{C.RESULT_FAILURE}"
                 continue
             result = self._outcome(task, alert)
             event.error_code = f"{task.operation}.{result}"
-            alert.operate_error_code = event.error_code
-            alert.operate_time_ms = now_ms
-            if task.remark is not None:
-                alert.operate_msg = task.remark
+            self._record_operation(alert, event.error_code, now_ms, task.remark)
             if result != C.RESULT_SUCCESS:
                 event.status = C.EVENT_FAILED
                 alert.status = event.previous_status
                 continue
             event.status = C.EVENT_SUCCESS
             self._apply_effect(task, alert)
-            final = OPERATION_FINAL_STATUS[task.operation]
-            if self.readings.final_status == "processing" and task.operation in C.HOST_OPERATIONS:
-                final = C.STATUS_PROCESSING  # the skill: kill_and_quara "may end 32 or 16"
-            alert.status = event.previous_status if final is None else final
-            alert.last_operation = task.operation
+            self._settle(alert, task.operation, event.previous_status)
         task.done = True
 
     def _outcome(self, task: Task, alert: Alert) -> str:
-        if task.operation in AGENT_OPERATIONS and (alert.host is None or not alert.host.agent_online):
+        if task.operation in AGENT_OPERATIONS and not self._agent_reachable(alert):
             return C.RESULT_AGENT_OFFLINE
         if self._kills(task) and not alert.process_alive:
             return C.RESULT_PROCESS_NOT_EXIST
+        if self.chaos.event_fails():
+            return C.RESULT_FAILURE
         return C.RESULT_SUCCESS
+
+    def _agent_reachable(self, alert: Alert) -> bool:
+        """Online in the data set and not dropped by chaos for this alert (a flapping agent: the host record
+        stays online, so agent_offline_rate stays the rate of such failures)."""
+        return alert.host is not None and alert.host.agent_online and not self.chaos.agent_drops()
+
+    @staticmethod
+    def _record_operation(alert: Alert, error_code: str, now_ms: int, remark: str | None) -> None:
+        """What DescribeSuspEvents shows of the latest operation: OperateErrorCode, OperateTime, the remark."""
+        alert.operate_error_code = error_code
+        alert.operate_time_ms = now_ms
+        if remark is not None:
+            alert.operate_msg = remark
+
+    def _settle(self, alert: Alert, operation: str, previous_status: int) -> None:
+        """A successful operation: the alert's final status (the table above) and its last operation."""
+        final = OPERATION_FINAL_STATUS[operation]
+        if self.readings.final_status == "processing" and operation in C.HOST_OPERATIONS:
+            final = C.STATUS_PROCESSING  # the skill: kill_and_quara "may end 32 or 16"
+        alert.status = previous_status if final is None else final
+        alert.last_operation = operation
 
     @staticmethod
     def _kills(task: Task) -> bool:
@@ -635,6 +671,23 @@ class SasBackend:
             # Pending while every alert not finished yet is still queued [GUESS for a mix of tasks].
             unfinished = [q for e, q in zip(found, queued) if e.status == C.EVENT_PROCESSING]
             return aggregate_task_status(found, queued=bool(unfinished) and all(unfinished)), found
+
+    # --- chaos: someone in the console ------------------------------------------------------
+    def console_handles(self, count: int) -> int:
+        """Handle up to ``count`` random pending alerts at once, as a person in the console: ignore (2) or
+        manual_handled (32), recorded like a task's success. Returns how many."""
+        with self._lock:
+            self._advance()
+            pending = sorted(a.id for a in self.alerts.values() if a.status == C.STATUS_PENDING)
+            picked = self.chaos.random.sample("console", pending, count)
+            now_ms = self.now_ms()
+            for alert_id in picked:
+                alert = self.alerts[alert_id]
+                operation = self.chaos.random.choice("console", CONSOLE_OPERATIONS)
+                self._record_operation(alert, f"{operation}.{C.RESULT_SUCCESS}", now_ms, remark=None)
+                self._settle(alert, operation, alert.status)
+            self.chaos.stats.count("console_handled", len(picked))
+            return len(picked)
 
     # --- test hooks (control plane) ---------------------------------------------------------
     def set_tasks_stuck(self, stuck: bool, release: bool = False) -> None:

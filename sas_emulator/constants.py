@@ -170,6 +170,7 @@ EVENT_FAILED = "Failed"  # per-event Status spelling
 RESULT_SUCCESS = "Success"
 RESULT_AGENT_OFFLINE = "AgentOffline"
 RESULT_PROCESS_NOT_EXIST = "ProcessNotExist"
+RESULT_FAILURE = "Failure"  # [GUESS] no specific cause: a purged alert, the chaos event_failed_rate
 
 # --- QPS (the quota page) -------------------------------------------------------------------------
 # [GUESS] 10 calls per second per API per account; --qps sets the emulator's bucket.

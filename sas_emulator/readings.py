@@ -11,7 +11,7 @@ wire layer read them from that one object, so ``POST /_emulator/config`` changes
 | queue_ms                      | backend.py   | how long an accepted task stays Pending, its alerts at 1   |
 | bad_id_in_batch               | backend.py   | one bad id refuses the whole call, or is left out          |
 | alert_type_vocabulary         | backend.py   | the one vocabulary ParentEventTypes matches in             |
-| id_lookup                     | responses.py | DescribeSuspEvents by Id: pending only, or every status    |
+| id_lookup                     | responses.py | DescribeSuspEvents, no Dealed or Status: pending only?     |
 | final_status                  | backend.py   | host-side operations end at the table's status, or at 16   |
 | mark_miss_param               | backend.py   | advance_mark_mis_info without MarkMissParam: refused?      |
 | kill_and_quara_sub_operations | backend.py   | the subOperation values kill_and_quara takes: two or six   |

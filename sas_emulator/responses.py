@@ -178,10 +178,9 @@ class SasResponses:
             raise InvalidParameter("Status", f"Valid values: {', '.join(map(str, C.STATUS_FILTER_VALUES))}.")
         statuses = {status} if status not in (None, C.STATUS_ALL) else None
         alert_id = _int(params, "Id")
-        if (alert_id is not None and dealed is None and status != C.STATUS_ALL
-                and self.backend.readings.id_lookup == "some"):
-            # Reading id_lookup=some: a lookup by Id without Dealed and without Status=0 ("All") sees the
-            # pending alerts only, whatever Status says; Dealed=Y or Status=0 find the others.
+        if dealed is None and status is None and self.backend.readings.id_lookup == "some":
+            # Reading id_lookup=some: a listing, or a lookup by Id, with neither Dealed nor Status sees the
+            # pending alerts only; Dealed=Y or Status=0 ("All") find the others.
             dealed = "N"
         sort_column, sort_type = _str(params, "SortColumn"), _str(params, "SortType")
         if sort_column is not None and sort_column not in C.SORT_COLUMNS:

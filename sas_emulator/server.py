@@ -1,5 +1,6 @@
 """HTTP front of the emulator: POP request handling (version, action, signature, QPS, faults),
-the request log, injected latency and the unsigned loopback-only control plane under /_emulator/.
+the request log, injected latency, chaos (faults at a rate, jitter; chaos.py holds the rest) and the
+unsigned loopback-only control plane under /_emulator/.
 
 The SDK keeps HTTP/1.1 keep-alive sessions per host:port [SDK], so the server is a
 ThreadingHTTPServer speaking HTTP/1.1 and always sends Content-Length.
@@ -13,6 +14,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -20,6 +22,15 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import constants as C
 from .backend import SasBackend
+from .chaos import (
+    CHAOS_SETTINGS,
+    Chaos,
+    ChaosSettings,
+    ConsoleHand,
+    check_chaos_setting,
+    check_console,
+    check_fault_rate,
+)
 from .exceptions import (
     InternalError,
     InvalidActionNotFound,
@@ -46,7 +57,8 @@ FAULT_RESET_AFTER_COMMIT = "reset_after_commit"
 # Races: someone else acts on the call's first alert just before the call is processed.
 FAULT_HANDLED_ELSEWHERE = "handled_elsewhere"  # handled from the console meanwhile (status 32)
 FAULT_VANISH = "vanish"                        # gone from the service meanwhile
-RACE_FAULTS = (FAULT_HANDLED_ELSEWHERE, FAULT_VANISH)
+FAULT_RESTRICTED = "restricted"                # the edition stops allowing the call's operation on it
+RACE_FAULTS = (FAULT_HANDLED_ELSEWHERE, FAULT_VANISH, FAULT_RESTRICTED)
 FAULTS = (FAULT_THROTTLE, FAULT_UNAVAILABLE, FAULT_INTERNAL_ERROR, FAULT_NO_PERMISSION, FAULT_DROP, FAULT_TIMEOUT,
           FAULT_RESET_AFTER_COMMIT, *RACE_FAULTS)
 # Where a call names its alerts, first one first.
@@ -66,7 +78,8 @@ SECRET_PARAMS = frozenset({"Signature", "SecurityToken", "AccessKeySecret"})
 class FaultRule:
     action: str
     fault: str
-    times: int = 1
+    times: int | None = 1  # None for a rule with a rate
+    rate: float | None = None  # fires on each matching call with this probability, never used up
     retry_after_ms: int | None = None
     delay_ms: int | None = None  # timeout fault only: how long to hold the answer
 
@@ -79,38 +92,69 @@ class FaultRule:
             raise ValueError(f"fault must be one of {', '.join(FAULTS)}")
         if action != "*" and action not in C.SUPPORTED_ACTIONS:
             raise ValueError(f"action must be '*' or one of {', '.join(C.SUPPORTED_ACTIONS)}")
-        times = raw.get("times", 1)
+        rate = raw.get("rate")
+        if rate is not None and raw.get("times") is not None:
+            raise ValueError("give rate or times, not both: rate fires on each matching call with that "
+                             "probability; times fails the next N matching calls")
+        times = None if rate is not None else raw.get("times", 1)
         retry_after = raw.get("retry_after_ms")
         delay = raw.get("delay_ms")
         for name, value in (("times", times), ("retry_after_ms", retry_after), ("delay_ms", delay)):
             if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
                 raise ValueError(f"{name} must be a non-negative integer")
-        return cls(action, fault, times, retry_after, delay)
+        return cls(action, fault, times, None if rate is None else check_fault_rate(rate), retry_after, delay)
+
+    @property
+    def live(self) -> bool:
+        return self.rate is not None or (self.times or 0) > 0
+
+
+def parse_fault_rules(rules: Any, field_name: str) -> list[FaultRule]:
+    """A list of fault rules; a ValueError names the field and the rule's index."""
+    if not isinstance(rules, list):
+        raise ValueError(f"{field_name} must be a list of fault rules")
+    parsed = []
+    for index, raw in enumerate(rules):
+        try:
+            parsed.append(FaultRule.parse(raw))
+        except ValueError as exc:
+            raise ValueError(f"{field_name}[{index}]: {exc}") from None
+    return parsed
 
 
 class FaultInjector:
-    """The next N matching calls fail as asked (POST /_emulator/faults)."""
+    """Matching calls fail as asked (POST /_emulator/faults): the next N of them, or each with a probability
+    drawn by ``fires`` (the seeded chaos randomness). Rules are tried in order; at most one fault per call."""
 
-    def __init__(self) -> None:
+    def __init__(self, fires: Callable[[float], bool]) -> None:
+        self._fires = fires
         self._rules: list[FaultRule] = []
         self._lock = threading.Lock()
 
     def add(self, rules: list[FaultRule]) -> None:
         with self._lock:
-            self._rules.extend(r for r in rules if r.times > 0)
+            self._rules.extend(r for r in rules if r.live)
+
+    def replace(self, rules: list[FaultRule]) -> None:
+        with self._lock:
+            self._rules = [r for r in rules if r.live]
 
     def clear(self) -> None:
-        with self._lock:
-            self._rules.clear()
+        self.replace([])
 
     def take(self, action: str) -> FaultRule | None:
         with self._lock:
             for rule in self._rules:
-                if rule.action in ("*", action):
-                    rule.times -= 1
-                    if rule.times <= 0:
-                        self._rules.remove(rule)
-                    return rule
+                if rule.action not in ("*", action):
+                    continue
+                if rule.rate is not None:
+                    if self._fires(rule.rate):
+                        return rule
+                    continue
+                rule.times = (rule.times or 0) - 1
+                if rule.times <= 0:
+                    self._rules.remove(rule)
+                return rule
             return None
 
     def snapshot(self) -> list[dict[str, Any]]:
@@ -204,13 +248,38 @@ class Stats:
             self.faults.clear()
 
 
-# Settings POST /_emulator/config changes besides the readings (non-negative numbers).
+# Settings POST /_emulator/config changes besides the readings and the chaos settings (non-negative numbers).
 RUNTIME_SETTINGS = ("latency_ms", "task_delay_ms", "qps")
+CHAOS_FIELDS = ("faults", *CHAOS_SETTINGS, "console")
 
 
 @dataclass
-class EmulatorConfig(Readings):
-    """Server settings, and the readings (readings.py: keyword-only fields, checked at construction)."""
+class ChaosPlan:
+    """A --chaos / POST /_emulator/chaos body, checked whole before any of it applies; None: left as it is."""
+
+    faults: list[FaultRule] | None = None  # replace the rules
+    settings: dict[str, Any] = field(default_factory=dict)
+    console: tuple[int, int] | None = None  # (interval_ms, alerts); (0, 0) stops it
+
+    @classmethod
+    def parse(cls, body: Any) -> ChaosPlan:
+        if not isinstance(body, dict):
+            raise ValueError(f"chaos must be a JSON object with the fields {', '.join(CHAOS_FIELDS)}")
+        for name in body:
+            if name not in CHAOS_FIELDS:
+                raise ValueError(f"unknown chaos field {name!r}; the fields are {', '.join(CHAOS_FIELDS)}")
+        plan = cls(settings={name: check_chaos_setting(name, body[name]) for name in CHAOS_SETTINGS if name in body})
+        if "faults" in body:
+            plan.faults = parse_fault_rules(body["faults"], "faults")
+        if "console" in body:
+            plan.console = check_console(body["console"])
+        return plan
+
+
+@dataclass
+class EmulatorConfig(ChaosSettings, Readings):
+    """Server settings, the chaos settings (chaos.py) and the readings (readings.py); the last two are
+    keyword-only fields, checked at construction."""
 
     host: str = "127.0.0.1"
     port: int = 18080
@@ -222,29 +291,62 @@ class EmulatorConfig(Readings):
     qps: float = 0
     request_log: str | None = None
     verbose: bool = False
+    seed: int = 1  # of the chaos randomness (the CLI passes the data set's seed)
+
+    def __post_init__(self) -> None:
+        Readings.__post_init__(self)
+        ChaosSettings.__post_init__(self)
 
 
 class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True  # a held "timeout" answer must not block shutdown
     allow_reuse_address = True
 
-    def __init__(self, config: EmulatorConfig, dataset: dict[str, Any]) -> None:
+    def __init__(self, config: EmulatorConfig, dataset: dict[str, Any], chaos: ChaosPlan | None = None) -> None:
+        """``chaos`` is the chaos to start with, and to return to on reset (besides what config holds)."""
         self.config = config
-        self.backend = SasBackend(dataset, task_delay_ms=config.task_delay_ms, readings=config)
+        self.chaos = Chaos(config, seed=config.seed)
+        self.backend = SasBackend(dataset, task_delay_ms=config.task_delay_ms, readings=config, chaos=self.chaos)
         self.responses = SasResponses(self.backend)
         self.verifier = Verifier(Credentials(config.access_key_id, config.access_key_secret, config.security_token))
-        self.faults = FaultInjector()
+        self.faults = FaultInjector(self.chaos.fault_fires)
+        self.console = ConsoleHand(self.backend.console_handles)
         self.buckets = TokenBuckets(config.qps)
         self.request_log = RequestLog(config.request_log)
         self.stats = Stats()
         super().__init__((config.host, config.port), RequestHandler)
+        self.set_chaos(chaos or ChaosPlan())  # once bound: a failed bind leaves no console thread behind
+        self._start_chaos = self.chaos_body()
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
+    def set_chaos(self, plan: ChaosPlan) -> None:
+        if plan.faults is not None:
+            self.faults.replace(plan.faults)
+        for name, value in plan.settings.items():
+            setattr(self.config, name, value)  # the Chaos object reads its rates from this config
+        if plan.console is not None:
+            self.console.start(*plan.console)
+
+    def chaos_body(self) -> dict[str, Any]:
+        """The chaos now, as a body POST /_emulator/chaos accepts."""
+        return {"faults": self.faults.snapshot(), **self.config.chaos_settings(), "console": self.console.settings()}
+
+    def reset(self) -> None:
+        """Back to the loaded data set and to the chaos the server started with, reseeded; stats cleared.
+        The readings and the rest of the config stay."""
+        self.console.stop()  # first: no console tick between the reset and the reseed
+        self.backend.reset()
+        self.buckets.reset()
+        self.stats.clear()
+        self.chaos.reset()
+        self.set_chaos(ChaosPlan.parse(self._start_chaos))
+
     def server_close(self) -> None:
+        self.console.stop()
         super().server_close()
         self.request_log.close()
 
@@ -331,7 +433,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         status, response, extra_headers, fault, hold_s = 200, None, {}, None, 0.0
         try:
             self._check_gateway(method, split.path, query, headers, body, params, action)
-            fault = server.faults.take(action)
+            fault = self._take_fault(action)
             if fault is not None:
                 record["fault"] = fault.fault
                 if fault.fault == FAULT_DROP:
@@ -362,10 +464,16 @@ class RequestHandler(BaseHTTPRequestHandler):
             status, response, extra_headers = err.status, error_body(err, request_id), {}
             record["error_code"] = err.code
         self._finish_record(record, status)
-        delay = hold_s + server.config.latency_ms / 1000
+        delay = hold_s + server.config.latency_ms / 1000 + server.chaos.jitter_s()
         if delay > 0:
             time.sleep(delay)
         self._send_json(status, response, {"x-acs-request-id": request_id, **extra_headers})
+
+    def _take_fault(self, action: str) -> FaultRule | None:
+        fault = self.server.faults.take(action)
+        if fault is not None and fault.rate is not None:
+            self.server.chaos.stats.count_fault(fault.fault)
+        return fault
 
     def _race(self, fault: str, params: dict[str, str]) -> None:
         """What another hand does to the call's first alert just before the service reads it."""
@@ -376,6 +484,11 @@ class RequestHandler(BaseHTTPRequestHandler):
         try:
             if fault == FAULT_VANISH:
                 backend.remove_alert(int(alert_id))
+            elif fault == FAULT_RESTRICTED:
+                restricted = backend.internal_view(int(alert_id))["restricted_ops"]
+                operation = params.get("OperationCode")
+                added = [operation] if operation else []
+                backend.patch_alert(int(alert_id), {"restricted_ops": [*restricted, *added]})
             else:
                 backend.patch_alert(int(alert_id), {"status": C.STATUS_HANDLED})
         except KeyError:
@@ -443,7 +556,7 @@ class RequestHandler(BaseHTTPRequestHandler):
                 rules = payload.get("rules") if isinstance(payload, dict) else None
                 if not isinstance(rules, list):
                     raise ValueError('body must be {"rules": [...]}')
-                server.faults.add([FaultRule.parse(r) for r in rules])
+                server.faults.add(parse_fault_rules(rules, "rules"))
             if method in ("POST", "GET"):
                 return 200, {"rules": server.faults.snapshot()}
         if parts == ["tasks", "stuck"] and method == "POST":
@@ -467,13 +580,18 @@ class RequestHandler(BaseHTTPRequestHandler):
                 raise ValueError('body must be {"agent_online": true|false}')
             return 200, vars(backend.set_host(parts[1], agent_online=online))
         if route == ("GET", "stats"):
-            return 200, server.stats.snapshot()
+            return 200, {**server.stats.snapshot(), "chaos": server.chaos.stats.snapshot()}
         if route == ("POST", "reset"):
-            backend.reset()
-            server.faults.clear()
-            server.buckets.reset()
-            server.stats.clear()
+            server.reset()
             return 200, {"reset": True}
+        if parts == ["chaos"] and method in ("POST", "GET"):
+            if method == "POST":
+                server.set_chaos(ChaosPlan.parse(payload))
+            return 200, server.chaos_body()
+        if parts == ["console"] and method in ("POST", "GET"):
+            if method == "POST":
+                server.console.start(*check_console(payload))
+            return 200, server.console.settings()
         if route == ("POST", "config"):
             return 200, self._configure(payload)
         if route == ("GET", "config"):
@@ -485,18 +603,21 @@ class RequestHandler(BaseHTTPRequestHandler):
         server = self.server
         if not isinstance(payload, dict):
             raise ValueError("body must be an object")
-        readings = {}
+        checked = {}  # readings and chaos settings: the backend and the chaos read them from the config
         for key, value in payload.items():
             if key in READING_NAMES:
-                readings[key] = check_reading(key, value)
+                checked[key] = check_reading(key, value)
+                continue
+            if key in CHAOS_SETTINGS:
+                checked[key] = check_chaos_setting(key, value)
                 continue
             if key not in RUNTIME_SETTINGS:
                 raise ValueError(f"unknown setting {key!r}; the settings are "
-                                 f"{', '.join(RUNTIME_SETTINGS + READING_NAMES)}")
+                                 f"{', '.join(RUNTIME_SETTINGS + CHAOS_SETTINGS + READING_NAMES)}")
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"{key} must be a non-negative number")
-        for key, value in readings.items():
-            setattr(server.config, key, value)  # the backend reads the readings from this object
+        for key, value in checked.items():
+            setattr(server.config, key, value)
         if "latency_ms" in payload:
             server.config.latency_ms = int(payload["latency_ms"])
         if "task_delay_ms" in payload:
@@ -509,9 +630,27 @@ class RequestHandler(BaseHTTPRequestHandler):
     def _settings(self) -> dict[str, Any]:
         config = self.server.config
         return {"latency_ms": config.latency_ms, "task_delay_ms": config.task_delay_ms, "qps": config.qps,
-                **config.readings()}
+                **config.chaos_settings(), **config.readings()}
 
 
 def write_ready_line(server: EmulatorServer) -> None:
     sys.stdout.write(f"SAS emulator listening on {server.url}\n")
     sys.stdout.flush()
+
+
+def beyond_loopback(server: EmulatorServer) -> bool:
+    """Bound to an address other hosts may reach (0.0.0.0, a LAN address, ...)."""
+    try:
+        return not ipaddress.ip_address(server.server_address[0]).is_loopback
+    except ValueError:
+        return True
+
+
+def write_exposure_warning(server: EmulatorServer) -> None:
+    """On stderr, when the server listens beyond loopback: it is a test double with well-known keys."""
+    if beyond_loopback(server):
+        sys.stderr.write(
+            f"sas_emulator: WARNING: listening on {server.server_address[0]}, beyond loopback: other hosts can "
+            f"reach it. It accepts the test keys (access key id {server.config.access_key_id}) and is a test "
+            "double, not for exposure; bind 127.0.0.1 (the default) unless you must.\n")
+        sys.stderr.flush()

@@ -5,6 +5,7 @@
         client = Client(Config(access_key_id=emu.access_key_id, access_key_secret=emu.access_key_secret,
                                endpoint=emu.endpoint, protocol="http"))
         emu.set_faults([{"action": "*", "fault": "throttle", "times": 1}])
+        emu.set_chaos(faults=[{"action": "*", "fault": "unavailable", "rate": 0.05}], event_failed_rate=0.02)
         ...
         emu.requests()  # parsed request-log lines
 """
@@ -106,15 +107,30 @@ class EmulatorHandle:
         return self.control("GET", "stats")
 
     def configure(self, **settings: Any) -> dict[str, Any]:
-        """latency_ms, task_delay_ms, qps and the readings (readings.py), e.g. configure(status_call="either")."""
+        """latency_ms, task_delay_ms, qps, the chaos settings (jitter_ms, task_stuck_rate, event_failed_rate,
+        agent_offline_rate) and the readings (readings.py), e.g. configure(status_call="either")."""
         return self.control("POST", "config", settings)
+
+    def set_chaos(self, **settings: Any) -> dict[str, Any]:
+        """POST /_emulator/chaos: faults (replace the rules), jitter_ms, the rates, console; answers as chaos().
+        e.g. set_chaos(faults=[{"action": "*", "fault": "throttle", "rate": 0.1}], event_failed_rate=0.05)."""
+        return self.control("POST", "chaos", settings)
+
+    def chaos(self) -> dict[str, Any]:
+        """The chaos now (GET /_emulator/chaos), as a body set_chaos accepts."""
+        return self.control("GET", "chaos")
+
+    def set_console(self, interval_ms: int, alerts: int = 1) -> dict[str, Any]:
+        """Someone in the console handles ``alerts`` random pending alerts every interval_ms; 0 stops it."""
+        return self.control("POST", "console", {"interval_ms": interval_ms, "alerts": alerts})
 
     def config(self) -> dict[str, Any]:
         """The settings and readings now (GET /_emulator/config)."""
         return self.control("GET", "config")
 
     def reset(self) -> Any:
-        """Back to the start dataset; clears faults, stats, QPS buckets (not the request log, not the config)."""
+        """Back to the start dataset and start chaos (reseeded; the console stops unless the command line started
+        it); clears faults, stats, QPS buckets (not the request log, not the rest of the config)."""
         return self.control("POST", "reset")
 
     # --- request log ---------------------------------------------------------------------------

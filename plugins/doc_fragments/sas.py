@@ -60,7 +60,8 @@ options:
     type: str
   validate_certs:
     description:
-      - Whether to check the endpoint's TLS certificate. Only turn off for a test endpoint.
+      - Whether to check the endpoint's TLS certificate. Only turn off for a test endpoint; the modules warn
+        when it is off.
     type: bool
     default: true
   connect_timeout:

@@ -54,8 +54,10 @@ FALSE_POSITIVE_STATUS = 8
 PROCESSING_STATUS = 16  # a handling task is running on the alert
 HANDLED_STATUS = 32
 
-# DescribeSuspEvents Dealed filter: N = pending, Y = handled; absent = everything.
-DEALED_BY_STATUS_FILTER = {"pending": "N", "handled": "Y", "all": None}
+# The DescribeSuspEvents filter (SDK names) of each `status` option: Dealed N = pending, Y = handled, and
+# Status=0, the documented "All" [DOC] - a listing with neither is not documented to hold every status.
+ALL_STATUSES = {"status": "0"}
+STATUS_FILTERS = {"pending": {"dealed": "N"}, "handled": {"dealed": "Y"}, "all": ALL_STATUSES}
 
 
 def status_name(event_status: object) -> str:

@@ -67,6 +67,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
     handle_security_events,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import (
+    LEFT_OUT_OF_TASK,
     EventStatus,
     changed_since,
     hint_for,
@@ -476,7 +477,28 @@ class Handler:
             else:
                 alert.end(ALREADY_HANDLED, "handled meanwhile (now %s): nothing sent" % state.status,
                           status_after=state.event_status)
+        if resend and not lost:  # one alert the operation no longer fits must not sink the batch
+            resend = self.end_unsupported(resend, "HandleSecurityEvents refused the call (%s)" % error.describe())
         return resend
+
+    def end_unsupported(self, alert_ids: List[int], why: str) -> List[int]:
+        """Ask the service again which operations alert_ids allow (one call each); those that no longer allow
+        this one end unsupported, why saying what showed it. Returns the others."""
+        try:
+            operations = lookup_operations(self.connection, alert_ids, self.request.concurrency)
+        except SasApiError:
+            return alert_ids
+        others = []
+        for alert_id in alert_ids:
+            offered = operations[alert_id]
+            plan = None if offered is None else plan_operation(
+                offered, self.request.operation, self.request.whitelist_rules, self.request.operation_params)
+            if plan is not None and plan.unsupported:
+                self.alerts[alert_id].end(UNSUPPORTED, "%s: %s" % (why, plan.unsupported))
+                self.alerts[alert_id].error_code = self.alerts[alert_id].hint = None
+            else:
+                others.append(alert_id)
+        return others
 
     def may_resend_after_lost_answer(self, alert: AlertOutcome, state: AlertState) -> bool:
         """True to send the alert again after a lost answer; otherwise it is followed by reading it (untracked).
@@ -508,7 +530,7 @@ class Handler:
             return
         results = wait_for_tasks(self.connection, self.watches, request.wait_timeout, request.poll_interval,
                                  request.concurrency, untracked=self.untracked, clock=self.clock,
-                                 sleep=self.sleep) if sent else {}
+                                 sleep=self.sleep, operation=request.operation) if sent else {}
         for alert_id, task_id in sent:
             self.settle(self.alerts[alert_id], task_id, results.get(alert_id))
         self.read_status_after([alert_id for alert_id, _task in sent
@@ -516,6 +538,11 @@ class Handler:
 
     def settle(self, alert: AlertOutcome, task_id: Optional[int], result: Optional[EventStatus]) -> None:
         """End one sent alert by its last result (None: nothing was read for it)."""
+        if result is not None and result.by_another:
+            alert.end(ALREADY_HANDLED, "handled meanwhile by another hand (%s); the answer to HandleSecurityEvents "
+                      "was lost, so whether %s reached it is not known" % (result.error_code, self.request.operation),
+                      status_after=result.event_status)
+            return
         if result is not None and result.succeeded:
             alert.end(HANDLED, result.reason,
                       status_after=status_after_success(self.request.operation, alert.status_before or 0))
@@ -538,9 +565,23 @@ class Handler:
         return ("the answer to HandleSecurityEvents was lost, so its task id is unknown; %s: check the alert "
                 "with sas_alert_info" % why)
 
+    def settle_left_out(self, alert: AlertOutcome, state: Optional[AlertState]) -> None:
+        """An alert its final task left out (a service that drops a bad id from a batch instead of refusing
+        the call) ends as a refused call would end it: gone, handled by another hand, or failed if pending."""
+        if state is None:
+            alert.end(NOT_FOUND, "the alert disappeared before it was handled (left out of task %s)" % alert.task_id)
+        elif not state.pending:
+            alert.end(ALREADY_HANDLED, "handled meanwhile (now %s): left out of task %s"
+                      % (state.status, alert.task_id), status_after=state.event_status)
+        else:
+            alert.status_after = state.event_status  # still pending: see end_unsupported
+            return
+        alert.error_code = alert.hint = None
+
     def read_status_after(self, alert_ids: List[int]) -> None:
         """status_after as the service shows it (one lookup for all), not as predicted: an operation may leave
-        another status than the table says. Where it cannot be read, the prediction stays, with a warning."""
+        another status than the table says. Where it cannot be read, the prediction stays, with a warning.
+        The same read settles the alerts a final task left out."""
         if not alert_ids:
             return
         try:
@@ -548,13 +589,19 @@ class Handler:
             why = "the service did not list them"
         except SasApiError as error:
             states, why = {}, "they could not be read again (%s)" % error.describe()
-        unread = []
+        unread, left_out = [], []
         for alert_id in alert_ids:
-            state = states.get(alert_id)
-            if state is None or state.event_status is None:
+            alert, state = self.alerts[alert_id], states.get(alert_id)
+            if alert.reason == LEFT_OUT_OF_TASK and alert_id in states:
+                self.settle_left_out(alert, state)
+                if alert.outcome == FAILED:
+                    left_out.append(alert_id)
+            elif state is None or state.event_status is None:
                 unread.append(alert_id)
             else:
-                self.alerts[alert_id].status_after = state.event_status
+                alert.status_after = state.event_status
         if unread:
             self.warnings.append("status_after of alerts %s is predicted, not read: %s"
                                  % (", ".join(str(alert_id) for alert_id in unread), why))
+        if left_out:  # still pending: failed, unless the operation no longer fits them
+            self.end_unsupported(left_out, LEFT_OUT_OF_TASK)

@@ -16,7 +16,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status impo
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
     ALERT_TYPE_NAMES,
-    DEALED_BY_STATUS_FILTER,
+    STATUS_FILTERS,
     status_name,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
@@ -76,7 +76,7 @@ def listing_filters(params: Mapping[str, Any]) -> Filters:
         raise OptionError("time_start (%s) is after time_end (%s): time_start must be the earlier time"
                           % (params["time_start"], params["time_end"]))
     filters = dict(
-        dealed=DEALED_BY_STATUS_FILTER[status],
+        STATUS_FILTERS[status],
         levels=",".join(params["levels"]) if params["levels"] else None,
         uuids=",".join(params["uuids"]) if params["uuids"] else None,
         remark=params["name"] or None,
@@ -196,10 +196,12 @@ def alerts_by_id(connection: Any, request: ListingRequest) -> Tuple[List[Any], L
     (alert_status.find_alerts); returns (alert models found, in the requested order; missing ids)."""
     alert_ids = request.alert_ids or []
     if "dealed" in request.filters:
-        listings: List[Filters] = [request.filters]
+        filters = request.filters
+        listings: List[Filters] = [filters]
     else:  # status all: the pending and the handled listings hold every alert between them
-        listings = [dict(request.filters, **PENDING_LISTING), dict(request.filters, **HANDLED_LISTING)]
-    models = find_alerts(connection, alert_ids, listings, request.filters, request.concurrency, request.lang)
+        filters = {key: value for key, value in request.filters.items() if key != "status"}
+        listings = [dict(filters, **PENDING_LISTING), dict(filters, **HANDLED_LISTING)]
+    models = find_alerts(connection, alert_ids, listings, filters, request.concurrency, request.lang)
     found = [models[alert_id] for alert_id in alert_ids if models[alert_id] is not None]
     missing = [alert_id for alert_id in alert_ids if models[alert_id] is None]
     return found, missing

@@ -114,6 +114,9 @@ class SasModule(AnsibleModule):
                 parse_endpoint(endpoint)
         except (credentials.CredentialError, OptionError, EndpointError) as exc:
             self.fail_json(msg=str(exc))
+        if not params["validate_certs"]:
+            self.warn("validate_certs is false: the endpoint's TLS certificate is not checked, so anyone on the "
+                      "network path could read and change these calls; keep it for test endpoints only")
         try:
             return connect(endpoint, region, credentials.sdk_config_kwargs(source),
                            params["connect_timeout"], params["read_timeout"], params["validate_certs"],

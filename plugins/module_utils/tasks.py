@@ -42,12 +42,13 @@ class EventStatus:
     """One alert's state inside a handling task."""
 
     def __init__(self, alert_id: int, status: Optional[str], error_code: Optional[str],
-                 reason: Optional[str] = None, event_status: Optional[int] = None):
+                 reason: Optional[str] = None, event_status: Optional[int] = None, by_another: bool = False):
         self.id = alert_id
         self.status = status
         self.error_code = error_code or None
         self.reason = reason  # why, when the task itself did not say it for this alert
         self.event_status = event_status  # the alert's EventStatus, when it was read from the alert
+        self.by_another = by_another  # read from the alert: the result is another operation's, not ours
 
     @property
     def final(self) -> bool:
@@ -116,18 +117,24 @@ def is_success_code(error_code: Optional[str]) -> bool:
     return error_code is not None and error_code.rsplit(".", 1)[-1] == EVENT_SUCCESS
 
 
-def result_from_alert(before: AlertState, now: Optional[AlertState]) -> EventStatus:
-    """An alert's result, read from the alert after a write whose answer was lost; final or not.
+def result_from_alert(before: AlertState, now: Optional[AlertState],
+                      operation: Optional[str] = None) -> EventStatus:
+    """An alert's result, read from the alert after a write of operation whose answer was lost; final or not.
 
-    A new "*.Success" code is success, even while the status reads processing (a host operation may leave
-    it at 16). Otherwise processing means wait; another status means the operation acted; the same status
-    with a new code means it failed (a failed task puts the alert back); nothing new means wait - the task
-    may be queued (TaskStatus Pending leaves the alert pending) or the write never arrived. An alert not
-    found is waited for too: a lookup by id may miss some statuses.
+    A new code of another operation ("<operation>.<result>") is someone else's result: final, by_another -
+    the alert was handled by another hand, perhaps before the write arrived. A new "*.Success" code is
+    success, even while the status reads processing (a host operation may leave it at 16). Otherwise
+    processing means wait; another status means the operation acted; the same status with a new code means
+    it failed (a failed task puts the alert back); nothing new means wait - the task may be queued
+    (TaskStatus Pending leaves the alert pending) or the write never arrived. An alert not found is waited
+    for too: a lookup by id may miss some statuses.
     """
     if now is None:
         return EventStatus(before.id, None, None)
     code = now.operate_error_code if shows_new_result(before, now) else None
+    if code and operation and code.split(".", 1)[0] != operation:
+        return EventStatus(before.id, EVENT_SUCCESS if is_success_code(code) else EVENT_FAILED, code,
+                           reason=READ_FROM_ALERT, event_status=now.event_status, by_another=True)
     if is_success_code(code):
         status: Optional[str] = EVENT_SUCCESS
     elif now.event_status == PROCESSING_STATUS:
@@ -165,7 +172,7 @@ def poll_tasks(connection: Any, watches: List[Watch], concurrency: int,
 
 
 def poll_alerts(connection: Any, untracked: Dict[int, AlertState], concurrency: int,
-                latest: Dict[int, EventStatus]) -> Dict[int, AlertState]:
+                latest: Dict[int, EventStatus], operation: Optional[str] = None) -> Dict[int, AlertState]:
     """Read the alerts whose task id is unknown once (result_from_alert), record their results in latest;
     returns those without a final result, each with its state before the write."""
     try:
@@ -174,7 +181,7 @@ def poll_alerts(connection: Any, untracked: Dict[int, AlertState], concurrency: 
         return untracked
     still_open = {}
     for alert_id, before in untracked.items():
-        result = result_from_alert(before, states.get(alert_id))
+        result = result_from_alert(before, states.get(alert_id), operation)
         latest[alert_id] = result
         if not result.final:
             still_open[alert_id] = before
@@ -184,9 +191,10 @@ def poll_alerts(connection: Any, untracked: Dict[int, AlertState], concurrency: 
 def wait_for_tasks(connection: Any, watches: List[Watch], wait_timeout: float, poll_interval: float,
                    concurrency: int, untracked: Optional[Mapping[int, AlertState]] = None,
                    clock: Callable[[], float] = time.monotonic,
-                   sleep: Callable[[float], None] = time.sleep) -> Dict[int, EventStatus]:
-    """Poll each (task id, alert ids), and read each untracked alert (id -> its state before the write, for
-    alerts whose task id is unknown), until all are final or wait_timeout has passed.
+                   sleep: Callable[[float], None] = time.sleep,
+                   operation: Optional[str] = None) -> Dict[int, EventStatus]:
+    """Poll each (task id, alert ids), and read each untracked alert (id -> its state before the write of
+    operation, for alerts whose task id is unknown), until all are final or wait_timeout has passed.
 
     The first poll comes after one poll_interval (no task is done at once) and the last one at the
     deadline, so a task that ends just in time is seen. A status that cannot be read is left as it was:
@@ -201,7 +209,7 @@ def wait_for_tasks(connection: Any, watches: List[Watch], wait_timeout: float, p
         if open_watches:
             open_watches = poll_tasks(connection, open_watches, concurrency, latest)
         if open_alerts:
-            open_alerts = poll_alerts(connection, open_alerts, concurrency, latest)
+            open_alerts = poll_alerts(connection, open_alerts, concurrency, latest, operation)
         if clock() >= deadline:
             break
     return latest

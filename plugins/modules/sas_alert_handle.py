@@ -379,7 +379,10 @@ results:
         - C(unsupported) - the service does not allow I(operation) for it; RV(results[].reason) says why.
         - C(not_found) - the service has no such alert.
         - C(failed) - the service could not handle it; see RV(results[].error_code) and RV(results[].hint).
-          Also an alert that a finished task left out (RV(results[].reason) says so).
+          Also an alert that a finished task left out while it is still pending and allowed
+          (RV(results[].reason) says so). A left-out alert that is gone, handled meanwhile or no longer
+          allowed ends C(not_found), C(already_handled) or C(unsupported), as it would had the service
+          refused the whole call for it.
         - C(timed_out) - no final status within I(wait_timeout); RV(results[].task_id) to follow up. When the
           answer of its call was lost, the task id is null and RV(results[].reason) says whether it was sent
           again (never for an operation on the host) - check the alert with M(alibabacloud.sas.sas_alert_info).

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET, QUOTA, module_task
 
 from sas_emulator.testing import start_emulator
@@ -53,7 +54,9 @@ def test_reads_every_page_and_never_truncates(tmp_path, run_play):
         assert result["truncated"] is False
         pages = [call["params"]["CurrentPage"] for call in listing_calls(emulator)]
         assert pages == ["1", "2", "3"]
-        assert all("Dealed" not in call["params"] for call in listing_calls(emulator))
+        # every status by the documented "All", not by leaving the filters out (issue 9)
+        assert all("Dealed" not in call["params"] and call["params"]["Status"] == "0"
+                   for call in listing_calls(emulator))
     finally:
         emulator.stop()
 
@@ -66,7 +69,10 @@ def test_max_results_caps_on_purpose_and_says_so(emulator, run_play):
     assert [call["params"]["PageSize"] for call in listing_calls(emulator)] == ["7"]
 
 
-def test_filters_reach_the_service(emulator, run_play):
+@pytest.mark.parametrize("vocabulary", ["zh", "en", "code"])
+def test_filters_reach_the_service(emulator, run_play, vocabulary):
+    # issue 9: whichever names ParentEventTypes takes, alert_types select the same alerts
+    emulator.configure(alert_type_vocabulary=vocabulary)
     everything = run_play([info_task(status="all")], emulator=emulator)["result"]["alerts"]
     some_host = next(alert["uuid"] for alert in everything if alert.get("uuid"))
     types = sorted({alert["alarm_event_type"] for alert in everything})[:2]
@@ -93,8 +99,11 @@ def test_filters_reach_the_service(emulator, run_play):
     assert sent[3]["Dealed"] == "Y" and len(sent) == 4
 
 
-def test_alert_ids_with_details_and_missing_ids(emulator, run_play):
+@pytest.mark.parametrize("id_lookup", ["some", "all"])
+def test_alert_ids_with_details_and_missing_ids(emulator, run_play, id_lookup):
+    emulator.configure(id_lookup=id_lookup)
     everything = run_play([info_task(status="all")], emulator=emulator)["result"]["alerts"]
+    assert {alert["status"] for alert in everything} > {"pending"}  # status all holds every status (issue 9)
     wanted = [everything[0]["id"], everything[5]["id"], 99999999, everything[0]["id"]]
     before = len(emulator.requests())
     play = run_play([info_task(alert_ids=wanted, include_details=True, concurrency=2)], emulator=emulator)

@@ -9,12 +9,12 @@ import pty
 import select
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 import yaml
 from conftest import base_env
-from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET, QUOTA, sent_ids, writes
+from sas_data import ACCESS_KEY_SECRET, LENIENT, QUOTA, STRICTEST, sent_ids, writes
+from triage_run import TriageRunner
 
 from sas_emulator.testing import start_emulator
 
@@ -36,61 +36,12 @@ POLICY = [
 SENT_OUTCOMES = {"handled", "failed", "timed_out", "submitted"}
 
 
-class Triage:
-    """One ansible-playbook run of the triage and what it left behind."""
-
-    def __init__(self, process, report_dir: Path, audit_log: Path):
-        self.rc = process.returncode
-        self.output = process.stdout + process.stderr
-        self.report_dir = report_dir
-        self.audit_log = audit_log
-
-    def reports(self, suffix: str = ".json") -> list[Path]:
-        return sorted(self.report_dir.glob("triage-*" + suffix))
-
-    def report(self) -> dict:
-        found = self.reports()
-        assert len(found) == 1, (found, self.output)
-        return json.loads(found[0].read_text())
-
-    def audit(self) -> list[dict]:
-        if not self.audit_log.exists():
-            return []
-        return [json.loads(line) for line in self.audit_log.read_text().splitlines()]
-
-
 @pytest.fixture
 def triage(tmp_path, collections_path):
     """triage(emulator, rules=POLICY, check=False, extra=None, inventory=None, stdin=DEVNULL) -> Triage."""
     home = tmp_path / "home"
     home.mkdir()
-    runs = iter(range(1, 100))
-
-    def run(emulator=None, rules=None, check=False, extra=None, inventory=None, **kwargs):
-        number = next(runs)
-        report_dir = tmp_path / ("reports-%d" % number)
-        audit_log = tmp_path / "audit.jsonl"
-        variables = {"sas_triage_rules": POLICY if rules is None else rules, "sas_triage_confirm": False,
-                     "sas_triage_report_dir": str(report_dir), "sas_triage_audit_log": str(audit_log),
-                     "sas_triage_poll_interval": 0.3, "sas_triage_wait_timeout": 20}
-        if emulator is not None:
-            variables["sas_connection"] = {"endpoint": emulator.url, "access_key": ACCESS_KEY_ID,
-                                           "secret_key": ACCESS_KEY_SECRET}
-        variables.update(extra or {})
-        extra_file = tmp_path / ("vars-%d.json" % number)
-        extra_file.write_text(json.dumps(variables))
-        command = ["ansible-playbook", "alibabacloud.sas.triage", "-e", "@%s" % extra_file]
-        if inventory is not None:
-            command += ["-i", str(inventory), "-e", "sas_triage_hosts=sas_accounts"]
-        if check:
-            command.append("--check")
-        env = base_env(home, collections_path)
-        process = kwargs.pop("runner", subprocess.run)(
-            command, env=env, capture_output=True, text=True, timeout=600, check=False,
-            stdin=kwargs.pop("stdin", subprocess.DEVNULL))
-        return Triage(process, report_dir, audit_log)
-
-    return run
+    return TriageRunner(tmp_path, base_env(home, collections_path), POLICY)
 
 
 def assert_each_alert_once(report: dict, pending_before: set[int]) -> None:
@@ -136,7 +87,10 @@ def test_check_mode_makes_no_write_and_reports_every_alert(emulator, triage, pen
     assert {alert["id"] for alert in all_alerts(emulator) if alert["status"] == PENDING} == pending_before
 
 
-def test_real_run_agrees_with_the_service_then_a_second_run_writes_nothing(emulator, triage, pending_before):
+@pytest.mark.parametrize("readings", [STRICTEST, LENIENT], ids=["strictest", "lenient"])
+def test_real_run_agrees_with_the_service_then_a_second_run_writes_nothing(emulator, triage, pending_before,
+                                                                           readings):
+    emulator.configure(**readings)
     run = triage(emulator)
     report = run.report()
     assert_each_alert_once(report, pending_before)

@@ -7,6 +7,8 @@ import hashlib
 import http.client
 import json
 import os
+import subprocess
+import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -151,3 +153,11 @@ def raw_call(emu: EmulatorHandle, action: str, query: dict[str, str] | None = No
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
         connection.close()
+
+
+def run_cli(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
+    """``python -m sas_emulator *args`` to its end, without proxy variables."""
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    return subprocess.run([sys.executable, "-m", "sas_emulator", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env, check=False)

@@ -48,6 +48,9 @@ def on_online_host(emulator, alert: dict) -> dict:
 
 def test_list_defaults(client: SpyClient) -> None:
     body = client.describe_susp_events(sas_models.DescribeSuspEventsRequest()).body
+    # neither Dealed nor Status: the pending alerts only, under the strictest reading of id_lookup
+    assert (body.current_page, body.page_size, body.total_count) == (1, 20, len(list_alerts(client, dealed="N")))
+    body = client.describe_susp_events(sas_models.DescribeSuspEventsRequest(status="0")).body
     assert (body.current_page, body.page_size, body.total_count) == (1, 20, 60)
     assert body.count == len(body.susp_events) == 20
     # Lang defaults to zh, like the service
@@ -60,13 +63,14 @@ def test_paging_is_complete_and_stable(sas_emulator) -> None:
     seen: list[int] = []
     for page, expected in ((1, 100), (2, 100), (3, 50)):
         body = client.describe_susp_events(sas_models.DescribeSuspEventsRequest(
-            current_page=str(page), page_size="100")).body
+            current_page=str(page), page_size="100", status="0")).body
         assert (body.total_count, body.current_page, body.page_size, body.count) == (250, page, 100, expected)
         seen += [e.id for e in body.susp_events]
     assert len(seen) == len(set(seen)) == 250
-    stamps = [(e["LastTimeStamp"], e["Id"]) for e in list_alerts(client)]
+    stamps = [(e["LastTimeStamp"], e["Id"]) for e in list_alerts(client, status="0")]
     assert stamps == sorted(stamps, reverse=True)  # LastTime desc, then Id desc
-    body = client.describe_susp_events(sas_models.DescribeSuspEventsRequest(current_page="4", page_size="100")).body
+    body = client.describe_susp_events(
+        sas_models.DescribeSuspEventsRequest(current_page="4", page_size="100", status="0")).body
     assert body.count == 0 and body.susp_events == [] and body.total_count == 250
 
 

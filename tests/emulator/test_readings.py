@@ -28,6 +28,7 @@ from sas_emu_helpers import (
 )
 
 from sas_emulator import catalog
+from sas_emulator.chaos import CHAOS_SETTINGS
 from sas_emulator.readings import READING_NAMES, Readings
 from sas_emulator.server import EmulatorConfig
 from sas_emulator.testing import EmulatorError, EmulatorHandle
@@ -197,7 +198,7 @@ def test_id_lookup_some_finds_a_handled_alert_only_with_status_0_or_dealed_y(emu
     handled = list_alerts(client, status="32")[0]["Id"]
     pending = find_pending(client)[0]["Id"]
     assert by_id(client, handled) == []
-    assert by_id(client, handled, status="32") == []  # a Status other than 0: still pending only
+    assert [a["Id"] for a in by_id(client, handled, status="32")] == [handled]  # a Status is honoured
     assert [a["Id"] for a in by_id(client, handled, status="0")] == [handled]
     assert [a["Id"] for a in by_id(client, handled, dealed="Y")] == [handled]
     assert [a["Id"] for a in by_id(client, pending)] == [pending]
@@ -211,8 +212,16 @@ def test_id_lookup_all_finds_any_alert_by_id(emu, client) -> None:
     assert by_id(client, handled, dealed="N") == []
 
 
+def test_a_listing_without_dealed_or_status_holds_pending_alerts_only_under_some(emu, client) -> None:
+    everything = list_alerts(client, status="0")
+    assert {a["EventStatus"] for a in everything} > {1}
+    assert [a["Id"] for a in list_alerts(client)] == [a["Id"] for a in everything if a["EventStatus"] == 1]
+    emu.configure(id_lookup="all")
+    assert list_alerts(client) == everything
+
+
 def test_status_filter_is_one_code(emu, client) -> None:
-    everything = list_alerts(client)
+    everything = list_alerts(client, status="0")
     for code in (1, 2, 8, 32, 64):
         found = list_alerts(client, status=str(code))
         assert {a["Id"] for a in found} == {a["Id"] for a in everything if a["EventStatus"] == code}, code
@@ -346,7 +355,7 @@ def test_config_reports_the_readings_and_a_reset_keeps_them(emu) -> None:
     emu.reset()
     config = emu.config()
     assert (config["status_call"], config["queue_ms"], config["final_status"]) == ("either", 25, "processing")
-    assert set(config) == {"latency_ms", "task_delay_ms", "qps", *READING_NAMES}
+    assert set(config) == {"latency_ms", "task_delay_ms", "qps", *CHAOS_SETTINGS, *READING_NAMES}
 
 
 @pytest.mark.parametrize("settings, named", [

@@ -495,6 +495,20 @@ def test_a_host_operation_whose_answer_was_lost_is_never_sent_again(start_sas, f
     assert sas.calls("DescribeSecurityEventOperationStatus") == []  # no task id: read, never polled
 
 
+def test_an_alert_another_hand_handled_while_the_answer_was_lost_is_already_handled(start_sas):
+    # issue 10: the write never arrived, and someone in the console handled the alert meanwhile: the new
+    # result on it is manual_handled's, not block_ip's
+    sas = start_sas()
+    [alert_id] = sas.pick(op="block_ip", online=True)
+    sas.set_faults([{"action": "HandleSecurityEvents", "fault": "drop", "times": 1}])
+    report, _time = run(sas, alert_ids=[alert_id], operation="block_ip", operation_params=BLOCK_IP,
+                        wait_timeout=10, shared_clock=True,
+                        on_sleep=lambda: result_elsewhere(sas, alert_id, "manual_handled.Success"))
+    [result] = report.results
+    assert result["outcome"] == "already_handled" and "manual_handled.Success" in result["reason"]
+    assert len(sas.writes()) == 1
+
+
 @pytest.mark.parametrize("queue_ms", [0, 5000])
 def test_an_alert_only_operation_is_sent_again_only_to_alerts_that_show_no_newer_result(start_sas, queue_ms):
     sas = start_sas(queue_ms=queue_ms)
@@ -509,22 +523,40 @@ def test_an_alert_only_operation_is_sent_again_only_to_alerts_that_show_no_newer
 
 
 @pytest.mark.parametrize("bad_id_in_batch", ["refuse", "drop"])
-@pytest.mark.parametrize("fault", ["handled_elsewhere", "vanish"])  # the call's first alert, just before it
-def test_an_alert_the_service_leaves_out_of_its_task_fails_at_once(start_sas, fault, bad_id_in_batch):
+@pytest.mark.parametrize("fault, outcome", [  # what happens to the call's first alert just before it
+    ("handled_elsewhere", "already_handled"), ("vanish", "not_found"), ("restricted", "unsupported")])
+def test_an_alert_the_service_refuses_or_leaves_out_of_its_task_ends_the_same(start_sas, fault, outcome,
+                                                                               bad_id_in_batch):
     sas = start_sas(bad_id_in_batch=bad_id_in_batch)
     first, second, third = alert_ids = sas.pick(3)
     sas.set_faults([{"action": "HandleSecurityEvents", "fault": fault}])
     report, time = run(sas, alert_ids=alert_ids, wait_timeout=60)
     by_id = {result["id"]: result for result in report.results}
-    assert by_id[second]["outcome"] == by_id[third]["outcome"] == "handled"
+    assert [by_id[alert_id]["outcome"] for alert_id in alert_ids] == [outcome, "handled", "handled"]
+    assert by_id[first]["error_code"] is None
     if bad_id_in_batch == "refuse":  # the whole call is refused: read again, the rest sent again
-        assert by_id[first]["outcome"] == ("already_handled" if fault == "handled_elsewhere" else "not_found")
         assert [sent_ids(write) for write in sas.writes()] == [alert_ids, [second, third]]
-    else:  # accepted without it: the final task does not hold it
-        assert (by_id[first]["outcome"], by_id[first]["reason"]) == ("failed", LEFT_OUT_OF_TASK)
-        assert by_id[first]["task_id"] == by_id[second]["task_id"] == sas.writes()[0]["task_id"]
+        assert by_id[first]["task_id"] is None
+    else:  # accepted without it: the final task does not hold it, and reading it tells why
         assert [sent_ids(write) for write in sas.writes()] == [alert_ids]
+        assert by_id[first]["task_id"] == by_id[second]["task_id"] == sas.writes()[0]["task_id"]
+        assert "left" in by_id[first]["reason"]
+        if fault == "restricted":  # asked again: no longer allowed, so not a failure of the task
+            assert by_id[first]["reason"].startswith(LEFT_OUT_OF_TASK + ": ")
+    if fault == "restricted":
+        assert "UserCanOperate is false" in by_id[first]["reason"] and by_id[first]["status_after"] == "pending"
     assert sum(time.slept) == 2.0  # one poll, not wait_timeout
+
+
+def test_a_refusal_that_no_alert_explains_stands_for_the_whole_batch(start_sas):
+    sas = start_sas()
+    alert_ids = sas.pick(2)
+    sas.set_faults([{"action": "HandleSecurityEvents", "fault": "no_permission"}])
+    report, _time = run(sas, alert_ids=alert_ids)
+    assert outcomes(report) == {alert_id: "failed" for alert_id in alert_ids}
+    assert [sent_ids(write) for write in sas.writes()] == [alert_ids]  # nothing changed: not sent again
+    assert len(sas.calls("DescribeSecurityEventOperations")) == 4  # each alert asked before, and after the refusal
+    assert {result["error_code"] for result in report.results} == {"NoPermission"}
 
 
 @pytest.mark.parametrize("final_status, shown", [("table", "handled"), ("processing", "processing")])

@@ -12,7 +12,7 @@ import pytest
 from emulated_sas import emulated_sas
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import listing
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import status_name
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import ALL_STATUSES, status_name
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
 from sas_emulator import catalog
@@ -59,8 +59,8 @@ def test_filters_carry_every_option_in_service_form():
 
 @pytest.mark.parametrize("given, expected", [
     ({}, {"dealed": "N"}),                                 # pending by default
-    ({"status": "all"}, {}),
-    ({"alert_ids": [5]}, {}),                              # by id: whatever the status
+    ({"status": "all"}, {"status": "0"}),                  # the documented "All"
+    ({"alert_ids": [5]}, {"status": "0"}),                 # by id: whatever the status
     ({"alert_ids": [5], "status": "pending"}, {"dealed": "N"}),
 ])
 def test_the_status_filter(given, expected):
@@ -94,7 +94,7 @@ def test_the_request_checks_every_option_before_any_call(given, message):
 def test_the_request():
     request = listing.listing_request(params(alert_ids=[4, 2, 4], lang="zh", include_details=True, concurrency=3))
     assert (request.alert_ids, request.filters, request.lang, request.include_details, request.concurrency) == (
-        [4, 2], {}, "zh", True, 3)
+        [4, 2], {"status": "0"}, "zh", True, 3)
     assert not request.selects_nothing
     assert listing.listing_request(params(alert_ids=[])).selects_nothing
     assert not listing.listing_request(params()).selects_nothing  # no alert_ids: list by filters
@@ -220,7 +220,7 @@ def big_sas(monkeypatch):
 
 
 def test_every_page_of_a_listing_is_read_once(big_sas):
-    found = listing.list_alerts(big_sas.connection, {}, "en")
+    found = listing.list_alerts(big_sas.connection, ALL_STATUSES, "en")
     assert [params["CurrentPage"] for params in listing_calls(big_sas)] == ["1", "2", "3"]
     assert (len(found.items), len({alert.id for alert in found.items}), found.total_count) == (250, 250, 250)
     assert not found.truncated and found.pages == 3
@@ -242,7 +242,7 @@ def read_with_warnings(sas, **given):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_alert_types_select_the_same_alerts_under_every_vocabulary(start_sas, vocabulary, lang):
     sas = start_sas(alert_type_vocabulary=vocabulary)
-    everything = listing.list_alerts(sas.connection, {}, "en").items
+    everything = listing.list_alerts(sas.connection, ALL_STATUSES, "en").items
     expected = [alert.id for alert in everything if alert.alarm_event_type in ("Unusual logon", "Web shell")]
     assert expected
     for alert_types in TYPE_REQUESTS:
@@ -253,6 +253,7 @@ def test_alert_types_select_the_same_alerts_under_every_vocabulary(start_sas, vo
         # one listing with the other filters, no type sent
         assert [(params["CurrentPage"], params["Lang"]) for params in listing_calls(sas)] == [("1", lang)]
         assert "ParentEventTypes" not in listing_calls(sas)[0] and "Dealed" not in listing_calls(sas)[0]
+        assert listing_calls(sas)[0]["Status"] == "0"  # every status, by the documented "All"
 
 
 @pytest.mark.parametrize("vocabulary", VOCABULARIES)
@@ -278,7 +279,7 @@ def test_alert_types_keep_the_other_filters_and_max_results(start_sas, vocabular
 def test_a_type_no_alert_read_has_is_named_in_a_warning(sas):
     result, warnings = read_with_warnings(sas, status="all", alert_types=["Unusual logn", "Unusual logon", "Others"])
     assert result["alerts"] and {alert["alarm_event_type"] for alert in result["alerts"]} == {"Unusual logon"}
-    total = len(listing.list_alerts(sas.connection, {}, "en").items)
+    total = len(listing.list_alerts(sas.connection, ALL_STATUSES, "en").items)
     typo, others = warnings
     assert typo.startswith("alert_types: no alert of type 'Unusual logn' among the %d alerts read; it is none of "
                            "the type names this collection knows" % total)

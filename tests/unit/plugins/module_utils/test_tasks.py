@@ -142,3 +142,17 @@ def test_a_result_read_from_the_alert_against_its_state_before_the_write(before,
     assert (result.id, result.status, result.error_code) == (5, status, code)
     assert result.final == (status is not None)
     assert result.event_status == (now.event_status if now is not None else None)
+
+
+@pytest.mark.parametrize("now, by_another", [
+    (state(32, "manual_handled.Success"), True),        # someone in the console, not our block_ip
+    (state(2, "ignore.Success"), True),
+    (state(1, "ignore.Failure"), True),                 # another's failure is not ours either
+    (state(32, "block_ip.Success"), False),
+    (state(1, "block_ip.AgentOffline"), False),
+    (state(32), False),                                 # no code: the status moved, taken as ours
+])
+def test_a_result_of_another_operation_read_from_the_alert_is_another_hands(now, by_another):
+    result = result_from_alert(state(1), now, "block_ip")
+    assert result.by_another is by_another and result.final
+    assert result_from_alert(state(1), now).by_another is False  # without the operation nothing is compared

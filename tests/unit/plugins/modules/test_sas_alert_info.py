@@ -228,3 +228,19 @@ def test_a_handled_alert_asked_for_by_id_is_not_missing(module_env, start_sas, m
     result, _warnings = run_against(sas, monkeypatch, alert_ids=[handled])
     assert [alert["id"] for alert in result["alerts"]] == [handled] and result["missing_ids"] == []
     assert result["alerts"][0]["status"] != "pending"
+
+
+@pytest.mark.parametrize("id_lookup", ["some", "all"])
+def test_status_all_lists_every_status(module_env, start_sas, monkeypatch, id_lookup):
+    # issue 9: a listing with neither Dealed nor Status may hold pending alerts only; Status=0 is "All"
+    sas = start_sas(id_lookup=id_lookup)
+    result, _warnings = run_against(sas, monkeypatch, status="all")
+    assert sorted(alert["id"] for alert in result["alerts"]) == sorted(sas.listing())
+    assert {alert["status"] for alert in result["alerts"]} > {"pending"}
+
+
+@pytest.mark.parametrize("validate_certs, warned", [(False, True), (True, False)])
+def test_turning_off_certificate_checks_warns(module_env, sas, monkeypatch, validate_certs, warned):
+    result, warnings = run_against(sas, monkeypatch, validate_certs=validate_certs)
+    assert result["failed"] is False
+    assert any("validate_certs is false" in warning for warning in warnings) is warned
