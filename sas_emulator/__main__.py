@@ -11,6 +11,7 @@ import threading
 from typing import Any
 
 from . import dataset as ds
+from .arrivals import MAX_ALERTS_PER_MINUTE, check_new_alerts_per_minute
 from .chaos import CHAOS_RATES, CONSOLE_MIN_INTERVAL_MS
 from .readings import READING_CHOICES, READING_NAMES, Readings, parse_assignment
 from .server import (
@@ -45,6 +46,17 @@ def _console_interval(value: str) -> int:
     if number != 0 and number < CONSOLE_MIN_INTERVAL_MS:
         raise argparse.ArgumentTypeError(f"must be 0 (off) or >= {CONSOLE_MIN_INTERVAL_MS}")
     return number
+
+
+def _per_minute(value: str) -> float:
+    try:
+        number: float | str = float(value)
+    except ValueError:
+        number = value  # refused below, with what is valid
+    try:
+        return check_new_alerts_per_minute(number)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("new_alerts_per_minute ")) from None
 
 
 def _positive(value: str) -> int:
@@ -83,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     behaviour.add_argument("--qps", type=float, default=10,
                            help="per-action calls per second, the service's quota; 0 = unlimited")
     behaviour.add_argument("--verbose", action="store_true", help="log every HTTP request to stderr")
+    behaviour.add_argument(
+        "--new-alerts-per-minute", type=_per_minute, default=0.0, metavar="N",
+        help="alerts arrive while the emulator runs: one new pending alert every 60/N seconds (a random catalog "
+             "name, its usual level, an existing host; drawn from a sequence seeded with --seed), listed first, "
+             "with an id above every other, as a source polling for new alerts sees them. 0 = off (the default), "
+             f"at most {MAX_ALERTS_PER_MINUTE}. POST /_emulator/alerts adds some at once (README 'Alerts arriving')")
     defaults = Readings()
     choices = "; ".join(f"{name}={'|'.join(READING_CHOICES[name])}" if name in READING_CHOICES
                         else f"{name}=<int >= 0>" for name in READING_NAMES)
@@ -197,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     config = EmulatorConfig(
         host=args.host, port=args.port, access_key_id=args.access_key_id, access_key_secret=args.access_key_secret,
         security_token=args.security_token, latency_ms=args.latency_ms, task_delay_ms=args.task_delay_ms,
-        qps=args.qps, request_log=args.request_log, verbose=args.verbose, seed=data_seed(data), **readings)
+        qps=args.qps, request_log=args.request_log, verbose=args.verbose, seed=data_seed(data),
+        new_alerts_per_minute=args.new_alerts_per_minute, **readings)
     try:
         server = EmulatorServer(config, data, chaos)
     except OSError as exc:

@@ -31,6 +31,10 @@ Processing for good (task_stuck_rate); an agent-side op finds the agent offline 
 (agent_offline_rate; the host's agent_online stays as it was); an alert that would succeed fails,
 `<op>.Failure` (event_failed_rate). Someone in the console (console_handles) handles random pending alerts
 with ignore (2) or manual_handled (32) as the console does, at once.
+
+Alerts arrive while the emulator runs (add_alerts; arrivals.py): pending, first and last seen now, so they list
+first, with ids above every id the emulator has held: ids count up for the life of the backend, as task ids do,
+and are never reused, not after remove_alert, not after a reset.
 """
 
 from __future__ import annotations
@@ -46,8 +50,9 @@ from typing import Any
 
 from . import catalog
 from . import constants as C
+from .arrivals import check_count
 from .chaos import Chaos, ChaosSettings
-from .dataset import AGENT_OPERATIONS
+from .dataset import AGENT_OPERATIONS, new_alert
 from .exceptions import (
     HandleNoPermission,
     IllegalParam,
@@ -88,6 +93,8 @@ WHITELIST_OPERATIONS = frozenset({C.OP_ADVANCE_MARK_MIS_INFO, C.OP_MARK_MIS_INFO
 BLOCK_IP_DEFAULT_SECONDS = 7 * 86400
 # What someone in the console does to a pending alert (chaos): ignore it (2) or mark it handled (32).
 CONSOLE_OPERATIONS = (C.OP_MANUAL_HANDLED, C.OP_IGNORE)
+# The first id of an added alert when the data set holds none (generated ids start at 700 000 000).
+FIRST_ALERT_ID = 700_000_000
 
 
 @dataclass
@@ -253,6 +260,8 @@ class SasBackend:
         self.tasks_stuck = False
         self._lock = threading.RLock()
         self._next_task_id = 29051101  # like the doc examples' 290511xx; never reset
+        self._next_alert_id = FIRST_ALERT_ID  # raised above the data set's ids by _load; never lowered
+        self.alerts_added = 0  # since the start or the last reset (GET /_emulator/stats)
         self._dataset = copy.deepcopy(dataset)
         self._load(self._dataset)
 
@@ -262,35 +271,40 @@ class SasBackend:
         self.account_uid: int = int(data.get("account", {}).get("ali_uid", 1000000000000000))
         self.hosts = {h["uuid"]: Host(**{k: h.get(k) for k in Host.__dataclass_fields__ if k in h})
                       for h in data["hosts"]}
-        self.alerts: dict[int, Alert] = {}
-        for a in data["alerts"]:
-            override = a.get("operations")
-            ago = a.get("operate_ago_s")
-            self.alerts[a["id"]] = Alert(
-                id=a["id"], name=catalog.ALERT_NAMES[a["name_key"]], level=a["level"],
-                host=self.hosts.get(a["host_uuid"]) if a.get("host_uuid") else None, status=a["status"],
-                first_seen_ms=now_ms - int(a["first_seen_ago_s"]) * 1000,
-                last_seen_ms=now_ms - int(a["last_seen_ago_s"]) * 1000,
-                unique_info=a["unique_info"], alarm_unique_info=a["alarm_unique_info"],
-                details=[(d["key"], d["value"]) for d in a.get("details", [])],
-                process_alive=bool(a.get("process_alive")), restricted_ops=frozenset(a.get("restricted_ops") or ()),
-                sale_version=str(a.get("sale_version", "1")), has_trace_info=bool(a.get("has_trace_info")),
-                container=a.get("container"), operations_override=tuple(override) if override is not None else None,
-                last_operation=a.get("last_operation"),
-                operate_time_ms=now_ms - int(ago) * 1000 if ago is not None else None,
-                operate_error_code=a.get("operate_error_code"), operate_msg=a.get("operate_msg"),
-            )
+        self.alerts = {a["id"]: self._alert_from_record(a, now_ms) for a in data["alerts"]}
+        self._next_alert_id = max(self._next_alert_id, max(self.alerts, default=0) + 1)
         self.rules = [WhitelistRule(r["name_key"], r["uuid"], r["field"], r["operate"], r["value"])
                       for r in data["whitelist_rules"]]
         self.tasks: dict[int, Task] = {}
         self._open_tasks: list[Task] = []
 
+    def _alert_from_record(self, a: dict[str, Any], now_ms: int) -> Alert:
+        """An alert of the dataset format (ages in seconds) as of now_ms."""
+        override = a.get("operations")
+        ago = a.get("operate_ago_s")
+        return Alert(
+            id=a["id"], name=catalog.ALERT_NAMES[a["name_key"]], level=a["level"],
+            host=self.hosts.get(a["host_uuid"]) if a.get("host_uuid") else None, status=a["status"],
+            first_seen_ms=now_ms - int(a["first_seen_ago_s"]) * 1000,
+            last_seen_ms=now_ms - int(a["last_seen_ago_s"]) * 1000,
+            unique_info=a["unique_info"], alarm_unique_info=a["alarm_unique_info"],
+            details=[(d["key"], d["value"]) for d in a.get("details", [])],
+            process_alive=bool(a.get("process_alive")), restricted_ops=frozenset(a.get("restricted_ops") or ()),
+            sale_version=str(a.get("sale_version", "1")), has_trace_info=bool(a.get("has_trace_info")),
+            container=a.get("container"), operations_override=tuple(override) if override is not None else None,
+            last_operation=a.get("last_operation"),
+            operate_time_ms=now_ms - int(ago) * 1000 if ago is not None else None,
+            operate_error_code=a.get("operate_error_code"), operate_msg=a.get("operate_msg"),
+        )
+
     def reset(self, dataset: dict[str, Any] | None = None) -> None:
-        """Back to the loaded dataset (or a new one): alerts, rules, tasks; task ids keep counting."""
+        """Back to the loaded dataset (or a new one): alerts, rules, tasks, the count of added alerts; task ids
+        and alert ids keep counting."""
         with self._lock:
             if dataset is not None:
                 self._dataset = copy.deepcopy(dataset)
             self.tasks_stuck = False
+            self.alerts_added = 0
             self._load(self._dataset)
 
     def now_ms(self) -> int:
@@ -688,6 +702,27 @@ class SasBackend:
                 self._settle(alert, operation, alert.status)
             self.chaos.stats.count("console_handled", len(picked))
             return len(picked)
+
+    # --- alerts arriving while the emulator runs ----------------------------------------------
+    def add_alerts(self, count: int = 1, *, level: str | None = None, name_key: str | None = None,
+                   host_uuid: str | None = None) -> list[int]:
+        """Add ``count`` just-detected pending alerts, first and last seen now (so they list first), with new ids
+        above every other, drawn from the seeded "arrivals" stream (dataset.new_alert: the name, the host, the
+        details as generated alerts have them). Returns their ids, in the order added. ValueError names a bad
+        field and adds nothing."""
+        check_count(count)
+        with self._lock:
+            self._advance()
+            hosts = [dict(vars(h)) for h in self.hosts.values()]
+            records = [self.chaos.random.draw("arrivals", lambda rng: new_alert(
+                rng, hosts, level=level, name_key=name_key, host_uuid=host_uuid)) for dummy in range(count)]
+            now_ms = self.now_ms()
+            for record in records:
+                record["id"] = self._next_alert_id
+                self._next_alert_id += 1
+                self.alerts[record["id"]] = self._alert_from_record(record, now_ms)
+            self.alerts_added += count
+            return [record["id"] for record in records]
 
     # --- test hooks (control plane) ---------------------------------------------------------
     def set_tasks_stuck(self, stuck: bool, release: bool = False) -> None:

@@ -12,11 +12,13 @@ Who decides what (the README's "Chaos" section has the control plane):
 | the console (`interval_ms`, `alerts`)       | backend.py | every interval_ms, in the ConsoleHand's thread |
 
 The draws come from SeededRandom (one stream per source, all seeded from the emulator's seed); a reset
-reseeds them, so a run repeated after a reset meets the same chaos.
+reseeds them, so a run repeated after a reset meets the same chaos. The alerts that arrive while the emulator
+runs (arrivals.py) draw from a stream of their own here too, and their thread is a Repeater like the console's.
 """
 
 from __future__ import annotations
 
+import functools
 import random
 import sys
 import threading
@@ -30,8 +32,9 @@ CHAOS_RATES = ("task_stuck_rate", "event_failed_rate", "agent_offline_rate")
 CHAOS_SETTINGS = ("jitter_ms", *CHAOS_RATES)
 # One stream per source: task results fall due on the clock and the console ticks in its own thread, so drawn
 # from one sequence they would shift the faults a client sees; apart, one seed and one sequence of calls give
-# the same faults (and the same task results, and the same console picks).
-STREAMS = ("faults", "latency", "tasks", "console")
+# the same faults (and the same task results, and the same console picks). "arrivals": the alerts added while the
+# emulator runs (names, levels, hosts), so one seed adds the same alerts whatever the chaos does.
+STREAMS = ("faults", "latency", "tasks", "console", "arrivals")
 CONSOLE_MIN_INTERVAL_MS = 10
 COUNTERS = ("tasks_stuck", "events_failed", "agents_offline", "console_handled")
 
@@ -127,6 +130,11 @@ class SeededRandom:
         with self._lock:
             return self._streams[stream].choice(options)
 
+    def draw(self, stream: str, use: Callable[[random.Random], T]) -> T:
+        """``use(the stream)`` under the lock, for draws the helpers above do not cover (a whole new alert)."""
+        with self._lock:
+            return use(self._streams[stream])
+
 
 class ChaosStats:
     """What chaos did (GET /_emulator/stats "chaos"): rate faults by fault, and the COUNTERS."""
@@ -189,45 +197,62 @@ class Chaos:
         return True
 
 
-class ConsoleHand:
-    """Someone in the console: a daemon thread that calls ``act(alerts)`` every interval_ms until stopped."""
+class Repeater:
+    """A daemon thread that calls ``act()`` every period_s seconds until stopped. It waits on a stop event, so a
+    stop (a reset, the server's shutdown) never waits out a whole period."""
 
-    def __init__(self, act: Callable[[int], Any]) -> None:
-        self._act = act
+    def __init__(self, name: str) -> None:
+        self.name = name
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        self.interval_ms = self.alerts = 0
 
-    def start(self, interval_ms: int, alerts: int) -> None:
-        """Replace the current hand; interval_ms 0 only stops it (values as check_console returns them)."""
+    def start(self, period_s: float, act: Callable[[], Any]) -> None:
+        """Replace the current thread; a period of 0 only stops it."""
         with self._lock:
             self._halt()
-            if interval_ms <= 0:
+            if period_s <= 0:
                 return
-            self.interval_ms, self.alerts = interval_ms, alerts
             self._stop = threading.Event()
-            self._thread = threading.Thread(target=self._run, args=(self._stop, interval_ms / 1000, alerts),
-                                            name="sas-emulator-console", daemon=True)
+            self._thread = threading.Thread(target=self._run, args=(self._stop, period_s, act), name=self.name,
+                                            daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
         with self._lock:
             self._halt()
 
-    def settings(self) -> dict[str, int]:
-        return {"interval_ms": self.interval_ms, "alerts": self.alerts}
-
     def _halt(self) -> None:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._thread = None
+
+    def _run(self, stop: threading.Event, period_s: float, act: Callable[[], Any]) -> None:
+        while not stop.wait(period_s):
+            try:
+                act()
+            except Exception as exc:  # a bug must not silently end the thread for the rest of the run
+                sys.stderr.write(f"sas_emulator: {self.name} failed: {exc!r}\n")
+
+
+class ConsoleHand:
+    """Someone in the console: a Repeater that calls ``act(alerts)`` every interval_ms until stopped."""
+
+    def __init__(self, act: Callable[[int], Any]) -> None:
+        self._act = act
+        self._lock = threading.Lock()  # the settings change with the thread, as one
+        self._repeater = Repeater("sas-emulator-console")
         self.interval_ms = self.alerts = 0
 
-    def _run(self, stop: threading.Event, interval_s: float, alerts: int) -> None:
-        while not stop.wait(interval_s):
-            try:
-                self._act(alerts)
-            except Exception as exc:  # a bug must not silently end the console for the rest of the run
-                sys.stderr.write(f"sas_emulator: console hand failed: {exc!r}\n")
+    def start(self, interval_ms: int, alerts: int) -> None:
+        """Replace the current hand; interval_ms 0 only stops it (values as check_console returns them)."""
+        with self._lock:
+            self._repeater.start(interval_ms / 1000, functools.partial(self._act, alerts))
+            self.interval_ms, self.alerts = (interval_ms, alerts) if interval_ms > 0 else (0, 0)
+
+    def stop(self) -> None:
+        self.start(0, 0)
+
+    def settings(self) -> dict[str, int]:
+        return {"interval_ms": self.interval_ms, "alerts": self.alerts}

@@ -277,34 +277,7 @@ def generate(seed: int = 1, alerts: int = 50) -> dict[str, Any]:
             host = rng.choice(ecs_hosts)
         elif name.asset == catalog.ASSET_CONTAINER:
             host = rng.choice(k8s_hosts)
-        level = name.level
-        if rng.random() < 0.1:  # the engine sometimes grades the same name differently
-            level = rng.choice(C.LEVELS)
-        record: dict[str, Any] = {
-            "id": 0,
-            "name_key": name.key,
-            "level": level,
-            "host_uuid": host["uuid"] if host else None,
-            "status": C.STATUS_PENDING,
-            "first_seen_ago_s": 0,
-            "last_seen_ago_s": 0,
-            "unique_info": _hex(rng, 32),
-            "alarm_unique_info": _hex(rng, 32),
-            "details": _details(rng, name, host),
-            "process_alive": bool(name.process_based and rng.random() < 0.7),
-            "restricted_ops": [],
-            "sale_version": "1",
-            "has_trace_info": name.asset == catalog.ASSET_ECS and rng.random() < 0.4,
-            "last_operation": None,
-            "operate_ago_s": None,
-            "operate_error_code": None,
-            "operate_msg": None,
-            "container": _container(rng, host) if name.asset == catalog.ASSET_CONTAINER and host else None,
-        }
-        agent_ops = [op for op in name.operations if op in AGENT_OPERATIONS]
-        if agent_ops and rng.random() < 0.1:  # edition limits: isolation ops need a paid edition
-            record["restricted_ops"] = agent_ops
-            record["sale_version"] = "0"
+        record = _alert_record(rng, name, host)
         _set_status(rng, record, _status(rng))
         records.append(record)
 
@@ -326,6 +299,122 @@ def generate(seed: int = 1, alerts: int = 50) -> dict[str, Any]:
         "alerts": records,
         "whitelist_rules": rules,
     }
+
+
+def _alert_record(rng: random.Random, name: catalog.AlertName, host: dict[str, Any] | None) -> dict[str, Any]:
+    """One pending alert of ``name`` on ``host`` (None: an account-level alert), seen just now, id 0: its level,
+    fingerprints, details, process and edition limits as generated data has them. generate() then gives it a
+    history; new_alert() keeps it just detected."""
+    level = name.level
+    if rng.random() < 0.1:  # the engine sometimes grades the same name differently
+        level = rng.choice(C.LEVELS)
+    record: dict[str, Any] = {
+        "id": 0,
+        "name_key": name.key,
+        "level": level,
+        "host_uuid": host["uuid"] if host else None,
+        "status": C.STATUS_PENDING,
+        "first_seen_ago_s": 0,
+        "last_seen_ago_s": 0,
+        "unique_info": _hex(rng, 32),
+        "alarm_unique_info": _hex(rng, 32),
+        "details": _details(rng, name, host),
+        "process_alive": bool(name.process_based and rng.random() < 0.7),
+        "restricted_ops": [],
+        "sale_version": "1",
+        "has_trace_info": name.asset == catalog.ASSET_ECS and rng.random() < 0.4,
+        "last_operation": None,
+        "operate_ago_s": None,
+        "operate_error_code": None,
+        "operate_msg": None,
+        "container": _container(rng, host) if name.asset == catalog.ASSET_CONTAINER and host else None,
+    }
+    agent_ops = [op for op in name.operations if op in AGENT_OPERATIONS]
+    if agent_ops and rng.random() < 0.1:  # edition limits: isolation ops need a paid edition
+        record["restricted_ops"] = agent_ops
+        record["sale_version"] = "0"
+    return record
+
+
+# --- alerts detected while the emulator runs --------------------------------------------------------------
+# How many valid name keys an error lists (the catalog has two dozen).
+NAME_KEYS_SHOWN = 6
+
+
+def host_fits(name: catalog.AlertName, host: dict[str, Any] | None) -> bool:
+    """Where generated data puts an alert of ``name``: ECS alerts on hosts outside a cluster, container alerts
+    on cluster nodes, account-level (cloud) alerts on no host."""
+    if name.asset == catalog.ASSET_CLOUD or host is None:
+        return name.asset == catalog.ASSET_CLOUD and host is None
+    return (host.get("cluster") is not None) == (name.asset == catalog.ASSET_CONTAINER)
+
+
+def new_alert(rng: random.Random, hosts: list[dict[str, Any]], *, level: str | None = None,
+              name_key: str | None = None, host_uuid: str | None = None) -> dict[str, Any]:
+    """A just-detected alert (pending, seen 0 s ago, id 0) in the dataset's format, on one of ``hosts``:
+    the name ``name_key`` or one drawn by NAME_WEIGHTS among those that fit the host, the host ``host_uuid`` or
+    one drawn among those that fit the name, the level given or the name's usual one. Every field is checked
+    before the first draw, so a refused call leaves ``rng`` as it was; ValueError names the field."""
+    _check_level(level)
+    host = _named_host(hosts, host_uuid)
+    name = _named_alert_name(name_key, host, hosts)
+    if name is None:
+        name = _draw_name(rng, host, hosts)
+    if host is None and name.asset != catalog.ASSET_CLOUD:
+        host = rng.choice([h for h in hosts if host_fits(name, h)])
+    record = _alert_record(rng, name, host)
+    record["level"] = level or name.level
+    return record
+
+
+def _check_level(level: Any) -> None:
+    if level is not None and level not in C.LEVELS:
+        raise ValueError(f"level must be one of {', '.join(C.LEVELS)}, got {level!r}")
+
+
+def _named_host(hosts: list[dict[str, Any]], host_uuid: Any) -> dict[str, Any] | None:
+    if host_uuid is None:
+        return None
+    host = next((h for h in hosts if h["uuid"] == host_uuid), None)
+    if host is None:
+        raise ValueError(f"host_uuid {host_uuid!r} is not a host of the data set (GET /_emulator/hosts lists them)")
+    return host
+
+
+def _named_alert_name(name_key: Any, host: dict[str, Any] | None,
+                      hosts: list[dict[str, Any]]) -> catalog.AlertName | None:
+    """The alert name ``name_key`` (None when not given), checked against the host asked for or the data set."""
+    if name_key is None:
+        return None
+    name = catalog.ALERT_NAMES.get(name_key) if isinstance(name_key, str) else None
+    if name is None:
+        shown = ", ".join(list(catalog.ALERT_NAMES)[:NAME_KEYS_SHOWN])
+        raise ValueError(f"name_key {name_key!r} is not an alert name of the catalog; valid keys include {shown} "
+                         f"({len(catalog.ALERT_NAMES)} in all, catalog.ALERT_NAMES)")
+    if host is not None and not host_fits(name, host):
+        raise ValueError(f"name_key {name.key!r} does not fit host_uuid {host['uuid']!r}: {_where(name)}")
+    if host is None and name.asset != catalog.ASSET_CLOUD and not any(host_fits(name, h) for h in hosts):
+        raise ValueError(f"name_key {name.key!r} fits no host of the data set: {_where(name)}")
+    return name
+
+
+def _where(name: catalog.AlertName) -> str:
+    if name.asset == catalog.ASSET_CLOUD:
+        return "an account-level alert has no host (leave host_uuid out)"
+    if name.asset == catalog.ASSET_CONTAINER:
+        return "a container alert needs a cluster node (a host with a cluster)"
+    return "an ECS alert needs a host outside a cluster"
+
+
+def _draw_name(rng: random.Random, host: dict[str, Any] | None, hosts: list[dict[str, Any]]) -> catalog.AlertName:
+    """A name by NAME_WEIGHTS among those that fit ``host``, or any host of the data set when none is asked for
+    (account-level names always fit: they need no host)."""
+    if host is not None:
+        keys = [k for k in NAME_WEIGHTS if host_fits(catalog.ALERT_NAMES[k], host)]
+    else:
+        keys = [k for k in NAME_WEIGHTS if catalog.ALERT_NAMES[k].asset == catalog.ASSET_CLOUD
+                or any(host_fits(catalog.ALERT_NAMES[k], h) for h in hosts)]
+    return catalog.ALERT_NAMES[rng.choices(keys, weights=[NAME_WEIGHTS[k] for k in keys])[0]]
 
 
 def _ensure_scenarios(rng: random.Random, records: list[dict[str, Any]], hosts: list[dict[str, Any]]) -> None:

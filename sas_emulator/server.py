@@ -1,6 +1,6 @@
 """HTTP front of the emulator: POP request handling (version, action, signature, QPS, faults),
-the request log, injected latency, chaos (faults at a rate, jitter; chaos.py holds the rest) and the
-unsigned loopback-only control plane under /_emulator/.
+the request log, injected latency, chaos (faults at a rate, jitter; chaos.py holds the rest), alerts arriving
+at a rate (arrivals.py) and the unsigned loopback-only control plane under /_emulator/.
 
 The SDK keeps HTTP/1.1 keep-alive sessions per host:port [SDK], so the server is a
 ThreadingHTTPServer speaking HTTP/1.1 and always sends Content-Length.
@@ -21,12 +21,14 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from . import constants as C
+from .arrivals import arrival_period_s, check_new_alerts_per_minute, parse_new_alerts_body
 from .backend import SasBackend
 from .chaos import (
     CHAOS_SETTINGS,
     Chaos,
     ChaosSettings,
     ConsoleHand,
+    Repeater,
     check_chaos_setting,
     check_console,
     check_fault_rate,
@@ -250,6 +252,8 @@ class Stats:
 
 # Settings POST /_emulator/config changes besides the readings and the chaos settings (non-negative numbers).
 RUNTIME_SETTINGS = ("latency_ms", "task_delay_ms", "qps")
+# Alerts added every minute by a thread (arrivals.py); 0 is off.
+ARRIVAL_SETTING = "new_alerts_per_minute"
 CHAOS_FIELDS = ("faults", *CHAOS_SETTINGS, "console")
 
 
@@ -291,11 +295,13 @@ class EmulatorConfig(ChaosSettings, Readings):
     qps: float = 0
     request_log: str | None = None
     verbose: bool = False
-    seed: int = 1  # of the chaos randomness (the CLI passes the data set's seed)
+    seed: int = 1  # of the chaos randomness and the arriving alerts (the CLI passes the data set's seed)
+    new_alerts_per_minute: float = 0.0
 
     def __post_init__(self) -> None:
         Readings.__post_init__(self)
         ChaosSettings.__post_init__(self)
+        self.new_alerts_per_minute = check_new_alerts_per_minute(self.new_alerts_per_minute)
 
 
 class EmulatorServer(ThreadingHTTPServer):
@@ -311,12 +317,14 @@ class EmulatorServer(ThreadingHTTPServer):
         self.verifier = Verifier(Credentials(config.access_key_id, config.access_key_secret, config.security_token))
         self.faults = FaultInjector(self.chaos.fault_fires)
         self.console = ConsoleHand(self.backend.console_handles)
+        self.arrivals = Repeater("sas-emulator-arrivals")
         self.buckets = TokenBuckets(config.qps)
         self.request_log = RequestLog(config.request_log)
         self.stats = Stats()
         super().__init__((config.host, config.port), RequestHandler)
         self.set_chaos(chaos or ChaosPlan())  # once bound: a failed bind leaves no console thread behind
         self._start_chaos = self.chaos_body()
+        self.start_arrivals()
 
     @property
     def url(self) -> str:
@@ -335,18 +343,25 @@ class EmulatorServer(ThreadingHTTPServer):
         """The chaos now, as a body POST /_emulator/chaos accepts."""
         return {"faults": self.faults.snapshot(), **self.config.chaos_settings(), "console": self.console.settings()}
 
+    def start_arrivals(self) -> None:
+        """(Re)start the thread adding one alert every 60/N seconds, N = config.new_alerts_per_minute (0: none)."""
+        self.arrivals.start(arrival_period_s(self.config.new_alerts_per_minute), self.backend.add_alerts)
+
     def reset(self) -> None:
         """Back to the loaded data set and to the chaos the server started with, reseeded; stats cleared.
-        The readings and the rest of the config stay."""
-        self.console.stop()  # first: no console tick between the reset and the reseed
+        The readings and the rest of the config stay, new_alerts_per_minute too: alerts go on arriving."""
+        self.console.stop()  # first: no console tick or arrival between the reset and the reseed
+        self.arrivals.stop()
         self.backend.reset()
         self.buckets.reset()
         self.stats.clear()
         self.chaos.reset()
         self.set_chaos(ChaosPlan.parse(self._start_chaos))
+        self.start_arrivals()
 
     def server_close(self) -> None:
         self.console.stop()
+        self.arrivals.stop()
         super().server_close()
         self.request_log.close()
 
@@ -565,6 +580,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                 raise ValueError('body must be {"stuck": true|false}')
             backend.set_tasks_stuck(stuck, release=bool(payload.get("release")))
             return 200, {"stuck": stuck}
+        if parts == ["alerts"] and method == "POST":
+            return 200, {"ids": backend.add_alerts(**parse_new_alerts_body(payload))}
         if len(parts) == 2 and parts[0] == "alerts":
             alert_id = int(parts[1])
             if method == "POST":
@@ -580,7 +597,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                 raise ValueError('body must be {"agent_online": true|false}')
             return 200, vars(backend.set_host(parts[1], agent_online=online))
         if route == ("GET", "stats"):
-            return 200, {**server.stats.snapshot(), "chaos": server.chaos.stats.snapshot()}
+            return 200, {**server.stats.snapshot(), "alerts_added": backend.alerts_added,
+                         "chaos": server.chaos.stats.snapshot()}
         if route == ("POST", "reset"):
             server.reset()
             return 200, {"reset": True}
@@ -611,9 +629,12 @@ class RequestHandler(BaseHTTPRequestHandler):
             if key in CHAOS_SETTINGS:
                 checked[key] = check_chaos_setting(key, value)
                 continue
+            if key == ARRIVAL_SETTING:
+                checked[key] = check_new_alerts_per_minute(value)
+                continue
             if key not in RUNTIME_SETTINGS:
-                raise ValueError(f"unknown setting {key!r}; the settings are "
-                                 f"{', '.join(RUNTIME_SETTINGS + CHAOS_SETTINGS + READING_NAMES)}")
+                names = (*RUNTIME_SETTINGS, *CHAOS_SETTINGS, ARRIVAL_SETTING, *READING_NAMES)
+                raise ValueError(f"unknown setting {key!r}; the settings are {', '.join(names)}")
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"{key} must be a non-negative number")
         for key, value in checked.items():
@@ -625,12 +646,14 @@ class RequestHandler(BaseHTTPRequestHandler):
         if "qps" in payload:
             server.config.qps = payload["qps"]
             server.buckets.reset(payload["qps"])
+        if ARRIVAL_SETTING in payload:
+            server.start_arrivals()
         return self._settings()
 
     def _settings(self) -> dict[str, Any]:
         config = self.server.config
         return {"latency_ms": config.latency_ms, "task_delay_ms": config.task_delay_ms, "qps": config.qps,
-                **config.chaos_settings(), **config.readings()}
+                **config.chaos_settings(), ARRIVAL_SETTING: config.new_alerts_per_minute, **config.readings()}
 
 
 def write_ready_line(server: EmulatorServer) -> None:

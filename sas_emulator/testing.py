@@ -6,6 +6,7 @@
                                endpoint=emu.endpoint, protocol="http"))
         emu.set_faults([{"action": "*", "fault": "throttle", "times": 1}])
         emu.set_chaos(faults=[{"action": "*", "fault": "unavailable", "rate": 0.05}], event_failed_rate=0.02)
+        new_ids = emu.add_alerts(3, level="serious")  # alerts arriving now, listed first
         ...
         emu.requests()  # parsed request-log lines
 """
@@ -103,12 +104,18 @@ class EmulatorHandle:
     def set_agent_online(self, host_uuid: str, online: bool) -> dict[str, Any]:
         return self.control("POST", f"hosts/{host_uuid}", {"agent_online": online})
 
+    def add_alerts(self, count: int = 1, **fields: Any) -> list[int]:
+        """Alerts arriving now (POST /_emulator/alerts): ``count`` new pending alerts, listed first; fields are
+        level, name_key and host_uuid, else drawn from the seeded sequence. Returns their ids."""
+        return self.control("POST", "alerts", {"count": count, **fields})["ids"]
+
     def stats(self) -> dict[str, Any]:
         return self.control("GET", "stats")
 
     def configure(self, **settings: Any) -> dict[str, Any]:
         """latency_ms, task_delay_ms, qps, the chaos settings (jitter_ms, task_stuck_rate, event_failed_rate,
-        agent_offline_rate) and the readings (readings.py), e.g. configure(status_call="either")."""
+        agent_offline_rate), new_alerts_per_minute and the readings (readings.py), e.g.
+        configure(status_call="either")."""
         return self.control("POST", "config", settings)
 
     def set_chaos(self, **settings: Any) -> dict[str, Any]:
@@ -130,7 +137,8 @@ class EmulatorHandle:
 
     def reset(self) -> Any:
         """Back to the start dataset and start chaos (reseeded; the console stops unless the command line started
-        it); clears faults, stats, QPS buckets (not the request log, not the rest of the config)."""
+        it); added alerts are gone, ids keep counting; clears faults, stats, QPS buckets (not the request log, not
+        the rest of the config)."""
         return self.control("POST", "reset")
 
     # --- request log ---------------------------------------------------------------------------

@@ -167,7 +167,7 @@ def test_control_plane_validates(fresh_emulator) -> None:
     with pytest.raises(EmulatorError, match="404"):
         fresh_emulator.alert(1)
     stats = fresh_emulator.stats()
-    assert set(stats) == {"total", "calls", "statuses", "errors", "faults", "chaos"}
+    assert set(stats) == {"total", "calls", "statuses", "errors", "faults", "alerts_added", "chaos"}
 
 
 def test_no_permission_fault_and_runtime_config(fresh_emulator) -> None:

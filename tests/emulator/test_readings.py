@@ -355,7 +355,8 @@ def test_config_reports_the_readings_and_a_reset_keeps_them(emu) -> None:
     emu.reset()
     config = emu.config()
     assert (config["status_call"], config["queue_ms"], config["final_status"]) == ("either", 25, "processing")
-    assert set(config) == {"latency_ms", "task_delay_ms", "qps", *CHAOS_SETTINGS, *READING_NAMES}
+    assert set(config) == {"latency_ms", "task_delay_ms", "qps", *CHAOS_SETTINGS, "new_alerts_per_minute",
+                           *READING_NAMES}
 
 
 @pytest.mark.parametrize("settings, named", [

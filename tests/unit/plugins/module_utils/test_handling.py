@@ -525,8 +525,8 @@ def test_an_alert_only_operation_is_sent_again_only_to_alerts_that_show_no_newer
 @pytest.mark.parametrize("bad_id_in_batch", ["refuse", "drop"])
 @pytest.mark.parametrize("fault, outcome", [  # what happens to the call's first alert just before it
     ("handled_elsewhere", "already_handled"), ("vanish", "not_found"), ("restricted", "unsupported")])
-def test_an_alert_the_service_refuses_or_leaves_out_of_its_task_ends_the_same(start_sas, fault, outcome,
-                                                                               bad_id_in_batch):
+def test_an_alert_the_service_refuses_or_leaves_out_of_its_task_ends_the_same(
+        start_sas, fault, outcome, bad_id_in_batch):
     sas = start_sas(bad_id_in_batch=bad_id_in_batch)
     first, second, third = alert_ids = sas.pick(3)
     sas.set_faults([{"action": "HandleSecurityEvents", "fault": fault}])
