@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test unit bad-input-doc emulator-tests e2e reliability-ci reliability sanity lint venv clean
+.PHONY: demo demo-eda test unit bad-input-doc emulator-tests e2e reliability-ci reliability sanity lint venv clean
 
 venv: $(STAMP)
 
@@ -16,6 +16,10 @@ $(STAMP): requirements.txt test-requirements.txt
 
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
+
+# Event-driven: alerts arriving at the emulator, ansible-rulebook triaging each (DEMO_SECONDS, default 60).
+demo-eda: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo-eda.sh
 
 test: lint unit emulator-tests e2e reliability-ci sanity
 

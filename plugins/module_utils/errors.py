@@ -20,6 +20,11 @@ BAD_RESPONSE = "bad_response"  # an answer that is not the service's JSON (e.g. 
 # Service codes that mean "try again later": the gateway's throttling and server errors [DOC].
 TRANSIENT_CODES = ("Throttling", "ServiceUnavailable", "InternalError", "ServerError")
 
+# Service codes (prefixes) that refuse the credentials or their permissions: the key is unknown or disabled, the
+# signature or STS token does not match it, or its RAM policy lacks the API. Trying again cannot help.
+ACCESS_REFUSED_CODES = ("InvalidAccessKeyId", "SignatureDoesNotMatch", "IncompleteSignature", "InvalidSecurityToken",
+                        "NoPermission", "Forbidden")
+
 # Fragments of the HTTP library's messages that prove the request was never sent.
 _NOT_SENT_MARKERS = (
     "NewConnectionError",
@@ -98,6 +103,14 @@ class SasApiError(Exception):
             return True
         # A throttled or unavailable answer means the request was refused, not processed.
         return self.kind == API and self.transient and (self.http_status or 0) < 500
+
+    @property
+    def access_refused(self) -> bool:
+        """No usable credentials, or the service refuses them or their permissions (ACCESS_REFUSED_CODES):
+        no retry, now or later, can help."""
+        if self.kind == CREDENTIALS:
+            return True
+        return self.kind == API and any((self.code or "").startswith(prefix) for prefix in ACCESS_REFUSED_CODES)
 
     def describe(self) -> str:
         """One plain sentence for `msg`."""

@@ -19,7 +19,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 EXECUTION_ENVIRONMENT = ROOT / "execution-environment.yml"
 # What the collection tarball ships but the image leaves out on purpose: nothing that runs.
-NOT_IN_IMAGE = {"changelogs", "docs", "extensions", "tests", "execution-environment.yml"}
+NOT_IN_IMAGE = {"changelogs", "docs", "extensions", "tests", "execution-environment.yml",
+                "decision-environment.yml"}
+DECISION_ENVIRONMENT = ROOT / "decision-environment.yml"
 
 
 def _run(command, cwd, env):
@@ -114,3 +116,28 @@ def test_the_builder_stage_finds_the_python_requirements(context, installed, off
     for package in ("alibabacloud-sas20181203", "alibabacloud-credentials"):
         assert any(line.startswith(package) and "from collection alibabacloud.sas" in line for line in python), (
             package, python)
+
+
+def test_the_tarball_ships_the_eda_files(tarball_files):
+    for name in ("decision-environment.yml", "docs/eda.md", "extensions/eda/rulebooks/triage_new_alerts.yml",
+                 "extensions/eda/plugins/event_source/sas_alerts.py"):
+        assert name in tarball_files, name
+
+
+def test_the_decision_environment_installs_the_collection_with_its_event_source(tmp_path, offline_env):
+    """decision-environment.yml: ansible-rulebook and Java, and this collection from the checkout - the event
+    source and the rulebook included - installed offline as its galaxy stage would."""
+    pytest.importorskip("ansible_builder", reason="ansible-builder is not installed (test-requirements.txt)")
+    context = tmp_path / "context"
+    _run([sys.executable, "-m", "ansible_builder", "create", "-f", str(DECISION_ENVIRONMENT),
+          "--context", str(context), "--output-filename", "Containerfile", "-v", "1"], ROOT, offline_env)
+    containerfile = (context / "Containerfile").read_text()
+    assert "ansible-rulebook" in (context / "_build" / "requirements.txt").read_text()
+    assert "java-17-openjdk" in (context / "_build" / "bindep.txt").read_text()
+    assert "ansible-galaxy collection install" in containerfile
+    collections = tmp_path / "collections"
+    _run([sys.executable, "-m", "ansible.cli.galaxy", "collection", "install", "--offline",
+          "-r", "requirements.yml", "--collections-path", str(collections)], context / "_build", offline_env)
+    installed = collections / "ansible_collections" / "alibabacloud" / "sas"
+    assert (installed / "extensions" / "eda" / "plugins" / "event_source" / "sas_alerts.py").is_file()
+    assert (installed / "extensions" / "eda" / "rulebooks" / "triage_new_alerts.yml").is_file()

@@ -1,0 +1,601 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""alibabacloud.sas.sas_alerts: an Event-Driven Ansible source of new Security Center (SAS) alerts."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+short_description: Receive events for new Alibaba Cloud Security Center (SAS) alerts
+description:
+  - An ansible-rulebook event source that polls Security Center (DescribeSuspEvents) every I(interval) seconds
+    and puts one event on the queue for each new pending alert.
+  - Each event is C({"sas_alert": <alert>, "meta": {...}}). C(sas_alert) is the alert exactly as the
+    C(alibabacloud.sas.sas_alert_info) module returns it (every field in snake_case, its status by name).
+    C(meta) holds C(source.type) (C(alibabacloud.sas.sas_alerts)), C(endpoint) (the API host called),
+    C(region) and C(polled_at) (when the poll that found the alert started, ISO 8601 UTC); never a credential.
+  - The alerts pending when the source starts are its baseline. They are not sent unless I(emit_existing) is
+    true, so a restart does not replay them. After that, each alert is sent once, when the service first lists
+    it as pending; it is not sent again when it is seen again (its C(last_time) moves on).
+  - Each poll reads only the first pages of the pending alerts, newest first, down to the alerts already seen.
+  - Calls are retried and paced as the modules' are (throttling, server errors and lost connections are tried
+    again with jittered backoff). A poll that still fails is logged as a warning and tried again at the next
+    interval; the source keeps running. Credentials or permissions the service refuses, and bad arguments,
+    stop the source at once with an error that names the problem.
+  - Needs the Python packages of the collection's C(requirements.txt) (the Security Center SDK) and
+    ansible-core where ansible-rulebook runs.
+author:
+  - alibabacloud.sas maintainers (@alibabacloud)
+options:
+  access_key:
+    description:
+      - Alibaba Cloud AccessKey ID.
+      - Credentials are looked up as the modules of this collection look them up, the first that is set wins
+        (an empty value counts as unset) - I(access_key) and I(secret_key) (with I(security_token));
+        I(profile) from the aliyun CLI file C(~/.aliyun/config.json); the environment variables
+        C(ALIBABA_CLOUD_ACCESS_KEY_ID), C(ALIBABA_CLOUD_ACCESS_KEY_SECRET) and C(ALIBABA_CLOUD_SECURITY_TOKEN)
+        (or the legacy C(ALICLOUD_*) ones); then the C(alibabacloud-credentials) default chain (OIDC,
+        ECS RAM role, credentials URI).
+    type: str
+    aliases: [alicloud_access_key, access_key_id]
+  secret_key:
+    description:
+      - Alibaba Cloud AccessKey secret, with I(access_key). Never shown in events, logs or errors.
+    type: str
+    aliases: [alicloud_secret_key, access_key_secret]
+  security_token:
+    description:
+      - STS security token, with I(access_key) and I(secret_key).
+    type: str
+  region:
+    description:
+      - Region of the Security Center instance, for example C(cn-shanghai) or C(ap-southeast-1).
+      - If not set, C(ALIBABA_CLOUD_REGION_ID) (or the legacy C(ALICLOUD_REGION)) is used.
+      - Required unless I(endpoint) is set.
+    type: str
+    aliases: [region_id]
+  profile:
+    description:
+      - Name of a profile in the aliyun CLI file C(~/.aliyun/config.json).
+      - If not set, C(ALIBABA_CLOUD_PROFILE) (or the legacy C(ALICLOUD_PROFILE)) is used.
+      - Mutually exclusive with I(access_key) and I(secret_key).
+    type: str
+  endpoint:
+    description:
+      - Full URL of the SAS API endpoint, for example C(https://tds.cn-shanghai.aliyuncs.com) or
+        C(http://127.0.0.1:18080) for the emulator. Overrides the endpoint chosen by I(region).
+      - If not set, C(ALIBABA_CLOUD_SAS_ENDPOINT) is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to check the endpoint's TLS certificate. Only turn off for a test endpoint.
+    type: bool
+    default: true
+  connect_timeout:
+    description:
+      - Seconds to wait for a connection to the endpoint.
+    type: float
+    default: 5
+  read_timeout:
+    description:
+      - Seconds to wait for an answer to one API request.
+    type: float
+    default: 10
+  rate_limit:
+    description:
+      - Calls a second made to DescribeSuspEvents at most; C(0) turns pacing off.
+    type: float
+    default: 8
+  interval:
+    description:
+      - Seconds between two polls, above 0.
+    type: float
+    default: 60
+  levels:
+    description:
+      - Only alerts of these severity levels (as the module's I(levels)).
+    type: list
+    elements: str
+    choices: [serious, suspicious, remind]
+  alert_types:
+    description:
+      - Only alerts of these types, by English name, Chinese name or code, compared on this side with each
+        alert's C(alarm_event_type) and C(alarm_event_type_display) as the module's I(alert_types) are.
+    type: list
+    elements: str
+  emit_existing:
+    description:
+      - Also send an event for each alert already pending when the source starts.
+    type: bool
+    default: false
+  lang:
+    description:
+      - Language of the names and descriptions in the alerts.
+    type: str
+    choices: [en, zh]
+    default: en
+"""
+
+EXAMPLES = r"""
+- name: Handle new serious alerts
+  hosts: localhost
+  sources:
+    - alibabacloud.sas.sas_alerts:
+        region: cn-shanghai
+        profile: security-ops
+        interval: 60
+        levels: [serious]
+  rules:
+    - name: Block the source of a brute-force logon
+      condition: event.sas_alert.alarm_event_type == "Unusual logon"
+      action:
+        run_playbook:
+          name: playbooks/block_ip.yml
+          extra_vars:
+            alert_id: "{{ event.sas_alert.id }}"
+
+- name: Every pending web shell, those of before the start too
+  hosts: localhost
+  sources:
+    - alibabacloud.sas.sas_alerts:
+        endpoint: http://127.0.0.1:18080
+        alert_types: [Web shell]
+        emit_existing: true
+  rules:
+    - name: Print it
+      condition: event.sas_alert is defined
+      action:
+        debug:
+          msg: "{{ event.sas_alert.id }} on {{ event.sas_alert.instance_name }}"
+"""
+
+import asyncio
+import datetime
+import importlib
+import importlib.util
+import logging
+import os
+import sys
+import threading
+from collections import OrderedDict
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+
+
+def _collections_root(path: str) -> Optional[str]:
+    """The directory holding ansible_collections/ for this file at
+    <root>/ansible_collections/alibabacloud/sas/extensions/eda/plugins/event_source/sas_alerts.py, or None."""
+    for candidate in (os.path.abspath(path), os.path.realpath(path)):
+        parts = candidate.split(os.sep)
+        if len(parts) > 8 and parts[-8:-5] == ["ansible_collections", "alibabacloud", "sas"]:
+            return os.sep.join(parts[:-8]) or os.sep
+    return None
+
+
+# ansible-rulebook runs this file with runpy.run_path from the installed collection, without putting the
+# collections root on sys.path (it only needs the root to find the file). The shared code is the collection's
+# module_utils, imported by its full name: so when that import fails, the root this file sits under is added
+# - appended, never put first, so that nothing importable already is shadowed - and the import tried again.
+try:
+    from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
+except ImportError:
+    _ROOT = _collections_root(__file__)
+    if _ROOT is None or _ROOT in sys.path:
+        raise
+    sys.path.append(_ROOT)
+    importlib.invalidate_caches()
+    from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import LANGUAGES, LEVELS, MAX_PAGE_SIZE
+from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import (
+    EndpointError,
+    SasConnection,
+    connect,
+    parse_endpoint,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, redact
+from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import (
+    ListingRequest,
+    TypeFilter,
+    alert_result,
+    is_known_type,
+    listing_request,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SDK_PACKAGES, sas_argument_spec
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
+    OptionError,
+    check_aliases,
+    check_positive,
+    check_rate_limit,
+    check_region,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import susp_event_pages
+
+SOURCE = "alibabacloud.sas.sas_alerts"
+# A fixed name: ansible-rulebook runs this file as "<run_path>", which would be this logger's name otherwise.
+logger = logging.getLogger(SOURCE)
+
+# ansible-rulebook adds its own arguments (eda_feedback_queue) to those of the rulebook: not ours to check.
+RULEBOOK_ARGUMENT_PREFIX = "eda_"
+
+# Ids of the alerts seen, kept to tell a new alert from one seen before (see AlertTracker).
+MAX_REMEMBERED = 10000
+# [GUESS] How far below the newest LastTime already seen a poll still reads. The service may list an alert some
+# time after its LastTime (the agent reports late, detection takes a while): it then sorts below alerts already
+# seen. Alerts last seen in this window are read again each poll (their ids are known, so nothing is sent twice);
+# that costs one more call only when over 100 of them fall in it.
+LOOKBACK_MS = 120 * 1000
+# Reads of the whole pending listing at the start, until one sees it hold still (AlertTracker.baseline).
+BASELINE_READS = 3
+
+
+def source_argument_spec() -> dict:
+    """The modules' shared options (same names, aliases, defaults and environment fallbacks), and the source's."""
+    spec = sas_argument_spec()
+    spec.update(
+        interval=dict(type="float", default=60.0),
+        levels=dict(type="list", elements="str", choices=list(LEVELS)),
+        alert_types=dict(type="list", elements="str"),
+        emit_existing=dict(type="bool", default=False),
+        lang=dict(type="str", choices=list(LANGUAGES), default="en"),
+    )
+    return spec
+
+
+class SourceArgumentError(ValueError):
+    """An argument of the source that cannot work; raised before any call."""
+
+
+class SourceAccessError(RuntimeError):
+    """The service refuses the credentials or their permissions: polling again cannot help."""
+
+
+class Settings:
+    """The source's arguments, every one checked; connect() builds the SAS connection from them."""
+
+    def __init__(self, params: Dict[str, Any], request: ListingRequest, source: credentials.CredentialSource,
+                 secrets: Tuple[str, ...]):
+        self.params = params
+        self.request = request
+        self.credentials = source
+        self.secrets = secrets
+        self.interval: float = params["interval"]
+        self.emit_existing: bool = params["emit_existing"]
+        self.endpoint: Optional[str] = params["endpoint"] or None
+        self.region: Optional[str] = params["region"] or None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> Settings:
+        """Check every argument, as the modules check theirs; SourceArgumentError names each bad one."""
+        from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+        if args is None:
+            args = {}
+        if not isinstance(args, Mapping):
+            raise SourceArgumentError("%s: the source's arguments must be a mapping, got %s"
+                                      % (SOURCE, type(args).__name__))
+        raw = {name: value for name, value in args.items() if not str(name).startswith(RULEBOOK_ARGUMENT_PREFIX)}
+        spec = source_argument_spec()
+        # Every value given for a no_log option, under any of its names: cut out of every message.
+        secrets = tuple(str(raw[name]) for option, entry in spec.items() if entry.get("no_log")
+                        for name in [option] + list(entry.get("aliases") or ()) if raw.get(name))
+        result = ArgumentSpecValidator(spec).validate(dict(raw))
+        messages = []
+        unknown = sorted(str(name) for name in result.unsupported_parameters)
+        if unknown:
+            names = sorted(spec) + sorted(alias for entry in spec.values() for alias in entry.get("aliases") or ())
+            messages.append("unknown argument%s %s: the arguments of %s are %s" % (
+                "s" if len(unknown) > 1 else "", ", ".join(unknown), SOURCE, ", ".join(names)))
+        messages += [str(error) for error in result.errors if type(error).__name__ != "UnsupportedError"]
+        params = result.validated_parameters
+
+        def check(function: Callable[..., Any], *values: Any) -> Any:
+            try:
+                return function(*values)
+            except (OptionError, credentials.CredentialError, EndpointError) as error:
+                messages.append(str(error))
+                return None
+
+        # Each check on its own, so that every bad argument is named at once; a number that is not one was
+        # named above already.
+        check(lambda: params.update(check_aliases(spec, raw)))
+        for name in ("interval", "connect_timeout", "read_timeout"):
+            if _is_number(params[name]):
+                check(check_positive, name, params[name])
+        if _is_number(params["rate_limit"]):
+            check(check_rate_limit, params["rate_limit"])
+        # sas_alert_info's own checks and filters: levels and alert_types neither empty nor blank, pending alerts.
+        request = check(listing_request, dict(
+            status="pending", alert_ids=None, levels=params["levels"], alert_types=params["alert_types"],
+            name=None, uuids=None, time_start=None, time_end=None, lang=params["lang"], max_results=None,
+            include_details=False, concurrency=1))
+        # The modules' order: the credentials, then where to call.
+        source = check(credentials.resolve, params)
+        check(_check_where, params["endpoint"] or None, params["region"] or None)
+        if messages:
+            text = "; ".join(dict.fromkeys(messages))
+            raise SourceArgumentError("%s: %s" % (SOURCE, redact(text, secrets)))
+        missing = [pip for name, pip in SDK_PACKAGES.items() if importlib.util.find_spec(name) is None]
+        if missing:
+            raise SourceArgumentError("%s needs the Python packages %s on the host that runs ansible-rulebook: "
+                                      "pip install them (the collection's requirements.txt lists them)"
+                                      % (SOURCE, " and ".join(missing)))
+        return cls(params, request, source, tuple(secrets) + source.secrets)
+
+    def connect(self) -> SasConnection:
+        """The SAS connection: the modules' SDK client, retries and pacing (module_utils.connection)."""
+        params = self.params
+        if not params["validate_certs"]:
+            logger.warning("validate_certs is false: the endpoint's TLS certificate is not checked, so anyone on "
+                           "the network path could read and change these calls; keep it for test endpoints only")
+        try:
+            return connect(self.endpoint, self.region, credentials.sdk_config_kwargs(self.credentials),
+                           params["connect_timeout"], params["read_timeout"], params["validate_certs"],
+                           secrets=self.secrets, rate_limit=params["rate_limit"])
+        except Exception as exc:  # the SDK's own constructor checks, e.g. a malformed credentials file
+            raise SourceArgumentError("%s: cannot set up the SAS client: %s"
+                                      % (SOURCE, redact(str(exc), self.secrets))) from None
+
+    def log_unknown_types(self) -> None:
+        for alert_type in self.request.alert_types:
+            if not is_known_type(alert_type):
+                logger.warning("alert_types: %r is none of the type names this collection knows; it is compared "
+                               "as written with each alert's alarm_event_type and alarm_event_type_display",
+                               alert_type)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_where(endpoint: Optional[str], region: Optional[str]) -> None:
+    """A region or an endpoint, and an endpoint the SDK can use (as the modules check them)."""
+    check_region(endpoint, region)
+    if endpoint:
+        parse_endpoint(endpoint)
+
+
+class _Stopped(Exception):
+    """The source was cancelled: the poll in its thread ends at the next page."""
+
+
+def _stamp(alert: Any) -> Optional[int]:
+    """When the alert was last seen, in epoch milliseconds (LastTimeStamp), or None if the service left it out."""
+    value = getattr(alert, "last_time_stamp", None)
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+class AlertTracker:
+    """Which pending alerts are new, read with as few DescribeSuspEvents pages as it takes.
+
+    Identity is the alert id: an alert is sent once, and never again when it is listed again (its LastTime moves
+    on when it recurs, and it climbs back to the top of the listing). The service lists pending alerts by
+    LastTime, newest first, then by Id, highest first; a new alert gets an id above all others. So, in bounded
+    memory:
+
+    - known: the ids seen, sent or not (alert_types), at most MAX_REMEMBERED. At the start they are every id
+      pending (the baseline, read in full once): nothing pending then is ever sent afterwards, whether the
+      source was restarted or not. No order of ids is assumed: where a new alert's id falls is not documented.
+    - floor: every id at or below it is known; 0 until known overflows. Then the oldest id remembered goes and
+      floor rises to it, so an alert forgotten is still never sent twice - and only a new alert with an id
+      below MAX_REMEMBERED others could be missed, which the service's ids (rising, in every listing read)
+      make unlikely.
+    - watermark: the newest LastTime read. A poll reads pages, newest first, while a page is full and reaches
+      LOOKBACK_MS below the watermark or holds an alert not known: a page that holds only alerts known or older
+      than that is the last one. Alerts that share a LastTime, or that are re-read, are told apart by id.
+    - An alert added while the pages of a poll are read pushes the others down: one is read twice (its id is
+      known the second time) and the new one is at the top, for the next poll. An alert handled meanwhile pulls
+      them up, and the one at a page boundary is not read at all. So the watermark rises only after a poll
+      whose pages all gave the same TotalCount; otherwise the next poll reads the same range again.
+
+    The alerts are SDK models; poll() and baseline() make blocking calls (run them in a thread).
+    """
+
+    def __init__(self, connection: Any, request: ListingRequest, page_size: int = MAX_PAGE_SIZE,
+                 max_remembered: int = MAX_REMEMBERED, lookback_ms: int = LOOKBACK_MS):
+        self.connection = connection
+        self.request = request
+        self.page_size = page_size
+        self.max_remembered = max_remembered
+        self.lookback_ms = lookback_ms
+        self.types = TypeFilter(request.alert_types) if request.alert_types else None
+        self.floor = 0
+        self.known: OrderedDict[int, None] = OrderedDict()
+        self.watermark: Optional[int] = None
+        self.pages_read = 0  # DescribeSuspEvents pages read, over the source's life
+
+    # --- what is known ------------------------------------------------------------------------
+    def is_known(self, alert_id: int) -> bool:
+        return alert_id <= self.floor or alert_id in self.known
+
+    def remember(self, alert_id: int) -> None:
+        if alert_id <= self.floor:
+            return
+        self.known[alert_id] = None
+        while len(self.known) > self.max_remembered:
+            forgotten, _none = self.known.popitem(last=False)
+            self.floor = max(self.floor, forgotten)
+
+    def _raise_watermark(self, stamp: Optional[int]) -> None:
+        if stamp is not None and (self.watermark is None or stamp > self.watermark):
+            self.watermark = stamp
+
+    def _wanted(self, alerts: List[Any]) -> List[Any]:
+        """alerts of the requested types, oldest first (the order they were seen in)."""
+        kept = [alert for alert in alerts if self.types is None or self.types.matches(alert)]
+        return sorted(kept, key=lambda alert: (_stamp(alert) or 0, alert.id))
+
+    def _pages(self, stop: Optional[threading.Event]):
+        for page, total in susp_event_pages(self.connection, self.request.filters, self.request.lang,
+                                            self.page_size):
+            self.pages_read += 1
+            yield page, total
+            if stop is not None and stop.is_set():
+                raise _Stopped()
+
+    # --- the start ----------------------------------------------------------------------------
+    def baseline(self, stop: Optional[threading.Event] = None) -> List[Any]:
+        """Read every pending alert once: their ids are known, and they set the watermark. Returns them (the
+        requested types, oldest first) for emit_existing.
+
+        Read again, up to BASELINE_READS times, while the listing moved under the read (TotalCount changed
+        between pages): an alert handled meanwhile could have hidden another one at a page boundary.
+        """
+        found: Dict[int, Any] = {}
+        for _attempt in range(BASELINE_READS):
+            totals = set()
+            read = 0
+            for page, total in self._pages(stop):
+                totals.add(total)
+                fresh = [alert for alert in page if alert.id not in found]
+                for alert in fresh:
+                    found[alert.id] = alert
+                    self._raise_watermark(_stamp(alert))
+                read += len(page)
+                # The end, or a page with nothing new: a service that does not page (stop rather than loop).
+                if len(page) < self.page_size or read >= total or not fresh:
+                    break
+            if len(totals) <= 1:
+                break
+        for alert_id in sorted(found):  # lowest first: past MAX_REMEMBERED, the lowest ids make the floor
+            self.remember(alert_id)
+        return self._wanted(list(found.values()))
+
+    # --- each poll ----------------------------------------------------------------------------
+    def poll(self, stop: Optional[threading.Event] = None) -> List[Any]:
+        """The alerts listed as pending since the last poll, of the requested types, oldest first."""
+        cutoff = None if self.watermark is None else self.watermark - self.lookback_ms
+        new: List[Any] = []
+        read_now = set()
+        totals = set()
+        newest = None
+        read = 0
+        for page, total in self._pages(stop):
+            totals.add(total)
+            read += len(page)
+            page_has_new = False
+            page_has_unread = False
+            for alert in page:
+                stamp = _stamp(alert)
+                if stamp is not None and (newest is None or stamp > newest):
+                    newest = stamp
+                if alert.id in read_now:
+                    continue
+                read_now.add(alert.id)
+                page_has_unread = True
+                if not self.is_known(alert.id):
+                    page_has_new = True
+                    new.append(alert)
+            if len(page) < self.page_size or read >= total or not page_has_unread:
+                break  # the end of the listing (or a service that does not page)
+            oldest = _stamp(page[-1])
+            if not page_has_new and cutoff is not None and oldest is not None and oldest < cutoff:
+                break  # only alerts known or older than the watermark: the rest is older still
+        for alert in new:
+            self.remember(alert.id)
+        if len(totals) <= 1:
+            self._raise_watermark(newest)
+        return self._wanted(new)
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def event_for(alert: Any, meta: Mapping[str, Any], polled_at: str) -> Dict[str, Any]:
+    """One event: the alert as sas_alert_info returns it, and where and when it was read.
+
+    meta.source is a mapping, not a string: ansible-rulebook's insert_meta_info filter, which every source gets,
+    writes meta.source.name (the rulebook's name for the source) into it, and fails on a string.
+    """
+    return {"sas_alert": alert_result(alert),
+            "meta": dict(meta, source={"type": SOURCE}, polled_at=polled_at)}
+
+
+def _in_thread(function: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+    """function(*args) in a daemon thread of its own, as an awaitable.
+
+    Not asyncio.to_thread: the default executor's threads are joined at interpreter exit and by asyncio.run, so
+    a poll retrying an endpoint that does not answer (up to a minute) would hold up the shutdown of
+    ansible-rulebook after the source was cancelled. A cancelled poll's thread ends at its next page
+    (the stop event) and its result is dropped.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(result: Any, error: Optional[BaseException]) -> None:
+        if future.done():  # cancelled meanwhile
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    def run() -> None:
+        try:
+            outcome: Tuple[Any, Optional[BaseException]] = (function(*args), None)
+        except BaseException as error:  # handed to the awaiting coroutine
+            outcome = (None, error)
+        try:
+            loop.call_soon_threadsafe(settle, *outcome)
+        except RuntimeError:  # the loop is closed: nobody waits any more
+            pass
+
+    threading.Thread(target=run, name="sas_alerts poll", daemon=True).start()
+    return future
+
+
+async def main(queue: asyncio.Queue, args: Dict[str, Any]) -> None:
+    """Poll DescribeSuspEvents every interval seconds and put one event on queue per new pending alert."""
+    settings = Settings.from_args(args)  # every argument checked before any call
+    settings.log_unknown_types()
+    stop = threading.Event()
+    try:
+        connection = await _in_thread(settings.connect)  # imports the SDK: slow enough to keep off the loop
+        tracker = AlertTracker(connection, settings.request)
+        meta = {"endpoint": connection.endpoint or settings.endpoint, "region": settings.region}
+        started = False
+        while True:
+            polled_at = _now()
+            try:
+                if started:
+                    alerts = await _in_thread(tracker.poll, stop)
+                else:
+                    existing = await _in_thread(tracker.baseline, stop)
+                    started = True
+                    alerts = existing if settings.emit_existing else []
+                    logger.info("%d alerts pending at the start%s; polling every %s seconds",
+                                len(existing), ", sending them" if settings.emit_existing else "",
+                                settings.interval)
+            except SasApiError as error:
+                if error.access_refused:
+                    raise SourceAccessError("%s: %s" % (SOURCE, error.describe())) from None
+                logger.warning("this poll failed, the next one is in %s seconds: %s",
+                               settings.interval, error.describe())
+                alerts = []
+            for alert in alerts:
+                await queue.put(event_for(alert, meta, polled_at))
+            await asyncio.sleep(settings.interval)
+    finally:
+        stop.set()
+
+
+if __name__ == "__main__":
+    # Run it alone, the events printed:
+    #   python sas_alerts.py '{"endpoint": "http://127.0.0.1:18080", "interval": 5, "emit_existing": true}'
+    # with the credentials in the environment (ALIBABA_CLOUD_ACCESS_KEY_ID, ...) or in the arguments.
+    import json
+
+    class MockQueue(asyncio.Queue):
+        """A queue that prints what is put on it."""
+
+        async def put(self, item: Any) -> None:
+            print(json.dumps(item, ensure_ascii=False, default=str))  # noqa: T201
+
+    logging.basicConfig(level=logging.INFO)
+    try:
+        asyncio.run(main(MockQueue(), json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}))
+    except KeyboardInterrupt:
+        pass

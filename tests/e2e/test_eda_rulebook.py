@@ -1,0 +1,98 @@
+"""Event-driven triage end to end: the real ansible-rulebook runs the collection's rulebook, whose event
+source polls the emulator; alerts added through the control plane must be triaged within three poll
+intervals, each exactly once, and an alert the policy does not match left alone."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+
+import pytest
+import yaml
+from conftest import base_env
+from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET, sent_ids, writes
+
+from sas_emulator.testing import start_emulator
+
+INTERVAL = 8  # seconds between polls: one poll's wait plus one playbook run fit well within three
+POLICY = [{"name": "close-serious", "match": {"level": "serious"}, "action": "manual_handled"}]
+
+pytestmark = pytest.mark.skipif(shutil.which("ansible-rulebook") is None or shutil.which("java") is None,
+                                reason="ansible-rulebook (test-requirements.txt) and Java 17 are needed")
+
+
+@pytest.fixture
+def rulebook(tmp_path, collections_path):
+    """ansible-rulebook with alibabacloud.sas.triage_new_alerts against a fresh emulator; yields
+    (emulator, process, report_dir)."""
+    emulator = start_emulator("--alerts", "20", "--seed", "7", "--task-delay-ms", "200",
+                              "--access-key-id", ACCESS_KEY_ID, "--access-key-secret", ACCESS_KEY_SECRET,
+                              request_log=tmp_path / "requests.jsonl")
+    (tmp_path / "policy.yml").write_text(yaml.safe_dump({"sas_triage_rules": POLICY}))
+    report_dir = tmp_path / "reports"
+    (tmp_path / "vars.yml").write_text(yaml.safe_dump({
+        "sas_triage_policy_file": str(tmp_path / "policy.yml"), "sas_triage_report_dir": str(report_dir),
+        "sas_alerts_interval": INTERVAL}))
+    (tmp_path / "inventory.yml").write_text(yaml.safe_dump({"all": {"hosts": {"localhost": {
+        "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}}}))
+    home = tmp_path / "home"
+    home.mkdir()
+    env = dict(base_env(home, collections_path), ALIBABA_CLOUD_SAS_ENDPOINT=emulator.url,
+               ALIBABA_CLOUD_ACCESS_KEY_ID=ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET=ACCESS_KEY_SECRET)
+    log = (tmp_path / "rulebook.log").open("w")
+    process = subprocess.Popen(
+        ["ansible-rulebook", "-i", str(tmp_path / "inventory.yml"), "-r", "alibabacloud.sas.triage_new_alerts",
+         "--vars", str(tmp_path / "vars.yml"), "--print-events"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=tmp_path)
+    try:
+        yield emulator, process, report_dir, tmp_path / "rulebook.log"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        emulator.stop()
+
+
+def polls(emulator) -> int:
+    return sum(1 for entry in emulator.requests() if entry["action"] == "DescribeSuspEvents"
+               and entry["params"].get("Dealed") == "N")
+
+
+def wait_for(condition, timeout: float, output) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, output.read_text()
+        time.sleep(0.2)
+
+
+def test_each_new_alert_is_triaged_once_within_three_polls(rulebook):
+    emulator, process, report_dir, output = rulebook
+    # The source is up once it has polled; what was pending then is old and left to the schedule.
+    wait_for(lambda: polls(emulator) >= 1, 120, output)
+    assert process.poll() is None, output.read_text()
+    matching = emulator.add_alerts(2, level="serious")
+    other = emulator.add_alerts(1, level="suspicious")
+    added = time.monotonic()
+
+    def handled() -> set[int]:
+        return {alert_id for entry in writes(emulator) if entry["status"] == 200 for alert_id in sent_ids(entry)}
+
+    wait_for(lambda: set(matching) <= handled(), 3 * INTERVAL + 60, output)
+    elapsed = time.monotonic() - added
+    assert elapsed <= 3 * INTERVAL, "handled %.1f s after it arrived: more than three poll intervals" % elapsed
+    for alert_id in matching:
+        assert emulator.alert(alert_id)["status"] != 1
+    time.sleep(2 * INTERVAL)  # more polls: nothing is triaged again
+    sent = [alert_id for entry in writes(emulator) for alert_id in sent_ids(entry)]
+    assert sorted(sent) == sorted(matching), "each matching alert once, nothing else"
+    assert emulator.alert(other[0])["status"] == 1 and emulator.alert(other[0])["tasks"] == []
+    # the triage ran for each new alert alone: one report each, the suspicious one unmatched
+    reports = sorted(report_dir.glob("triage-*.json"))
+    outcomes = {alert["id"]: alert["outcome"] for path in reports
+                for alert in yaml.safe_load(path.read_text())["alerts"]}
+    assert outcomes == {matching[0]: "handled", matching[1]: "handled", other[0]: "unmatched"}
+    assert len(reports) == 3, [path.name for path in reports]

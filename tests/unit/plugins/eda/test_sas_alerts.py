@@ -1,0 +1,675 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The alibabacloud.sas.sas_alerts event source: main() run with an asyncio.Queue against the in-process emulator
+(a real SDK connection), alerts arriving through the emulator's backend while it polls."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from emulated_sas import ACCESS_KEY_ID, ACCESS_KEY_SECRET, FAST_RETRIES, HANDLED, PENDING
+from module_runner import run_module
+
+from ansible_collections.alibabacloud.sas.extensions.eda.plugins.event_source import sas_alerts
+from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import connect
+from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import listing_request
+from ansible_collections.alibabacloud.sas.plugins.modules import sas_alert_info
+
+INTERVAL = 0.05
+LOGGER = "alibabacloud.sas.sas_alerts"
+
+
+class CountingTracker(sas_alerts.AlertTracker):
+    """The source's AlertTracker, counting what it did so that tests wait for polls rather than for time."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.started = False
+        self.polls = 0  # polls finished, failed ones included
+        self.lock = threading.Lock()
+
+    def baseline(self, stop=None):
+        found = super().baseline(stop)
+        self.started = True
+        return found
+
+    def poll(self, stop=None):
+        try:
+            return super().poll(stop)
+        finally:
+            with self.lock:
+                self.polls += 1
+
+
+class Harness:
+    """Runs main() as a task; what it built (connections, trackers) is recorded."""
+
+    def __init__(self):
+        self.trackers = []
+        self.connects = 0
+
+    def start(self, args):
+        return Run(self, args)
+
+
+class Run:
+    def __init__(self, harness, args):
+        self.harness = harness
+        self.queue = asyncio.Queue()
+        self.task = asyncio.create_task(sas_alerts.main(self.queue, args))
+        self.events = []
+
+    @property
+    def tracker(self):
+        return self.harness.trackers[-1]
+
+    async def until(self, predicate, timeout=5.0, what="the condition"):
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if self.task.done():
+                self.task.result()  # raises what main() raised
+                raise AssertionError("main() returned")
+            if time.monotonic() > deadline:
+                raise AssertionError("timed out waiting for %s" % what)
+            await asyncio.sleep(0.005)
+
+    async def started(self):
+        await self.until(lambda: self.harness.trackers and self.tracker.started, what="the baseline")
+
+    async def polls(self, count=1):
+        """Wait until count more polls have finished."""
+        await self.started()
+        target = self.tracker.polls + count
+        await self.until(lambda: self.tracker.polls >= target, what="%d polls" % count)
+
+    def take(self):
+        """The events put on the queue since the last take."""
+        taken = []
+        while not self.queue.empty():
+            taken.append(self.queue.get_nowait())
+        self.events += taken
+        return taken
+
+    def ids(self):
+        return [event["sas_alert"]["id"] for event in self.take()]
+
+    async def stop(self):
+        self.task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(self.task, 5)
+
+
+@pytest.fixture
+def harness(monkeypatch, module_env):
+    """main() with the modules' connection and the emulator's fast retries (real attempts, tiny delays)."""
+    recorder = Harness()
+
+    def fast_connect(*args, **kwargs):
+        recorder.connects += 1
+        return connect(*args, policy=FAST_RETRIES, **kwargs)
+
+    def tracker(*args, **kwargs):
+        made = CountingTracker(*args, **kwargs)
+        recorder.trackers.append(made)
+        return made
+
+    monkeypatch.setattr(sas_alerts, "connect", fast_connect)
+    monkeypatch.setattr(sas_alerts, "AlertTracker", tracker)
+    return recorder
+
+
+def source_args(sas, **extra):
+    return dict({"endpoint": sas.url, "access_key": ACCESS_KEY_ID, "secret_key": ACCESS_KEY_SECRET,
+                 "interval": INTERVAL, "rate_limit": 0}, **extra)
+
+
+def pages_read(sas):
+    """The CurrentPage of each DescribeSuspEvents call since the log was cleared."""
+    return [int(call["params"]["CurrentPage"]) for call in sas.calls("DescribeSuspEvents")]
+
+
+# --- new alerts, each once -------------------------------------------------------------------------------
+
+def test_old_alerts_are_not_sent_and_each_new_one_is_sent_once(start_sas, harness):
+    sas = start_sas(alerts=300)
+    pending_at_start = set(sas.listing("N"))
+    assert len(pending_at_start) > 200  # three pages
+
+    async def scenario():
+        run = harness.start(source_args(sas))
+        await run.polls(3)
+        assert run.ids() == []
+        sent = []
+
+        one = sas.backend.add_alerts(1)
+        await run.polls(2)
+        sent += run.ids()
+        assert sent == one
+
+        several = [alert_id for _one in range(4) for alert_id in sas.backend.add_alerts(1)]
+        several += sas.backend.add_alerts(3)  # these three share a LastTime
+        await run.polls(2)
+        batch = run.ids()
+        assert sorted(batch) == sorted(several)
+        sent += batch
+
+        sas.clear_requests()
+        many = sas.backend.add_alerts(150)  # more than a page
+        await run.polls(3)
+        batch = run.ids()
+        assert sorted(batch) == sorted(many)
+        sent += batch
+        await run.polls(5)
+        assert run.ids() == []
+        await run.stop()
+        return sent, one + several + many
+
+    sent, added = asyncio.run(scenario())
+    assert sorted(sent) == sorted(added) and len(set(sent)) == len(sent)
+    assert not pending_at_start & set(sent)
+
+
+def renumbered(sas, alert_id, new_id):
+    """The alert under another id (straight in the backend): no source says a new alert's id is the highest."""
+    with sas.backend._lock:
+        alert = sas.backend.alerts.pop(alert_id)
+        alert.id = new_id
+        sas.backend.alerts[new_id] = alert
+    return new_id
+
+
+def test_a_new_alert_whose_id_is_below_the_old_ones_is_still_new(start_sas, harness):
+    sas = start_sas(alerts=60)
+    lowest = min(sas.backend.alerts)
+
+    async def scenario():
+        run = harness.start(source_args(sas))
+        await run.polls(2)
+        [added] = sas.backend.add_alerts(1)
+        low = renumbered(sas, added, lowest - 1000)
+        await run.polls(2)
+        assert run.ids() == [low]
+        await run.polls(2)
+        assert run.ids() == []
+        await run.stop()
+
+    asyncio.run(scenario())
+
+
+def test_each_poll_reads_only_the_pages_it_needs(start_sas, harness):
+    sas = start_sas(alerts=300)
+
+    async def scenario():
+        run = harness.start(source_args(sas))
+        await run.started()
+        assert pages_read(sas)[:3] == [1, 2, 3]  # the baseline reads every pending alert once
+        sas.clear_requests()
+        await run.polls(4)
+        assert set(pages_read(sas)) == {1}  # nothing new: the first page reaches what was seen
+        many = sas.backend.add_alerts(150)
+        await run.polls(2)  # the poll that finds them reads a third page: page 2 had new alerts
+        sas.clear_requests()
+        await run.polls(2)
+        # the 150 alerts within LOOKBACK_MS of the watermark span two pages; the third is not read again
+        assert set(pages_read(sas)) == {1, 2}
+        assert sorted(run.ids()) == sorted(many)
+        await run.stop()
+
+    asyncio.run(scenario())
+
+
+def test_alerts_added_while_a_poll_reads_its_pages_are_sent_once(start_sas, harness):
+    sas = start_sas(alerts=40)
+
+    async def scenario():
+        run = harness.start(source_args(sas))
+        await run.polls(1)
+        first = sas.backend.add_alerts(120)
+        arrived = []
+
+        def between_pages(params):  # the moment page 2 is asked for: two more arrive, pushing the rest down
+            if params.get("CurrentPage") == "2" and not arrived:
+                arrived.extend(sas.backend.add_alerts(2))
+
+        sas.on_request("DescribeSuspEvents", between_pages, times=50)
+        await run.until(lambda: arrived, what="the second page")
+        await run.polls(3)
+        ids = run.ids()
+        assert sorted(ids) == sorted(first + arrived) and len(ids) == len(set(ids))
+        await run.stop()
+
+    asyncio.run(scenario())
+
+
+def test_alerts_sharing_one_last_time_are_told_apart_by_id(start_sas, harness):
+    sas = start_sas(alerts=40)
+    frozen = sas.backend.now_ms() / 1000.0 + 5  # every alert added from now on has this LastTime
+
+    async def scenario():
+        run = harness.start(source_args(sas))
+        await run.polls(1)
+        sas.backend.clock = lambda: frozen
+        sent, added = [], []
+        for count in (2, 1, 3, 110):
+            added += sas.backend.add_alerts(count)
+            await run.polls(2)
+            sent += run.ids()
+            assert sorted(sent) == sorted(added)
+        await run.stop()
+        return sent
+
+    sent = asyncio.run(scenario())
+    assert len(sent) == len(set(sent)) == 116
+
+
+def test_emit_existing_sends_every_pending_alert_once_then_the_new_ones(start_sas, harness):
+    sas = start_sas(alerts=300)
+    pending = sas.listing("N")
+
+    async def scenario():
+        run = harness.start(source_args(sas, emit_existing=True))
+        await run.polls(3)
+        existing = run.ids()
+        new = sas.backend.add_alerts(2)
+        await run.polls(3)
+        later = run.ids()
+        await run.stop()
+        return existing, new, later
+
+    existing, new, later = asyncio.run(scenario())
+    assert sorted(existing) == sorted(pending) and len(existing) == len(set(existing))
+    assert later == new
+
+
+# --- the event ------------------------------------------------------------------------------------------
+
+def test_the_event_holds_the_alert_as_sas_alert_info_returns_it(start_sas, harness):
+    sas = start_sas(alerts=40)
+
+    async def scenario():
+        run = harness.start(source_args(sas, region="cn-shanghai"))
+        await run.polls(1)
+        new = sas.backend.add_alerts(3)
+        await run.polls(2)
+        events = run.take()
+        await run.stop()
+        return new, events
+
+    new, events = asyncio.run(scenario())
+    module = run_module(sas_alert_info, {"endpoint": sas.url, "access_key": ACCESS_KEY_ID,
+                                         "secret_key": ACCESS_KEY_SECRET, "alert_ids": new},
+                        connect=lambda *args, **kwargs: sas.connection)
+    assert module["failed"] is False and module["missing_ids"] == []
+    assert [event["sas_alert"] for event in events] == module["alerts"]  # the same dicts, oldest first
+    for event in events:
+        meta = event["meta"]
+        assert meta["source"] == {"type": "alibabacloud.sas.sas_alerts"}
+        assert meta["endpoint"] == sas.url.split("://", 1)[1]
+        assert meta["region"] == "cn-shanghai"
+        polled_at = datetime.datetime.fromisoformat(meta["polled_at"].replace("Z", "+00:00"))
+        assert abs((datetime.datetime.now(datetime.timezone.utc) - polled_at).total_seconds()) < 60
+        assert set(event) == {"sas_alert", "meta"}
+        assert ACCESS_KEY_SECRET not in json.dumps(event, ensure_ascii=False)
+
+
+def test_the_event_passes_ansible_rulebooks_meta_filter():
+    insert_meta_info = pytest.importorskip("ansible_rulebook.event_filter.insert_meta_info")
+    event = sas_alerts.event_for(_Alert(7, 1), {"endpoint": "tds.example", "region": None}, "2026-01-01T00:00:00Z")
+    event = insert_meta_info.main(event, source_name="my alerts", source_type="alibabacloud.sas.sas_alerts")
+    assert event["meta"]["source"] == {"type": "alibabacloud.sas.sas_alerts", "name": "my alerts"}
+    assert event["meta"]["polled_at"] == "2026-01-01T00:00:00Z" and "received_at" in event["meta"]
+
+
+# --- filters ------------------------------------------------------------------------------------------
+
+def test_levels_are_asked_of_the_service_and_only_those_alerts_sent(start_sas, harness):
+    sas = start_sas(alerts=40)
+
+    async def scenario():
+        run = harness.start(source_args(sas, levels=["serious", "suspicious"]))
+        await run.polls(1)
+        serious = sas.backend.add_alerts(2, level="serious")
+        sas.backend.add_alerts(3, level="remind")
+        suspicious = sas.backend.add_alerts(1, level="suspicious")
+        await run.polls(2)
+        events = run.take()
+        await run.stop()
+        return serious + suspicious, events
+
+    wanted, events = asyncio.run(scenario())
+    assert sorted(event["sas_alert"]["id"] for event in events) == sorted(wanted)
+    assert {event["sas_alert"]["level"] for event in events} == {"serious", "suspicious"}
+    assert {call["params"].get("Levels") for call in sas.calls("DescribeSuspEvents")} == {"serious,suspicious"}
+
+
+def test_alert_types_match_on_this_side_as_sas_alert_info_does(start_sas, harness):
+    sas = start_sas(alerts=40)
+
+    async def scenario():
+        # by English name, by Chinese name in another spacing and case: as the module's alert_types
+        run = harness.start(source_args(sas, alert_types=["unusual LOGON", "网站后门"]))
+        await run.polls(1)
+        logons = sas.backend.add_alerts(2, name_key="login_unusual_location")
+        sas.backend.add_alerts(2, name_key="mining_program")
+        shells = sas.backend.add_alerts(1, name_key="webshell_file")
+        await run.polls(2)
+        events = run.take()
+        await run.stop()
+        return logons + shells, events
+
+    wanted, events = asyncio.run(scenario())
+    assert sorted(event["sas_alert"]["id"] for event in events) == sorted(wanted)
+    assert {event["sas_alert"]["alarm_event_type"] for event in events} == {"Unusual logon", "Web shell"}
+    assert not any("ParentEventTypes" in call["params"] for call in sas.calls("DescribeSuspEvents"))
+
+
+# --- faults ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fault", ["throttle", "unavailable", "drop"])
+def test_a_poll_that_fails_after_retries_is_logged_and_the_next_one_loses_nothing(
+        start_sas, harness, caplog, fault):
+    sas = start_sas(alerts=40)
+
+    async def scenario():
+        run = harness.start(source_args(sas))
+        await run.polls(1)
+        new = sas.backend.add_alerts(3)
+        # FAST_RETRIES makes 4 attempts: the first poll gives up, the next one gets through on its third try
+        sas.set_faults([{"action": "DescribeSuspEvents", "fault": fault, "times": 6}])
+        with caplog.at_level(logging.WARNING, logger=LOGGER):
+            await run.until(lambda: not sas.faults(), what="the faults to be used up")
+            await run.polls(3)
+        more = sas.backend.add_alerts(1)
+        await run.polls(2)
+        ids = run.ids()
+        await run.stop()
+        return new + more, ids
+
+    added, ids = asyncio.run(scenario())
+    assert sorted(ids) == sorted(added)
+    warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert "this poll failed, the next one is in 0.05 seconds" in warnings[0]
+    assert "DescribeSuspEvents" in warnings[0] and ACCESS_KEY_SECRET not in warnings[0]
+    faulted = [call for call in sas.calls("DescribeSuspEvents") if call["fault"]]
+    assert len(faulted) == 6
+
+
+def test_faults_the_retries_ride_out_log_nothing(start_sas, harness, caplog):
+    sas = start_sas(alerts=40)
+
+    async def scenario():
+        run = harness.start(source_args(sas))
+        await run.polls(1)
+        new = sas.backend.add_alerts(2)
+        sas.set_faults([{"action": "DescribeSuspEvents", "fault": "throttle", "times": 3}])
+        with caplog.at_level(logging.WARNING, logger=LOGGER):
+            await run.polls(2)
+        ids = run.ids()
+        await run.stop()
+        return new, ids
+
+    new, ids = asyncio.run(scenario())
+    assert ids == new
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+
+
+@pytest.mark.parametrize("credentials, expected", [
+    pytest.param({"secret_key": "not-the-Secret-value"},
+                 ["SignatureDoesNotMatch", "check secret_key: it does not belong to this AccessKey ID"],
+                 id="wrong-secret"),
+    pytest.param({"access_key": "unknownAccessKeyId", "secret_key": "not-the-Secret-value"},
+                 ["InvalidAccessKeyId.NotFound", "check access_key: the service does not know this AccessKey ID"],
+                 id="unknown-key"),
+])
+def test_credentials_the_service_refuses_stop_the_source_at_once(start_sas, harness, credentials, expected):
+    sas = start_sas(alerts=40)
+
+    async def scenario():
+        started = time.monotonic()
+        with pytest.raises(sas_alerts.SourceAccessError) as raised:
+            await asyncio.wait_for(sas_alerts.main(asyncio.Queue(), source_args(sas, **credentials)), 5)
+        return raised.value, time.monotonic() - started
+
+    error, took = asyncio.run(scenario())
+    message = str(error)
+    for part in ["alibabacloud.sas.sas_alerts", "DescribeSuspEvents was refused by the service"] + expected:
+        assert part in message, (part, message)
+    assert "not-the-Secret-value" not in message and ACCESS_KEY_SECRET not in message
+    assert len(sas.calls("DescribeSuspEvents")) == 1  # not retried
+    assert took < 3
+
+
+def test_a_permission_the_service_refuses_later_stops_the_source(start_sas, harness):
+    sas = start_sas(alerts=40)
+
+    async def scenario():
+        run = harness.start(source_args(sas))
+        await run.polls(1)
+        sas.set_faults([{"action": "DescribeSuspEvents", "fault": "no_permission"}])
+        with pytest.raises(sas_alerts.SourceAccessError, match="the RAM policy lacks yundun-sas:DescribeSuspEvents"):
+            await asyncio.wait_for(run.task, 5)
+
+    asyncio.run(scenario())
+
+
+# --- arguments ----------------------------------------------------------------------------------------
+
+CONNECTION = {"endpoint": "http://127.0.0.1:9", "access_key": "unitAccessKeyId", "secret_key": "unit-Secret-value"}
+
+
+@pytest.mark.parametrize("args, expected", [
+    pytest.param({"interval": 0}, ["interval must be a positive number of seconds, got 0"], id="interval-0"),
+    pytest.param({"interval": -5}, ["interval must be a positive number of seconds"], id="interval-negative"),
+    pytest.param({"interval": "nan"}, ["interval must be a finite number of seconds above 0, got nan"],
+                 id="interval-nan"),
+    pytest.param({"interval": "soon"}, ["argument 'interval' is of type str", "float"], id="interval-not-a-number"),
+    pytest.param({"levels": ["urgent"]}, ["levels must be one or more of: serious, suspicious, remind",
+                                          "urgent"], id="levels-unknown"),
+    pytest.param({"levels": []}, ["levels=[] is empty", "leave the option out to not filter"], id="levels-empty"),
+    pytest.param({"alert_types": [" "]}, ["alert_types=[' '] is empty"], id="alert_types-blank"),
+    pytest.param({"emit_existing": "perhaps"}, ["emit_existing", "bool"], id="emit_existing-not-bool"),
+    pytest.param({"lang": "fr"}, ["lang must be one of: en, zh, got: fr"], id="lang-unknown"),
+    pytest.param({"intervall": 5}, ["unknown argument intervall", "interval", "emit_existing"], id="unknown-argument"),
+    pytest.param({"rate_limit": -1}, ["rate_limit must be 0 (no pacing) or a positive number"], id="rate_limit"),
+    pytest.param({"read_timeout": 0}, ["read_timeout must be a positive number of seconds"], id="read_timeout"),
+    pytest.param({"endpoint": "ftp://127.0.0.1:1"}, ["endpoint 'ftp://127.0.0.1:1' is not valid"], id="endpoint"),
+    pytest.param({"endpoint": None}, ["region is required (or endpoint)"], id="no-region-nor-endpoint"),
+    pytest.param({"secret_key": None}, ["secret_key is missing: access_key and secret_key go together"],
+                 id="secret_key-missing"),
+    pytest.param({"alicloud_secret_key": "another-Secret"},
+                 ["secret_key and its alias alicloud_secret_key are both set, to different values"],
+                 id="aliases-differ"),
+    pytest.param({"interval": 0, "levels": ["urgent"]}, ["interval", "levels"], id="every-error-named"),
+])
+def test_bad_arguments_are_refused_before_any_call(harness, args, expected):
+    with pytest.raises(sas_alerts.SourceArgumentError) as raised:
+        asyncio.run(asyncio.wait_for(sas_alerts.main(asyncio.Queue(), dict(CONNECTION, **args)), 5))
+    message = str(raised.value)
+    assert message.startswith("alibabacloud.sas.sas_alerts: ")
+    for part in expected:
+        assert part in message, (part, message)
+    assert "unit-Secret-value" not in message and "another-Secret" not in message
+    assert harness.connects == 0 and harness.trackers == []
+
+
+def test_the_environment_gives_what_the_arguments_leave_out(start_sas, harness, monkeypatch):
+    sas = start_sas(alerts=40)
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", ACCESS_KEY_ID)
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", ACCESS_KEY_SECRET)
+    monkeypatch.setenv("ALIBABA_CLOUD_SAS_ENDPOINT", sas.url)
+    monkeypatch.setenv("ALIBABA_CLOUD_REGION_ID", "ap-southeast-1")
+
+    async def scenario():
+        # eda_feedback_queue: what ansible-rulebook adds to the rulebook's arguments
+        run = harness.start({"interval": INTERVAL, "eda_feedback_queue": asyncio.Queue()})
+        await run.polls(1)
+        new = sas.backend.add_alerts(1)
+        await run.polls(2)
+        events = run.take()
+        await run.stop()
+        return new, events
+
+    new, events = asyncio.run(scenario())
+    assert [event["sas_alert"]["id"] for event in events] == new
+    assert events[0]["meta"]["region"] == "ap-southeast-1"
+
+
+# --- lifecycle ----------------------------------------------------------------------------------------
+
+def test_cancelling_between_polls_ends_it(start_sas, harness):
+    sas = start_sas(alerts=40)
+
+    async def scenario():
+        run = harness.start(source_args(sas, interval=30))
+        await run.started()
+        started = time.monotonic()
+        await run.stop()
+        return time.monotonic() - started
+
+    assert asyncio.run(scenario()) < 0.5
+
+
+def test_cancelling_during_a_poll_ends_it_at_once_and_sends_nothing_after(start_sas, harness):
+    sas = start_sas(alerts=40)
+
+    async def scenario():
+        run = harness.start(source_args(sas))
+        await run.polls(1)
+        sas.backend.add_alerts(250)  # the next poll needs three pages
+        sas.set_faults([{"action": "DescribeSuspEvents", "fault": "timeout", "delay_ms": 700}])
+        await run.until(lambda: not sas.faults(), what="the slow call")
+        started = time.monotonic()
+        await run.stop()
+        took = time.monotonic() - started
+        calls = len(sas.calls("DescribeSuspEvents"))
+        await asyncio.sleep(0.9)  # the slow answer arrives: its poll reads no further page, and is dropped
+        return took, run.take(), len(sas.calls("DescribeSuspEvents")) - calls
+
+    took, events, calls_after = asyncio.run(scenario())
+    assert took < 0.3
+    assert events == []
+    assert calls_after == 0
+
+
+def test_a_restart_does_not_replay_what_was_pending(start_sas, harness):
+    sas = start_sas(alerts=40)
+
+    async def first_run():
+        run = harness.start(source_args(sas))
+        await run.polls(1)
+        new = sas.backend.add_alerts(3)
+        await run.polls(2)
+        ids = run.ids()
+        await run.stop()
+        return new, ids
+
+    async def second_run():
+        run = harness.start(source_args(sas))
+        await run.polls(3)
+        replayed = run.ids()
+        newer = sas.backend.add_alerts(1)
+        await run.polls(2)
+        ids = run.ids()
+        await run.stop()
+        return replayed, newer, ids
+
+    new, ids = asyncio.run(first_run())
+    assert ids == new
+    replayed, newer, ids = asyncio.run(second_run())
+    assert replayed == []
+    assert ids == newer
+
+
+# --- the tracker alone (sas.connection: the same SDK client, fast retries) ----------------------------------
+
+def tracker_for(sas, **kwargs):
+    request = listing_request(dict(status="pending", alert_ids=None, levels=None, alert_types=None, name=None,
+                                   uuids=None, time_start=None, time_end=None, lang="en", max_results=None,
+                                   include_details=False, concurrency=1))
+    return sas_alerts.AlertTracker(sas.connection, request, **kwargs)
+
+
+def test_an_alert_handled_while_a_poll_reads_does_not_hide_another(start_sas):
+    sas = start_sas(alerts=40)
+    clock = [sas.backend.now_ms() / 1000.0 + 10]
+    sas.backend.clock = lambda: clock[0]
+    tracker = tracker_for(sas, lookback_ms=0)  # no margin: only the watermark rule keeps the hidden one in reach
+    tracker.baseline()
+    added = []
+    for _second in range(150):  # one second apart: LastTime and id both rise
+        clock[0] += 1
+        added += sas.backend.add_alerts(1)
+    listing = sas.listing("N")
+    handled, hidden = listing[0], listing[100]
+
+    def between_pages(params):  # page 1 read: its first alert is handled, the rest move up a place
+        if params.get("CurrentPage") == "2":
+            sas.patch_alert(handled, status=HANDLED)
+
+    sas.on_request("DescribeSuspEvents", between_pages, times=2)
+    first = [alert.id for alert in tracker.poll()]
+    assert hidden not in first  # it moved from the top of page 2 to the end of page 1, which had been read
+    assert len(first) == 149
+    # Its handling undone, the first alert is back on top (known): hidden is first on page 2 again, below a page
+    # of known alerts older than the newest LastTime read. Had the watermark risen, page 2 would not be read.
+    sas.patch_alert(handled, status=PENDING)
+    second = [alert.id for alert in tracker.poll()]
+    assert second == [hidden]
+    assert sorted(first + second) == sorted(added)
+
+
+def test_memory_is_bounded_and_a_forgotten_alert_is_still_not_sent_again(start_sas):
+    sas = start_sas(alerts=40)
+    tracker = tracker_for(sas, max_remembered=5)
+    tracker.baseline()
+    sent = []
+    for count in (4, 3, 6):
+        sas.backend.add_alerts(count)
+        sent += [alert.id for alert in tracker.poll()]
+        assert len(tracker.known) <= 5
+    assert len(sent) == len(set(sent)) == 13
+    # the oldest ids were forgotten: floor covers them
+    assert tracker.floor >= min(sent) and all(tracker.is_known(alert_id) for alert_id in sent)
+    # each seen again, as when they recur: none is new
+    tracker.watermark = None
+    assert tracker.poll() == []
+
+
+# --- loading ------------------------------------------------------------------------------------------
+
+def test_ansible_rulebook_can_load_it_from_the_installed_collection(tmp_path):
+    """ansible-rulebook runs the file with runpy.run_path, and the collections root is not on sys.path."""
+    # the repository's build/collections link (conftest.py), as the collection sits when installed
+    link = Path(__file__).resolve().parents[4] / "build" / "collections" / "ansible_collections" / "alibabacloud"
+    path = str(link / "sas" / "extensions" / "eda" / "plugins" / "event_source" / "sas_alerts.py")
+    assert os.path.lexists(path)
+    code = ("import asyncio, runpy, sys\n"
+            "assert not any(p.endswith('collections') for p in sys.path), sys.path\n"
+            "plugin = runpy.run_path(sys.argv[1])\n"
+            "print(asyncio.iscoroutinefunction(plugin['main']), plugin['SOURCE'])\n")
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    result = subprocess.run([sys.executable, "-I", "-c", code, path], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "alibabacloud.sas.sas_alerts"]
+
+
+class _Alert:
+    """The fields of a DescribeSuspEvents model event_for reads."""
+
+    def __init__(self, alert_id, status):
+        self.id, self.event_status, self.last_time_stamp = alert_id, status, 0
+
+    def to_map(self):
+        return {"Id": self.id, "EventStatus": self.event_status, "LastTimeStamp": self.last_time_stamp}
