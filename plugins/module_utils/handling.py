@@ -59,6 +59,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import
     Operation,
     find_operation,
     lookup_operations,
+    lookup_operations_each,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
@@ -336,16 +337,21 @@ class Handler:
         states = lookup_statuses(self.connection, request.alert_ids, request.concurrency)
         candidates = [alert_id for alert_id in request.alert_ids
                       if plan_by_status(self.alerts[alert_id], states[alert_id], request.force)]
-        operations = lookup_operations(self.connection, candidates, request.concurrency) if candidates else {}
+        operations = lookup_operations_each(self.connection, candidates, request.concurrency) if candidates else {}
         self.settle_vanished([alert_id for alert_id in candidates if operations[alert_id] is None])
 
         sends: OrderedDict[int, SendKey] = OrderedDict()
         problems = []
         for alert_id in candidates:
-            if operations[alert_id] is None:
+            offered = operations[alert_id]
+            if offered is None:
                 continue
-            plan = plan_operation(operations[alert_id], request.operation, request.whitelist_rules,
-                                  request.operation_params)
+            if isinstance(offered, SasApiError):
+                self.alerts[alert_id].end(
+                    FAILED, "not sent: what the service allows for it could not be read (%s); run again"
+                    % offered.describe(), error_code=offered.code or offered.kind)
+                continue
+            plan = plan_operation(offered, request.operation, request.whitelist_rules, request.operation_params)
             if plan.unsupported:
                 self.alerts[alert_id].end(UNSUPPORTED, plan.unsupported)
             elif plan.rule_problems:

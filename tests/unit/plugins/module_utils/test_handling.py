@@ -599,3 +599,25 @@ def test_without_wait_a_host_operation_whose_answer_was_lost_is_submitted_and_no
     assert result["reason"] == ("the answer to HandleSecurityEvents was lost and block_ip acts on the host, so it "
                                 "was not sent again; wait is false, so the result is not known yet: check the "
                                 "alert with sas_alert_info or in the console")
+
+
+@pytest.mark.parametrize("fault", ["throttle", "unavailable"])
+def test_an_alert_whose_operations_cannot_be_read_fails_alone(start_sas, fault):
+    # issue 10: among thousands of lookups on a bad night, one that exhausts its retries must not sink the rest
+    sas = start_sas()
+    first, second, third = alert_ids = sas.pick(3)
+    sas.set_faults([{"action": "DescribeSecurityEventOperations", "fault": fault, "times": 4}])  # every attempt
+    report, _time = run(sas, alert_ids=alert_ids, concurrency=1)
+    assert outcomes(report) == {first: "failed", second: "handled", third: "handled"}
+    failed = report.results[0]
+    assert failed["reason"].startswith("not sent: what the service allows for it could not be read")
+    assert failed["error_code"] in ("Throttling.User", "ServiceUnavailable") and failed["task_id"] is None
+    assert [sent_ids(write) for write in sas.writes()] == [[second, third]]
+
+
+def test_a_refusal_of_the_credentials_while_reading_operations_still_stops_everything(start_sas):
+    sas = start_sas()
+    sas.set_faults([{"action": "DescribeSecurityEventOperations", "fault": "no_permission"}])
+    with pytest.raises(SasApiError) as refused:
+        run(sas, alert_ids=sas.pick(2))
+    assert refused.value.code == "NoPermission" and sas.writes() == []
