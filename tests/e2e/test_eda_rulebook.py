@@ -85,6 +85,8 @@ def test_each_new_alert_is_triaged_once_within_three_polls(rulebook):
     elapsed = time.monotonic() - added
     assert elapsed <= 3 * INTERVAL, "handled %.1f s after it arrived: more than three poll intervals" % elapsed
     print("both matching alerts handled %.1f s after they arrived (poll interval %d s)" % (elapsed, INTERVAL))
+    # each triage ends with its report (after waiting for its task: a queued one leaves the alert pending)
+    wait_for(lambda: len(list(report_dir.glob("triage-*.json"))) >= 3, 60, output)
     for alert_id in matching:
         assert emulator.alert(alert_id)["status"] != 1
     time.sleep(2 * INTERVAL)  # more polls: nothing is triaged again
