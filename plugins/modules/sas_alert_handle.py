@@ -380,7 +380,7 @@ results:
         - C(not_found) - the service has no such alert.
         - C(failed) - the service could not handle it; see RV(results[].error_code) and RV(results[].hint).
           Also an alert whose allowed operations could not be read, its retries spent (throttled, unavailable,
-          unreachable): nothing was sent for it, the others went on.
+          unreachable); nothing was sent for it, and the others went on.
           Also an alert that a finished task left out while it is still pending and allowed
           (RV(results[].reason) says so). A left-out alert that is gone, handled meanwhile or no longer
           allowed ends C(not_found), C(already_handled) or C(unsupported), as it would had the service
