@@ -22,6 +22,7 @@ from .server import (
     write_exposure_warning,
     write_ready_line,
 )
+from .values import is_count
 
 DEFAULT_ALERTS = 50
 DEFAULT_SEED = 1
@@ -198,7 +199,7 @@ def load_data(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict
 def data_seed(data: dict[str, Any]) -> int:
     """The chaos seed: the data set's own (--seed, or the seed a --dataset file records)."""
     seed = data.get("seed")
-    return seed if isinstance(seed, int) and not isinstance(seed, bool) else DEFAULT_SEED
+    return seed if is_count(seed) else DEFAULT_SEED
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,27 +12,24 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .values import is_count, is_number
+
 MAX_ALERTS_PER_CALL = 1000
 # One alert a millisecond: above that the thread would only spin, and the alerts would fill the memory.
 MAX_ALERTS_PER_MINUTE = 60_000
 NEW_ALERT_FIELDS = ("count", "level", "name_key", "host_uuid")
 
 
-def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def check_count(count: Any) -> int:
     """How many alerts one call adds; ValueError naming count and what is valid."""
-    if not _is_count(count) or not 1 <= count <= MAX_ALERTS_PER_CALL:
+    if not is_count(count) or not 1 <= count <= MAX_ALERTS_PER_CALL:
         raise ValueError(f"count must be an integer from 1 to {MAX_ALERTS_PER_CALL} (alerts to add), got {count!r}")
     return count
 
 
 def check_new_alerts_per_minute(value: Any) -> float:
     """The arrival rate; ValueError naming new_alerts_per_minute and what is valid."""
-    number_like = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if not number_like or not math.isfinite(value) or not 0 <= value <= MAX_ALERTS_PER_MINUTE:
+    if not is_number(value) or not math.isfinite(value) or not 0 <= value <= MAX_ALERTS_PER_MINUTE:
         raise ValueError(f"new_alerts_per_minute must be a number from 0 (off) to {MAX_ALERTS_PER_MINUTE}, "
                          f"got {value!r}")
     return float(value)

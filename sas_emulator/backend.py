@@ -62,6 +62,7 @@ from .exceptions import (
     SecurityEventNotExists,
 )
 from .readings import Readings
+from .values import is_count
 
 # Final status per operation on success; None keeps the status the alert had (see table above).
 OPERATION_FINAL_STATUS: dict[str, int | None] = {
@@ -611,7 +612,7 @@ class SasBackend:
             expire = params.get("expireTime")
             if isinstance(expire, str) and expire.isdigit():
                 expire = int(expire)
-            if not isinstance(expire, int) or isinstance(expire, bool):
+            if not is_count(expire):
                 raise InvalidParam("block_ip needs expireTime (epoch milliseconds).", parameter="OperationParams")
             if expire <= self.now_ms():
                 raise InvalidParam("expireTime must be in the future.", parameter="OperationParams")

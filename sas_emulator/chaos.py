@@ -26,6 +26,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from .values import is_count, is_number
+
 T = TypeVar("T")
 
 CHAOS_RATES = ("task_stuck_rate", "event_failed_rate", "agent_offline_rate")
@@ -39,30 +41,22 @@ CONSOLE_MIN_INTERVAL_MS = 10
 COUNTERS = ("tasks_stuck", "events_failed", "agents_offline", "console_handled")
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def check_chaos_setting(name: str, value: Any) -> int | float:
     """The value of chaos setting ``name``, checked; ValueError naming it and what is valid."""
     if name == "jitter_ms":
-        if not _is_count(value) or value < 0:
+        if not is_count(value) or value < 0:
             raise ValueError(f"jitter_ms must be an integer >= 0 (milliseconds), got {value!r}")
         return value
     if name not in CHAOS_RATES:
         raise ValueError(f"unknown chaos setting {name!r}; the settings are {', '.join(CHAOS_SETTINGS)}")
-    if not _is_number(value) or not 0 <= value <= 1:
+    if not is_number(value) or not 0 <= value <= 1:
         raise ValueError(f"{name} must be a number from 0 to 1 (a probability), got {value!r}")
     return float(value)
 
 
 def check_fault_rate(value: Any) -> float:
     """A fault rule's rate: a probability > 0 (a rule that never fires is a mistake) and <= 1."""
-    if not _is_number(value) or not 0 < value <= 1:
+    if not is_number(value) or not 0 < value <= 1:
         raise ValueError(f"rate must be a number > 0 and <= 1 (a probability), got {value!r}")
     return float(value)
 
@@ -72,11 +66,11 @@ def check_console(raw: Any) -> tuple[int, int]:
     if not isinstance(raw, dict) or set(raw) - {"interval_ms", "alerts"}:
         raise ValueError('console must be {"interval_ms": 0 (off) or >= 10, "alerts": >= 1 (default 1)}')
     interval = raw.get("interval_ms")
-    if not _is_count(interval) or (interval != 0 and interval < CONSOLE_MIN_INTERVAL_MS):
+    if not is_count(interval) or (interval != 0 and interval < CONSOLE_MIN_INTERVAL_MS):
         raise ValueError(f"console interval_ms must be 0 (off) or an integer >= {CONSOLE_MIN_INTERVAL_MS}, "
                          f"got {interval!r}")
     alerts = raw.get("alerts", 1 if interval else 0)
-    if not _is_count(alerts) or alerts < (1 if interval else 0):
+    if not is_count(alerts) or alerts < (1 if interval else 0):
         raise ValueError(f"console alerts must be an integer >= 1 (alerts handled each interval), got {alerts!r}")
     return (interval, alerts) if interval else (0, 0)
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from .values import is_count
+
 # name -> its values, strictest (the default) first; queue_ms is an integer >= 0 instead.
 READING_CHOICES: dict[str, tuple[str, ...]] = {
     "status_call": ("both_required", "either"),
@@ -64,7 +66,7 @@ def check_reading(name: str, value: Any) -> Any:
     """The value of reading ``name``, checked; ValueError naming the reading or the value when either is
     unknown (the control plane answers it as a 400)."""
     if name in INTEGER_READINGS:
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        if not is_count(value) or value < 0:
             raise ValueError(f"reading {name}: {value!r} is not an integer >= 0")
         return value
     choices = READING_CHOICES.get(name)

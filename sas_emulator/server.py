@@ -47,6 +47,7 @@ from .exceptions import (
 from .readings import READING_NAMES, Readings, check_reading
 from .responses import SasResponses, error_body, new_request_id
 from .signing import Credentials, Verifier
+from .values import is_count, is_number
 
 CONTROL_PREFIX = "/_emulator/"
 FAULT_THROTTLE = "throttle"
@@ -102,7 +103,7 @@ class FaultRule:
         retry_after = raw.get("retry_after_ms")
         delay = raw.get("delay_ms")
         for name, value in (("times", times), ("retry_after_ms", retry_after), ("delay_ms", delay)):
-            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            if value is not None and (not is_count(value) or value < 0):
                 raise ValueError(f"{name} must be a non-negative integer")
         return cls(action, fault, times, None if rate is None else check_fault_rate(rate), retry_after, delay)
 
@@ -635,7 +636,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             if key not in RUNTIME_SETTINGS:
                 names = (*RUNTIME_SETTINGS, *CHAOS_SETTINGS, ARRIVAL_SETTING, *READING_NAMES)
                 raise ValueError(f"unknown setting {key!r}; the settings are {', '.join(names)}")
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            if not is_number(value) or value < 0:
                 raise ValueError(f"{key} must be a non-negative number")
         for key, value in checked.items():
             setattr(server.config, key, value)

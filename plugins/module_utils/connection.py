@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterable, List, Optional, Tuple, TypeVar
 from urllib.parse import urlsplit
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, from_sdk_exception
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import check_region
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pacing import Pacer
 from ansible_collections.alibabacloud.sas.plugins.module_utils.retries import RetryPolicy, call_with_retries
 from ansible_collections.alibabacloud.sas.plugins.module_utils.sdk import load_client_and_models
@@ -54,6 +55,18 @@ def parse_endpoint(endpoint: str) -> Tuple[str, str]:
     if port is not None and not 1 <= port <= 65535:
         raise EndpointError("endpoint %r has an invalid port: the endpoint port must be 1-65535" % endpoint)
     return parts.scheme, parts.netloc
+
+
+def check_where(endpoint: Optional[str], region: Optional[str]) -> None:
+    """A region or an endpoint to call, and an endpoint the SDK can use; OptionError or EndpointError."""
+    check_region(endpoint, region)
+    if endpoint:
+        parse_endpoint(endpoint)
+
+
+# Warned by every caller that turns certificate checks off (modules and the event source alike).
+UNVERIFIED_TLS_WARNING = ("validate_certs is false: the endpoint's TLS certificate is not checked, so anyone on the "
+                          "network path could read and change these calls; keep it for test endpoints only")
 
 
 def _snake(action: str) -> str:

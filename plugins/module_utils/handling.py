@@ -140,15 +140,16 @@ class AlertOutcome:
 
     def end(self, outcome: str, reason: Optional[str] = None, status_after: Optional[int] = None,
             error_code: Optional[str] = None) -> None:
+        """Its outcome, and all that goes with it: an alert ended again (settled once more after a read)
+        keeps nothing of the first end."""
         self.outcome = outcome
         self.reason = reason
         if outcome == NOT_FOUND:
             self.status_after = None  # the service no longer has it
         else:
             self.status_after = self.status_before if status_after is None else status_after
-        if error_code is not None:
-            self.error_code = error_code
-            self.hint = hint_for(error_code)
+        self.error_code = error_code
+        self.hint = hint_for(error_code) if error_code is not None else None
 
     def result(self, operation: str) -> Dict[str, Any]:
         return {
@@ -351,7 +352,7 @@ class Handler:
                     FAILED, "not sent: what the service allows for it could not be read (%s); run again"
                     % offered.describe(), error_code=offered.code or offered.kind)
                 continue
-            plan = plan_operation(offered, request.operation, request.whitelist_rules, request.operation_params)
+            plan = self.plan_alert(offered)
             if plan.unsupported:
                 self.alerts[alert_id].end(UNSUPPORTED, plan.unsupported)
             elif plan.rule_problems:
@@ -367,6 +368,11 @@ class Handler:
                               "sas_alert_operations_info lists each alert's fields under mark_fields_source"
                               % " | ".join(problems))
         return sends
+
+    def plan_alert(self, offered: List[Operation]) -> OperationPlan:
+        """The request's operation planned against the operations the service offers for one alert."""
+        request = self.request
+        return plan_operation(offered, request.operation, request.whitelist_rules, request.operation_params)
 
     def settle_vanished(self, alert_ids: List[int]) -> None:
         """Alerts the service stopped knowing after they were read: handled meanwhile, or gone."""
@@ -497,11 +503,9 @@ class Handler:
         others = []
         for alert_id in alert_ids:
             offered = operations[alert_id]
-            plan = None if offered is None else plan_operation(
-                offered, self.request.operation, self.request.whitelist_rules, self.request.operation_params)
+            plan = None if offered is None else self.plan_alert(offered)
             if plan is not None and plan.unsupported:
                 self.alerts[alert_id].end(UNSUPPORTED, "%s: %s" % (why, plan.unsupported))
-                self.alerts[alert_id].error_code = self.alerts[alert_id].hint = None
             else:
                 others.append(alert_id)
         return others
@@ -581,8 +585,6 @@ class Handler:
                       % (state.status, alert.task_id), status_after=state.event_status)
         else:
             alert.status_after = state.event_status  # still pending: see end_unsupported
-            return
-        alert.error_code = alert.hint = None
 
     def read_status_after(self, alert_ids: List[int]) -> None:
         """status_after as the service shows it (one lookup for all), not as predicted: an operation may leave

@@ -12,10 +12,11 @@ from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, m
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
 from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import (
+    UNVERIFIED_TLS_WARNING,
     EndpointError,
     SasConnection,
+    check_where,
     connect,
-    parse_endpoint,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, redact
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
@@ -23,7 +24,6 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     check_aliases,
     check_positive,
     check_rate_limit,
-    check_region,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pacing import DEFAULT_CALLS_PER_SECOND
 
@@ -109,14 +109,11 @@ class SasModule(AnsibleModule):
         try:
             source = credentials.resolve(params)
             self._secrets = source.secrets
-            check_region(endpoint, region)
-            if endpoint:
-                parse_endpoint(endpoint)
+            check_where(endpoint, region)
         except (credentials.CredentialError, OptionError, EndpointError) as exc:
             self.fail_json(msg=str(exc))
         if not params["validate_certs"]:
-            self.warn("validate_certs is false: the endpoint's TLS certificate is not checked, so anyone on the "
-                      "network path could read and change these calls; keep it for test endpoints only")
+            self.warn(UNVERIFIED_TLS_WARNING)
         try:
             return connect(endpoint, region, credentials.sdk_config_kwargs(source),
                            params["connect_timeout"], params["read_timeout"], params["validate_certs"],

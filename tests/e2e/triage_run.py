@@ -29,9 +29,19 @@ class Triage:
         return json.loads(found[0].read_text())
 
     def audit(self) -> list[dict]:
-        if not self.audit_log.exists():
-            return []
-        return [json.loads(line) for line in self.audit_log.read_text().splitlines()]
+        return read_audit(self.audit_log)
+
+
+def read_audit(path: Path) -> list[dict]:
+    """The lines of an audit trail; none when it was never written."""
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def written_alert_ids(trail: list[dict]) -> set[int]:
+    """Every alert a trail says a write call was about to carry (its handle_request lines)."""
+    return {alert_id for line in trail if line["event"] == "handle_request" for alert_id in line["alert_ids"]}
 
 
 class TriageRunner:

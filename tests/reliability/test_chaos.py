@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 from conftest import ALERTS, base_env
 from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET, sent_ids, writes
-from triage_run import Triage, TriageRunner
+from triage_run import Triage, TriageRunner, read_audit, written_alert_ids
 
 from sas_emulator import dataset
 from sas_emulator.testing import start_emulator
@@ -149,7 +149,7 @@ def test_the_triage_through_chaos_loses_nothing_and_does_nothing_twice(chaos_emu
     once = accepted(writes(emulator))
     assert max(once.values()) == 1, "an alert was accepted in two HandleSecurityEvents calls"
     # The trail names every alert the service acted on.
-    trailed = {i for line in first.audit() if line["event"] == "handle_request" for i in line["alert_ids"]}
+    trailed = written_alert_ids(first.audit())
     assert set(once) <= trailed
     figures("chaos: run 1", **figures_of(first, emulator, started))
 
@@ -221,7 +221,7 @@ def test_a_run_killed_after_its_second_write_leaves_a_trail_and_the_next_run_fin
     killed_writes = writes(emulator)
     assert len(killed_writes) >= 2
     acted = accepted(killed_writes)
-    trailed = {i for line in runner_audit(runner) if line["event"] == "handle_request" for i in line["alert_ids"]}
+    trailed = written_alert_ids(read_audit(runner.audit_log))
     assert set(acted) <= trailed, "the trail misses an alert the service acted on"
 
     second = runner(emulator, extra=run_vars(emulator))
@@ -238,10 +238,6 @@ def test_a_run_killed_after_its_second_write_leaves_a_trail_and_the_next_run_fin
 def all_agents_online(emulator) -> None:
     for host in emulator.hosts():
         emulator.control("POST", "hosts/%s" % host["uuid"], {"agent_online": True})
-
-
-def runner_audit(runner: TriageRunner) -> list[dict]:
-    return Triage(subprocess.CompletedProcess([], 0, "", ""), runner.work, runner.audit_log).audit()
 
 
 def wait_until_quiet(emulator, quiet_s: float = 2.0, limit_s: float = 120) -> float:

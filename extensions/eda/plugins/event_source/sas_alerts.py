@@ -187,10 +187,11 @@ except ImportError:
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import LANGUAGES, LEVELS, MAX_PAGE_SIZE
 from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import (
+    UNVERIFIED_TLS_WARNING,
     EndpointError,
     SasConnection,
+    check_where,
     connect,
-    parse_endpoint,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, redact
 from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import (
@@ -206,7 +207,6 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     check_aliases,
     check_positive,
     check_rate_limit,
-    check_region,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import susp_event_pages
 
@@ -310,7 +310,7 @@ class Settings:
             include_details=False, concurrency=1))
         # The modules' order: the credentials, then where to call.
         source = check(credentials.resolve, params)
-        check(_check_where, params["endpoint"] or None, params["region"] or None)
+        check(check_where, params["endpoint"] or None, params["region"] or None)
         if messages:
             text = "; ".join(dict.fromkeys(messages))
             raise SourceArgumentError("%s: %s" % (SOURCE, redact(text, secrets)))
@@ -325,8 +325,7 @@ class Settings:
         """The SAS connection: the modules' SDK client, retries and pacing (module_utils.connection)."""
         params = self.params
         if not params["validate_certs"]:
-            logger.warning("validate_certs is false: the endpoint's TLS certificate is not checked, so anyone on "
-                           "the network path could read and change these calls; keep it for test endpoints only")
+            logger.warning(UNVERIFIED_TLS_WARNING)
         try:
             return connect(self.endpoint, self.region, credentials.sdk_config_kwargs(self.credentials),
                            params["connect_timeout"], params["read_timeout"], params["validate_certs"],
@@ -345,13 +344,6 @@ class Settings:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _check_where(endpoint: Optional[str], region: Optional[str]) -> None:
-    """A region or an endpoint, and an endpoint the SDK can use (as the modules check them)."""
-    check_region(endpoint, region)
-    if endpoint:
-        parse_endpoint(endpoint)
 
 
 class _Stopped(Exception):
