@@ -149,3 +149,35 @@ def test_full_page_of_only_duplicates_stops():
     listing = read_all_pages(same_page, ident)
     assert len(listing.items) == 100
     assert same_page.calls == 2
+
+
+def test_an_item_leaving_the_list_while_it_is_read_does_not_hide_another():
+    # Ids 0..249; item 5 is handled by another hand just after page 1 is read: everything after it moves up
+    # one place, and without a second pass item 100 (then first on page 2's old place) is never read.
+    items = list(range(250))
+    calls = []
+
+    def fetch(page, size):
+        calls.append(page)
+        if len(calls) == 2 and 5 in items:
+            items.remove(5)
+        start = (page - 1) * size
+        return items[start:start + size], len(items)
+
+    listing = read_all_pages(fetch, ident)
+    assert set(range(250)) - {5} <= set(listing.items)  # nothing that stayed is missed
+    assert len(listing.items) == len(set(listing.items))
+    assert calls == [1, 2, 3, 1, 2, 3]  # the totals differed (250, 249): read once more, then it held still
+
+
+def test_a_listing_that_keeps_moving_is_read_at_most_three_times():
+    items = list(range(1000, 1300))
+
+    def fetch(page, size):
+        items.append(items[-1] + 1)  # one more each call: the total never holds still
+        start = (page - 1) * size
+        return items[start:start + size], len(items)
+
+    listing = read_all_pages(fetch, ident)
+    assert listing.pages <= 3 * 5
+    assert set(range(1000, 1300)) <= set(listing.items)
