@@ -5,12 +5,15 @@
 A rule is {name, match, action, params, enabled, description}. `match` holds alert fields as
 sas_alert_info returns them: a scalar means equal, a list means one of, a key ending in `_regex`
 means a regular expression searched in that field. The first enabled rule that matches decides.
+
+The patterns are the user's but the text they search is the attacker's (a compromised host names its
+own processes and files), so they run on RE2, whose matching time is linear in the text: a pattern
+such as ^([a-z0-9]+-?)+$ cannot be made to backtrack for ever by a crafted server name.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 import time
 from typing import Any, Dict, List, Optional
 
@@ -25,6 +28,11 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params 
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import MAX_REMARK_LENGTH, OptionError, check_text
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import check_rules
+
+try:
+    import re2
+except ImportError:  # the policy check names the package when a rule needs it
+    re2 = None
 
 # A rule whose action is this leaves the alerts it matches alone (an exclusion before wider rules).
 NO_ACTION = "none"
@@ -161,11 +169,7 @@ def _check_match(where: str, match: Any) -> List[tuple]:
         if field != key:
             if not isinstance(expected, str) or not expected:
                 raise PolicyError("%s: match.%s must be a non-empty regular expression" % (where, key))
-            try:
-                conditions.append((field, "regex", re.compile(expected)))
-            except re.error as exc:
-                raise PolicyError("%s: match.%s %r is not a valid regular expression: %s"
-                                  % (where, key, expected, exc)) from None
+            conditions.append((field, "regex", _compile(where, key, expected)))
         elif isinstance(expected, list):
             if not expected or not all(isinstance(value, SCALARS) for value in expected):
                 raise PolicyError("%s: match.%s must be a non-empty list of values (one of them must equal the "
@@ -177,6 +181,23 @@ def _check_match(where: str, match: Any) -> List[tuple]:
             raise PolicyError("%s: match.%s must be a value, a list of values, or (as %s%s) a regular expression; "
                               "got %r" % (where, key, key, REGEX_SUFFIX, expected))
     return conditions
+
+
+def _compile(where: str, key: str, pattern: str):
+    """The pattern compiled by RE2 (linear-time matching), or PolicyError naming the rule and the key."""
+    if re2 is None:
+        raise PolicyError("%s: match.%s needs the Python package google-re2, which matches regular expressions "
+                          "in linear time (pip install google-re2; it is in the collection's requirements.txt)"
+                          % (where, key))
+    options = re2.Options()
+    options.log_errors = False  # the message below says it; RE2 would also print it on stderr
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        detail = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else exc
+        raise PolicyError("%s: match.%s %r is not a regular expression RE2 accepts: %s (RE2 has Python's syntax "
+                          "without backreferences and lookaround, and so never backtracks)"
+                          % (where, key, pattern, detail)) from None
 
 
 def _check_params(where: str, action: str, params: Any, now_ms: int) -> Dict[str, Any]:

@@ -221,6 +221,46 @@ def test_regex_on_a_chinese_alert_name():
     assert first_match(rules, make_alert(kind=("异常登录", "异地登录"))) is None
 
 
+# The pattern is the user's, the text is the attacker's: a server named to make a backtracking engine
+# run for ever. In a child process, so that a regression fails after the timeout instead of hanging.
+CATASTROPHIC = """
+import sys, time
+from triage_samples import make_alert
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import check_policy
+rules = check_policy([{"name": "names", "match": {"instance_name_regex": "^([a-z0-9]+-?)+$"}, "action": "ignore"}])
+started = time.monotonic()
+matched = rules[0].matches({"instance_name": "a" * %d + "!"})
+print(matched, time.monotonic() - started)
+"""
+
+
+@pytest.mark.parametrize("length", [40, 100_000])
+def test_a_catastrophic_pattern_on_a_crafted_name_returns_at_once(length):
+    import subprocess
+    import sys
+    from pathlib import Path
+    here = Path(__file__).resolve()
+    code = "import sys; sys.path[:0] = %r\n" % [str(here.parents[2]), *sys.path] + CATASTROPHIC % length
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("matching ^([a-z0-9]+-?)+$ against a %d-character crafted name did not return in 30 s" % length)
+    assert done.returncode == 0, done.stderr
+    matched, seconds = done.stdout.split()
+    assert matched == "False" and float(seconds) < 1.0
+
+
+@pytest.mark.parametrize("pattern, why", [
+    (r"(web)-\1", "backreference"),
+    (r"^(?!bastion-)", "lookaround"),
+])
+def test_a_pattern_re2_cannot_bound_is_refused_naming_the_rule(pattern, why):
+    with pytest.raises(PolicyError) as refused:
+        check([rule("tricky", {"instance_name_regex": pattern})])
+    message = str(refused.value)
+    assert "rule 'tricky'" in message and "match.instance_name_regex" in message and "RE2" in message, why
+
+
 def test_all_conditions_must_hold():
     rules = [rule("both", {"level": "serious", "alarm_event_type": "Unusual logon", "internet_ip_regex": r"^203\."})]
     assert first_match(rules, make_alert(level="serious")) == "both"
