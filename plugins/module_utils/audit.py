@@ -34,8 +34,16 @@ RESPONSE_KEYS = ("task_id", "result", "error_code", "error_kind", "message", "re
 RESERVED_KEYS = REQUEST_KEYS + RESPONSE_KEYS
 
 FILE_MODE = 0o600
-# O_APPEND: every write lands at the end, even with other processes appending; CLOEXEC: no child inherits it.
-OPEN_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+# O_APPEND: every write lands at the end, even with other processes appending; CLOEXEC: no child inherits it;
+# NOFOLLOW: a link planted at the path is refused, not followed; NONBLOCK: a FIFO there cannot stall the open
+# (no effect on the regular file the trail must be).
+OPEN_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+# What an unfit path is, by the first letter of stat.filemode().
+FILE_KINDS = {"l": "a symbolic link (never followed)", "d": "a directory", "p": "a FIFO (named pipe)",
+              "s": "a socket", "c": "a device", "b": "a device"}
+# Characters str.splitlines() ends a line at that json.dumps(ensure_ascii=False) leaves raw (it escapes
+# the others, all below U+0020): escaped, a record is one line for every reader.
+LINE_BREAK_ESCAPES = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 class AuditLogError(Exception):
@@ -54,6 +62,25 @@ def check_context(context: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
     except (TypeError, ValueError) as exc:
         raise AuditLogError("audit_context must hold JSON values (strings, numbers, lists, dicts): %s" % exc) from None
     return fields
+
+
+def json_line(fields: Mapping[str, Any]) -> str:
+    """fields as one line of JSON: non-ASCII text kept readable, every line break escaped."""
+    return json.dumps(fields, ensure_ascii=False).translate(LINE_BREAK_ESCAPES)
+
+
+def unfit_file(info: os.stat_result) -> Optional[str]:
+    """Why the existing file of info (an lstat or fstat) may not hold the trail, and what to do; None if fit."""
+    kind = FILE_KINDS.get(stat.filemode(info.st_mode)[0])
+    if kind is not None:
+        return "it is %s, not a regular file; give the path of a regular file" % kind
+    if info.st_uid != os.geteuid():
+        return ("it is owned by uid %d, not by uid %d that runs the module; give a path of your own, or have its "
+                "owner remove it" % (info.st_uid, os.geteuid()))
+    if info.st_nlink != 1:
+        return ("it has %d hard links, so another name writes the same file; remove the other links, or give "
+                "another path" % info.st_nlink)
+    return None
 
 
 def utc_timestamp(seconds: float) -> str:
@@ -101,7 +128,7 @@ class AuditLog:
                  wall_clock: Callable[[], float] = time.time, sync: bool = True):
         if not path:
             raise AuditLogError("audit_log is empty: give the path of a file, or leave the option out")
-        self.path = path
+        self.path = os.path.join(os.getcwd(), path)  # a relative path is in the working directory; not normalised
         self.context = check_context(context)
         self.secrets = tuple(secrets)  # cut out of every line, a guard behind fields that hold none
         self.wall_clock = wall_clock
@@ -110,40 +137,74 @@ class AuditLog:
         self._fd: Optional[int] = None
 
     def open(self, check_only: bool = False) -> None:
-        """Open for appending (create with mode 0600), or with check_only only check that it could be."""
+        """Open for appending (create with mode 0600), or with check_only only check that it could be.
+
+        Either way a link, a FIFO, a device, another user's file or a hard-linked one is refused.
+        """
         if check_only:
-            self._check_writable()  # check mode: nothing is created
+            self._check_writable()  # check mode: nothing is created, opened or changed
             return
         try:
             fd = os.open(self.path, OPEN_FLAGS, FILE_MODE)
         except OSError as exc:
             raise self._refusal(exc) from None
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)  # a device such as /dev/null opens fine but keeps no trail
-            raise AuditLogError("audit_log %s cannot be used: it is not a regular file; no call was made" % self.path)
+        try:
+            info = os.fstat(fd)  # the file opened, whatever the path names by now
+            self._refuse_unfit(info)
+            self._make_private(fd, info)
+        except BaseException:
+            os.close(fd)
+            raise
         self._fd = fd
 
+    def _refuse_unfit(self, info: os.stat_result) -> None:
+        problem = unfit_file(info)
+        if problem is not None:
+            raise self._refused(problem)
+
+    def _make_private(self, fd: int, info: os.stat_result) -> None:
+        """Mode 0600 on the open file, whatever mode it had."""
+        if stat.S_IMODE(info.st_mode) != FILE_MODE:
+            try:
+                os.fchmod(fd, FILE_MODE)  # the trail names alerts and hosts: only its owner reads it
+            except OSError as exc:
+                raise self._refused("its mode %04o cannot be set to 0600 (%s); set it yourself"
+                                    % (stat.S_IMODE(info.st_mode), exc.strerror or exc)) from None
+
     def _check_writable(self) -> None:
-        if os.path.isdir(self.path):
-            raise AuditLogError("audit_log %s cannot be used: it is a directory; no call was made" % self.path)
-        if os.path.exists(self.path):
-            if not os.access(self.path, os.W_OK):
-                raise AuditLogError("audit_log %s cannot be used: it is not writable; no call was made" % self.path)
+        """What open() would refuse, found without opening, creating or following anything."""
+        try:
+            info = os.lstat(self.path)
+        except FileNotFoundError:
+            self._check_directory()
             return
-        directory = os.path.dirname(os.path.abspath(self.path))
+        except OSError as exc:
+            raise self._refusal(exc) from None
+        self._refuse_unfit(info)
+        if not os.access(self.path, os.W_OK, follow_symlinks=False):
+            raise self._refused("it is not writable; make it writable for its owner, or give another path")
+
+    def _check_directory(self) -> None:
+        directory = os.path.dirname(self.path)
         if not os.path.isdir(directory):
-            raise AuditLogError("audit_log %s cannot be used: its directory %s does not exist; no call was made"
-                                % (self.path, directory))
+            raise self._refused("its directory %s does not exist" % directory)
         if not os.access(directory, os.W_OK | os.X_OK):
-            raise AuditLogError("audit_log %s cannot be used: its directory %s is not writable; no call was made"
-                                % (self.path, directory))
+            raise self._refused("its directory %s is not writable" % directory)
 
     def _refusal(self, exc: OSError) -> AuditLogError:
-        directory = os.path.dirname(os.path.abspath(self.path))
+        """The refusal for an open() or lstat() that failed: the kind of file there, else the system's reason."""
+        directory = os.path.dirname(self.path)
         if isinstance(exc, FileNotFoundError) and not os.path.isdir(directory):
-            why = "its directory %s does not exist" % directory
-        else:
-            why = "it cannot be opened for appending (%s)" % (exc.strerror or exc)
+            return self._refused("its directory %s does not exist" % directory)
+        try:
+            problem = unfit_file(os.lstat(self.path))  # a link (ELOOP), a FIFO with no reader (ENXIO), ...
+        except OSError:
+            problem = None
+        if problem is None:
+            problem = "%s; give a path the user running the module can write" % (exc.strerror or exc)
+        return self._refused("it cannot be opened for appending: %s" % problem)
+
+    def _refused(self, why: str) -> AuditLogError:
         return AuditLogError("audit_log %s cannot be used: %s; no call was made" % (self.path, why))
 
     def record(self, event: Mapping[str, Any]) -> None:
@@ -153,7 +214,7 @@ class AuditLog:
         line: Dict[str, Any] = {"time": utc_timestamp(self.wall_clock())}
         line.update(event)
         line.update(self.context)
-        text = redact(json.dumps(line, ensure_ascii=False), self.secrets) + "\n"
+        text = redact(json_line(line), self.secrets) + "\n"
         # backslashreplace turns a lone surrogate into its JSON escape instead of failing the line
         data = text.encode("utf-8", "backslashreplace")
         try:

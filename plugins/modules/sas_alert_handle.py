@@ -185,7 +185,10 @@ options:
     default: 8
   audit_log:
     description:
-      - A file the module appends an audit trail of its writes to, one JSON object a line (JSON lines).
+      - A file the module appends an audit trail of its writes to, one JSON object a line (JSON lines). Every
+        character that ends a line for some reader (U+0085, U+2028 and U+2029 too) is written as its JSON
+        escape (for example C(\u2028)), so each record is exactly one line; other non-ASCII text is written as
+        it is (UTF-8).
       - One line with C(event=handle_request) is written immediately before each C(HandleSecurityEvents) call,
         and one with C(event=handle_response) immediately after it, whatever its result. A run killed at any
         moment thus leaves a trail that names every alert it may have written; a request line without its
@@ -203,12 +206,18 @@ options:
         but the answer was lost - the service may have acted), C(bad_response), C(not_sent), C(credentials),
         or C(unexpected) (the module itself stopped during the call; the service may have acted)."
       - Then come the I(audit_context) fields. No line holds a credential (AccessKey, secret, token, signature).
-      - The path is on the host that runs the module (with C(localhost), the controller). The file is created
-        with mode C(0600) if missing; an existing file keeps its mode. Each line is appended in one write under
-        an exclusive C(flock) lock, so several runs can share the file.
-      - The file is opened before any call; a directory that does not exist or a file that cannot be opened for
-        appending fails the task before any call. In check mode nothing is written and the file is not created
-        (it is still checked).
+      - The path is on the host that runs the module (with C(localhost), the controller). A relative path, such
+        as a bare file name, is resolved against the module's working directory (with a C(local) connection,
+        the directory C(ansible-playbook) was started in; over SSH, usually the remote user's home).
+      - The file is created with mode C(0600) if missing; an existing file is set to mode C(0600). Each line is
+        appended in one write under an exclusive C(flock) lock, so several runs of the same user can share the
+        file.
+      - The file is opened before any call, without following a symbolic link and without waiting on a FIFO.
+        The task fails before any call, naming the path and the reason, if the directory does not exist, or if
+        the path is a symbolic link (even to a regular file), a directory, a FIFO, a socket or a device, a file
+        owned by another user than the one running the module, a file with more than one hard link, or a file
+        that cannot be opened for appending. In check mode nothing is written, the file is not created and its
+        mode is not changed, but the same checks are made (without opening it).
       - The trail is a record for people, never read back - the next run reads the alerts' statuses from the
         service, not from this file.
     type: path

@@ -13,7 +13,8 @@ import stat
 import threading
 
 import pytest
-from emulated_sas import sent_ids
+from emulated_sas import ACCESS_KEY_ID, ACCESS_KEY_SECRET, sent_ids
+from module_runner import run_module
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import errors
 from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import (
@@ -25,11 +26,14 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import (
     response_event,
     utc_timestamp,
 )
+from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import connect
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import Handler, HandleRequest
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import check_rules
+from ansible_collections.alibabacloud.sas.plugins.modules import sas_alert_handle
 
 SECRET = "unit-Secret-value-9876543210"
+SAS_OPTIONS = {"access_key": ACCESS_KEY_ID, "secret_key": ACCESS_KEY_SECRET, "wait_timeout": 5, "poll_interval": 0.1}
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 REQUEST_FIELDS = ["time", "event", "operation", "alert_ids", "operation_params", "remark", "whitelist_rules",
                   "attempt"]
@@ -299,15 +303,18 @@ def test_created_with_mode_0600_whatever_the_umask(tmp_path):
     assert stat.S_IMODE(os.stat(audit.path).st_mode) == 0o600
 
 
-def test_appends_and_keeps_the_mode_of_an_existing_file(tmp_path):
+def test_appends_to_an_existing_file_and_sets_it_to_mode_0600(tmp_path):
     path = tmp_path / "audit.jsonl"
     path.write_text('{"earlier": true}\n')
-    os.chmod(path, 0o640)
+    os.chmod(path, 0o644)
+    AuditLog(str(path)).open(check_only=True)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o644  # check mode changes nothing
     audit = opened(tmp_path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600  # already when opened, before any line
+    assert not os.get_inheritable(audit._fd)  # close-on-exec
     audit.record({"event": "handle_request", "alert_ids": [1]})
     audit.close()
     assert lines(path)[0] == {"earlier": True} and lines(path)[1]["alert_ids"] == [1]
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
 
 
 def test_an_unopenable_path_is_refused_before_any_call_naming_the_option_and_path(tmp_path):
@@ -316,11 +323,14 @@ def test_an_unopenable_path_is_refused_before_any_call_naming_the_option_and_pat
         AuditLog(missing).open()
     assert str(refused.value) == ("audit_log %s cannot be used: its directory %s does not exist; no call was made"
                                   % (missing, tmp_path / "no-such-dir"))
-    with pytest.raises(AuditLogError, match="^audit_log %s cannot be used: it cannot be opened for appending "
-                                            r"\(Is a directory\)" % re.escape(str(tmp_path))):
+    with pytest.raises(AuditLogError) as refused:
         AuditLog(str(tmp_path)).open()
-    with pytest.raises(AuditLogError, match="^audit_log /dev/null cannot be used: it is not a regular file"):
+    assert str(refused.value) == ("audit_log %s cannot be used: it cannot be opened for appending: it is a directory, "
+                                  "not a regular file; give the path of a regular file; no call was made" % tmp_path)
+    with pytest.raises(AuditLogError) as refused:
         AuditLog(os.devnull).open()
+    assert str(refused.value) == ("audit_log /dev/null cannot be used: it is a device, not a regular file; give the "
+                                  "path of a regular file; no call was made")
     with pytest.raises(AuditLogError, match="^audit_log is empty"):
         AuditLog("")
     assert not os.path.exists(os.path.dirname(missing))
@@ -329,6 +339,135 @@ def test_an_unopenable_path_is_refused_before_any_call_naming_the_option_and_pat
 def test_record_needs_open(tmp_path):
     with pytest.raises(AuditLogError, match="is not open"):
         AuditLog(str(tmp_path / "a.jsonl")).record({"event": "handle_request"})
+
+
+# --- the file: a regular file of the user's own, and nothing else -------------------------------
+
+def refused_at_once(audit, check_only=False, unblock=lambda: None):
+    """The message of open()'s refusal; open() runs in a thread that must end within 5 s (unblock frees it)."""
+    outcome = []
+
+    def attempt():
+        try:
+            audit.open(check_only)
+        except Exception as exc:  # handed to the test's thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=attempt, daemon=True)
+    thread.start()
+    thread.join(5)
+    if thread.is_alive():
+        unblock()
+        thread.join(5)
+        pytest.fail("open(check_only=%s) of %s blocked" % (check_only, audit.path))
+    assert outcome and isinstance(outcome[0], AuditLogError), outcome
+    assert audit._fd is None
+    return str(outcome[0])
+
+
+def refusal(path, why):
+    return "audit_log %s cannot be used: %s; no call was made" % (path, why)
+
+
+def test_a_fifo_is_refused_at_once_with_or_without_a_reader(tmp_path):
+    path = tmp_path / "audit.jsonl"
+    os.mkfifo(path)
+    reader = None
+
+    def unblock():  # a reader lets a blocked open() of the old code return
+        nonlocal reader
+        reader = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+
+    try:
+        fifo = "it is a FIFO (named pipe), not a regular file; give the path of a regular file"
+        assert refused_at_once(AuditLog(str(path)), unblock=unblock) == refusal(
+            path, "it cannot be opened for appending: " + fifo)
+        assert refused_at_once(AuditLog(str(path)), check_only=True, unblock=unblock) == refusal(path, fifo)
+        if reader is None:
+            unblock()
+        assert refused_at_once(AuditLog(str(path))) == refusal(path, fifo)  # opened (a reader is there), not kept
+    finally:
+        if reader is not None:
+            os.close(reader)
+
+
+@pytest.mark.parametrize("check_only", [False, True], ids=["open", "check_only"])
+def test_a_symbolic_link_is_refused_and_its_target_untouched(tmp_path, check_only):
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    os.chmod(victim, 0o644)
+    link = tmp_path / "audit.jsonl"
+    link.symlink_to(victim)
+    message = refused_at_once(AuditLog(str(link)), check_only)
+    assert message.startswith("audit_log %s cannot be used: " % link)
+    assert "it is a symbolic link (never followed), not a regular file; give the path of a regular file" in message
+    assert victim.read_text() == "precious\n" and stat.S_IMODE(os.stat(victim).st_mode) == 0o644
+
+
+@pytest.mark.parametrize("check_only", [False, True], ids=["open", "check_only"])
+def test_a_dangling_symbolic_link_is_refused_and_nothing_created(tmp_path, check_only):
+    link = tmp_path / "audit.jsonl"
+    link.symlink_to(tmp_path / "planted")
+    assert "it is a symbolic link (never followed)" in refused_at_once(AuditLog(str(link)), check_only)
+    assert sorted(os.listdir(tmp_path)) == ["audit.jsonl"] and os.path.islink(link)
+
+
+@pytest.mark.parametrize("check_only", [False, True], ids=["open", "check_only"])
+def test_a_hard_linked_file_is_refused(tmp_path, check_only):
+    other = tmp_path / "other"
+    other.write_text("")
+    path = tmp_path / "audit.jsonl"
+    os.link(other, path)
+    assert refused_at_once(AuditLog(str(path)), check_only) == refusal(
+        path, "it has 2 hard links, so another name writes the same file; remove the other links, or give another "
+              "path")
+    assert other.read_text() == ""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+@pytest.mark.parametrize("check_only", [False, True], ids=["open", "check_only"])
+def test_a_file_of_another_user_is_refused(tmp_path, check_only):
+    path = tmp_path / "audit.jsonl"
+    path.write_text("")
+    os.chmod(path, 0o666)
+    os.chown(path, 65534, 65534)  # nobody
+    assert refused_at_once(AuditLog(str(path)), check_only) == refusal(
+        path, "it is owned by uid 65534, not by uid 0 that runs the module; give a path of your own, or have its "
+              "owner remove it")
+    assert path.read_text() == "" and stat.S_IMODE(os.stat(path).st_mode) == 0o666
+
+
+def test_a_relative_path_is_in_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    audit = AuditLog("audit.jsonl")
+    assert audit.path == str(tmp_path / "audit.jsonl")  # what every message names
+    audit.open()
+    audit.record({"event": "handle_request"})
+    audit.close()
+    assert os.listdir(tmp_path) == ["audit.jsonl"] and len(lines(tmp_path / "audit.jsonl")) == 1
+    os.mkdir("sub")
+    assert AuditLog("sub/../sub").path == str(tmp_path / "sub/../sub")  # not normalised: the kernel resolves it
+
+
+def test_the_module_writes_a_bare_file_name_in_its_working_directory(module_env, sas, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    alert_ids = sas.pick(2)
+    result = run_module(sas_alert_handle, dict(SAS_OPTIONS, endpoint=sas.url, alert_ids=alert_ids,
+                                               operation="ignore", audit_log="audit.jsonl"), connect=connect)
+    assert result["failed"] is False and result["summary"]["handled"] == 2
+    assert [line["alert_ids"] for line in lines(tmp_path / "audit.jsonl")] == [alert_ids, alert_ids]
+
+
+def test_the_module_refuses_a_link_before_any_call(module_env, sas, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "victim").write_text("")
+    (tmp_path / "audit.jsonl").symlink_to(tmp_path / "victim")
+    result = run_module(sas_alert_handle, dict(SAS_OPTIONS, endpoint=sas.url, alert_ids=sas.pick(2),
+                                               operation="ignore", audit_log="audit.jsonl"), connect=connect)
+    assert result["failed"] is True and result["changed"] is False
+    assert result["msg"].startswith("audit_log %s cannot be used: " % (tmp_path / "audit.jsonl"))
+    assert "symbolic link" in result["msg"] and sas.requests() == []
+    assert (tmp_path / "victim").read_text() == ""
 
 
 def test_a_line_waits_for_the_lock_another_writer_holds(tmp_path):
@@ -380,6 +519,25 @@ def test_context_is_merged_after_the_module_fields(tmp_path):
     audit.close()
     assert lines(audit.path) == [{"time": "2026-05-04T09:12:33.250Z", "event": "handle_request", "alert_ids": [7],
                                   "account": "prod-cn", "run_id": "r-1", "tags": ["a"]}]
+
+
+# Every character str.splitlines() ends a line at, asked of Python itself.
+LINE_BREAKS = "".join(character for character in map(chr, range(0x110000)) if character.splitlines() == [""])
+
+
+def test_a_line_break_in_any_text_is_escaped_so_a_record_is_one_line(tmp_path):
+    assert set("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029") <= set(LINE_BREAKS)
+    remark = "line%sbreaks in Zürich 服务器" % "x".join(LINE_BREAKS)
+    context = {"note": "a\u2028b\x85c\u2029d", "tags": ["\u2028"]}
+    audit = opened(tmp_path, context=context)
+    audit.record({"event": "handle_request", "remark": remark})
+    audit.record({"event": "handle_response", "remark": remark})
+    audit.close()
+    text = (tmp_path / "audit.jsonl").read_text(encoding="utf-8")
+    assert len(text.splitlines()) == 2  # also what lines() asserts, record by record
+    assert [(line["remark"], line["note"], line["tags"]) for line in lines(audit.path)] == [
+        (remark, context["note"], context["tags"])] * 2
+    assert "Zürich 服务器" in text and "\\u2028" in text  # other non-ASCII text stays readable
 
 
 @pytest.mark.parametrize("key", RESERVED_KEYS)
