@@ -63,6 +63,8 @@ class TriageRunner:
         if emulator is not None:
             variables["sas_connection"] = {"endpoint": emulator.url, "access_key": ACCESS_KEY_ID,
                                            "secret_key": ACCESS_KEY_SECRET}
+        if "sas_triage_policy_file" in (extra or {}):
+            del variables["sas_triage_rules"]  # the policy comes from one place
         variables.update(extra or {})
         extra_file = self.work / ("vars-%d.json" % self.runs)
         extra_file.write_text(json.dumps(variables))

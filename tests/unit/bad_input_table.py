@@ -34,6 +34,14 @@ MANY_UNKNOWN = Ref("10,000 ids the service does not know")
 UNKNOWN_TASK = Ref("a task id the service does not know")
 EMULATOR = Ref("the emulator's endpoint")
 
+# What a row plants at the audit trail's path ($HOME/audit.jsonl) before the run.
+AUDIT_FIFO = Ref("a FIFO")
+AUDIT_SYMLINK = Ref("a symlink to another file")
+AUDIT_DANGLING = Ref("a symlink to nowhere")
+AUDIT_HARDLINK = Ref("a hard link to another file")
+AUDIT_0644 = Ref("a file of mode 0644")
+AUDIT_PATHS = (AUDIT_FIFO, AUDIT_SYMLINK, AUDIT_DANGLING, AUDIT_HARDLINK, AUDIT_0644)
+
 # Targets beside the four modules.
 POLICY = "policy"  # sas_triage_rules, checked by the triage_policy filter before any call
 ROLE = "role"      # the role's variables, checked by its meta/argument_specs.yml as Ansible does
@@ -54,6 +62,9 @@ CLASSES = (
     ("times", "Bad time windows"),
     ("policy", "Malformed policies"),
     ("role", "Bad role variables"),
+    ("policy-file", "Policy files that are not only data"),
+    ("regex", "Regular expressions that could run for ever on an attacker's text"),
+    ("audit", "Audit trails that could be redirected or stalled"),
 )
 
 MALFORMED_CONFIG = '{"current": "default", "profiles": [{"name": "default", "mode": "AK",'  # cut short
@@ -70,6 +81,7 @@ class Case(NamedTuple):
     reads: bool = False  # the input can only be judged after reading the service (never after a write)
     connection: bool = True  # add the emulator's endpoint and keys to args
     home: Tuple[Tuple[str, str], ...] = ()  # files written under $HOME first: (relative path, content)
+    # role rows run with $HOME as the working directory, as ansible-playbook run from there
     outcome: Optional[str] = None  # a control of sas_alert_handle: the outcome every alert must end in
 
 
@@ -90,11 +102,22 @@ def whitelist(**rule: Any) -> Dict[str, Any]:
     return {"operation": "advance_mark_mis_info", "alert_ids": [WHITELISTABLE], "whitelist_rules": [dict(RULE, **rule)]}
 
 
+def policy_file(text: str, path: str = "policy.yml", **variables: Any) -> Dict[str, Any]:
+    """A role row's args and home: its policy is the file at path (under $HOME, the working directory)."""
+    return {"args": dict(variables, sas_triage_policy_file=path), "home": ((path, text),)}
+
+
 def policy_rule(**fields: Any) -> Dict[str, Any]:
     rule = {"name": "block-logons", "match": {"alarm_event_type": "Unusual logon"}, "action": "block_ip",
             "params": {"block_duration": "7d"}}
     rule.update(fields)
     return {"sas_triage_rules": [rule]}
+
+
+POLICY_FILE = "sas_triage_rules:\n  - {name: ignore-reminders, match: {level: remind}, action: ignore}\n"
+# nine levels of ten aliases each: a few hundred bytes that stand for a billion values
+BILLION_LAUGHS = "\n".join(["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"] + [
+    "a%d: &a%d [%s]" % (level, level, ", ".join(["*a%d" % (level - 1)] * 10)) for level in range(1, 9)]) + "\n"
 
 
 CASES: Tuple[Case, ...] = (
@@ -283,7 +306,7 @@ CASES: Tuple[Case, ...] = (
     Case("policy-undo-action", "policy", POLICY, policy_rule(action="rm_mark_mis_info", params={}),
          "action rm_mark_mis_info undoes handling"),
     Case("policy-bad-regex", "policy", POLICY, policy_rule(match={"instance_name_regex": "(web"}),
-         "match.instance_name_regex '(web' is not a valid regular expression"),
+         "match.instance_name_regex '(web' is not a regular expression RE2 accepts: missing )"),
     Case("policy-match-not-a-field", "policy", POLICY, policy_rule(match={"severity": "serious"}),
          "match key 'severity' is not an alert field"),
     Case("policy-param-not-taken", "policy", POLICY, policy_rule(params={"block_duration": "1d", "force": True}),
@@ -305,6 +328,64 @@ CASES: Tuple[Case, ...] = (
     Case("role-filters-unknown-level", "role", ROLE, {"sas_triage_filters": {"levels": ["urgent"]}}, "levels"),
     Case("role-connection-unknown-option", "role", ROLE, {"sas_connection": {"acess_key": "x"}}, "acess_key"),
     Case("role-rules-not-list", "role", ROLE, {"sas_triage_rules": "block everything"}, "sas_triage_rules"),
+    Case("role-max_actions-true", "role", ROLE, {"sas_triage_max_actions": True},
+         "sas_triage_max_actions must be a whole number, 0 or more"),
+    Case("role-max_actions-negative", "role", ROLE, {"sas_triage_max_actions": -1},
+         "sas_triage_max_actions must be a whole number, 0 or more"),
+    Case("role-max_actions-inf", "role", ROLE, {"sas_triage_max_actions": "inf"},
+         "sas_triage_max_actions must be a whole number, 0 or more"),
+    Case("role-no-policy", "role", ROLE, {"sas_triage_rules": None}, "no policy: set sas_triage_policy_file"),
+    Case("role-rules-empty", "role", ROLE, {"sas_triage_rules": []}, "sas_triage_rules must be a non-empty list"),
     Case("control-role", "role", ROLE, {"sas_triage_filters": {"levels": ["serious"]}, "sas_triage_max_actions": 10},
          None),
+    Case("control-role-bare-audit-file-name", "role", ROLE, {"sas_triage_audit_log": "audit.jsonl"}, None),
+    # --- policy files: data, never variables or templates -----------------------------------------
+    Case("policy-file-sets-confirm", "policy-file", ROLE, **policy_file(POLICY_FILE + "sas_triage_confirm: false\n"),
+         expect="unknown key 'sas_triage_confirm'; a policy file sets only sas_triage_rules"),
+    Case("policy-file-sets-endpoint", "policy-file", ROLE,
+         **policy_file(POLICY_FILE + "sas_connection: {endpoint: 'http://203.0.113.9'}\n"),
+         expect="unknown key 'sas_connection'"),
+    Case("policy-file-sets-cap-and-audit", "policy-file", ROLE,
+         **policy_file(POLICY_FILE + "sas_triage_max_actions: 100000\nsas_triage_audit_log: /dev/null\n"),
+         expect="unknown key 'sas_triage_max_actions', 'sas_triage_audit_log'"),
+    Case("policy-file-typo", "policy-file", ROLE, **policy_file(POLICY_FILE.replace("rules:", "rule:")),
+         expect="unknown key 'sas_triage_rule' (did you mean sas_triage_rules?)"),
+    Case("policy-file-empty", "policy-file", ROLE, **policy_file(""), expect="got an empty file"),
+    Case("policy-file-rules-null", "policy-file", ROLE, **policy_file("sas_triage_rules: null\n"),
+         expect="sas_triage_rules must be a non-empty list of rules, got nothing"),
+    Case("policy-file-and-rules", "policy-file", ROLE,
+         **policy_file(POLICY_FILE, sas_triage_rules=policy_rule()["sas_triage_rules"]),
+         expect="give the policy in one place"),
+    Case("policy-file-missing", "policy-file", ROLE, {"sas_triage_policy_file": "./policies/example.yml"},
+         "policies/example.yml cannot be read: no such file"),
+    Case("policy-file-a-directory", "policy-file", ROLE, {"sas_triage_policy_file": "."}, "is a directory"),
+    Case("policy-file-not-yaml", "policy-file", ROLE, **policy_file("sas_triage_rules: [\n"),
+         expect="is not valid YAML"),
+    Case("policy-file-python-object", "policy-file", ROLE,
+         **policy_file("sas_triage_rules: !!python/object/apply:os.system ['id']\n"), expect="is not valid YAML"),
+    Case("policy-file-repeated-key", "policy-file", ROLE, **policy_file(POLICY_FILE + "sas_triage_rules: []\n"),
+         expect="key 'sas_triage_rules' appears twice in one mapping (lines 1 and 3)"),
+    Case("policy-file-billion-laughs", "policy-file", ROLE, **policy_file(BILLION_LAUGHS),
+         expect="once its aliases are expanded, more than the 100000"),
+    Case("control-policy-file-templated-name", "policy-file", ROLE, **policy_file(
+        "sas_triage_rules:\n  - {name: \"{{ lookup('pipe', 'id') }}\", match: {level: remind}, action: ignore}\n"),
+         expect=None),
+    Case("control-policy-file-relative", "policy-file", ROLE, **policy_file(POLICY_FILE, "./policies/example.yml"),
+         expect=None),
+    # --- audit trails: no link followed, no FIFO waited on, always 0600 ----------------------------
+    Case("audit_log-fifo", "audit", HANDLE, handle(audit_log=AUDIT_FIFO, **IGNORE),
+         "it is a FIFO (named pipe), not a regular file"),
+    Case("audit_log-symlink", "audit", HANDLE, handle(audit_log=AUDIT_SYMLINK, **IGNORE), "is a symbolic link"),
+    Case("audit_log-dangling-symlink", "audit", HANDLE, handle(audit_log=AUDIT_DANGLING, **IGNORE),
+         "is a symbolic link"),
+    Case("audit_log-hard-link", "audit", HANDLE, handle(audit_log=AUDIT_HARDLINK, **IGNORE), "has 2 hard links"),
+    Case("control-audit_log-0644", "audit", HANDLE, handle(audit_log=AUDIT_0644, **IGNORE), None,
+         outcome="handled"),
+    # --- regular expressions: the pattern is the user's, the text the attacker's ------------------
+    Case("regex-backreference", "regex", POLICY, policy_rule(match={"instance_name_regex": r"(web)-\1"}),
+         "match.instance_name_regex '(web)-\\\\1' is not a regular expression RE2 accepts"),
+    Case("regex-lookahead", "regex", POLICY, policy_rule(match={"instance_name_regex": "^(?!bastion-)"}),
+         "is not a regular expression RE2 accepts: invalid perl operator: (?!"),
+    Case("control-regex-catastrophic-for-backtracking", "regex", POLICY,
+         policy_rule(match={"instance_name_regex": "^([a-z0-9]+-?)+$"}), None),
 )

@@ -20,6 +20,12 @@ import pytest
 import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from bad_input_table import (
+    AUDIT_0644,
+    AUDIT_DANGLING,
+    AUDIT_FIFO,
+    AUDIT_HARDLINK,
+    AUDIT_PATHS,
+    AUDIT_SYMLINK,
     CASES,
     CLASSES,
     EMULATOR,
@@ -48,10 +54,15 @@ from ansible_collections.alibabacloud.sas.plugins.modules import (
     sas_alert_task_info,
 )
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import PolicyError, check_policy
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_settings import SETTINGS, check_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOC = REPO_ROOT / "docs" / "bad-input.md"
 ROLE_SPEC = REPO_ROOT / "roles" / "triage" / "meta" / "argument_specs.yml"
+# The role's variables a row does not set: its defaults, and a valid policy unless the row gives a file.
+ROLE_DEFAULTS = {"sas_triage_policy_file": "", "sas_triage_max_actions": 100, "sas_triage_report_dir": "reports",
+                 "sas_triage_audit_log": "reports/triage-audit.jsonl",
+                 "sas_triage_rules": [{"name": "ignore-reminders", "match": {"level": "remind"}, "action": "ignore"}]}
 MODULES = {module.__name__.rsplit(".", 1)[1]: module
            for module in (sas_alert_handle, sas_alert_info, sas_alert_operations_info, sas_alert_task_info)}
 MANY = 10000
@@ -96,7 +107,7 @@ def run_case(case: Case, sas: Any, home: Path) -> Dict[str, Any]:
         path = home / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content)
-    args = resolve(case.args, sas)
+    args = resolve(plant_audit_log(case.args, home), sas)
     if case.target == POLICY:
         try:
             check_policy(args["sas_triage_rules"])
@@ -104,14 +115,46 @@ def run_case(case: Case, sas: Any, home: Path) -> Dict[str, Any]:
             return {"failed": True, "msg": str(error)}
         return {"failed": False}
     if case.target == ROLE:
-        spec = yaml.safe_load(ROLE_SPEC.read_text())["argument_specs"]["main"]["options"]
-        errors = ArgumentSpecValidator(spec).validate(args).error_messages
-        return {"failed": bool(errors), "msg": "; ".join(errors)}
+        return run_role_checks(args, home)
     if case.connection:
         args = dict({"endpoint": sas.url, "access_key": ACCESS_KEY_ID, "secret_key": ACCESS_KEY_SECRET}, **args)
     if case.target == "sas_alert_handle":
         args.setdefault("poll_interval", 0.05)  # the emulator's tasks finish at once: no need to wait 2 s
     return run_module(MODULES[case.target], args, connect=connect)
+
+
+def plant_audit_log(args: Dict[str, Any], home: Path) -> Dict[str, Any]:
+    """args, with what the row's audit_log stands for planted at $HOME/audit.jsonl."""
+    planted = args.get("audit_log")
+    if planted not in AUDIT_PATHS:
+        return args
+    path, victim = home / "audit.jsonl", home / "victim"
+    victim.write_text("someone else's file\n")
+    if planted == AUDIT_FIFO:
+        os.mkfifo(path)
+    elif planted == AUDIT_SYMLINK:
+        path.symlink_to(victim)
+    elif planted == AUDIT_DANGLING:
+        path.symlink_to(home / "nowhere")
+    elif planted == AUDIT_HARDLINK:
+        os.link(victim, path)
+    elif planted == AUDIT_0644:
+        path.write_text("")
+        path.chmod(0o644)
+    return dict(args, audit_log=str(path))
+
+
+def run_role_checks(args: Dict[str, Any], home: Path) -> Dict[str, Any]:
+    """The role's two checks in its order: Ansible's of meta/argument_specs.yml, then triage_settings, run from home."""
+    spec = yaml.safe_load(ROLE_SPEC.read_text())["argument_specs"]["main"]["options"]
+    errors = ArgumentSpecValidator(spec).validate(args).error_messages
+    if not errors:
+        variables = dict(ROLE_DEFAULTS, **args)
+        if "sas_triage_policy_file" in args and "sas_triage_rules" not in args:
+            variables["sas_triage_rules"] = None
+        settings = {name: variables[variable] for name, variable in SETTINGS.items()}
+        errors = check_settings(settings, cwd=str(home))["problems"]
+    return {"failed": bool(errors), "msg": " ".join(errors)}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
@@ -207,7 +250,8 @@ def render(rows: List[Tuple[Case, str]]) -> str:
         "",
         "Targets: `handle` = sas_alert_handle, `info` = sas_alert_info, `operations_info` = "
         "sas_alert_operations_info, `task_info` = sas_alert_task_info, `policy` = a rule of `sas_triage_rules`, "
-        "`role` = the role's variables. `<...>` stands for ids taken from the emulator's data.",
+        "`role` = the role's variables (run from a directory holding the files a row names: a policy file is "
+        "shown after its variables). `<...>` stands for ids taken from the emulator's data.",
     ]
     for kind, title in CLASSES:
         lines += ["", "## " + title, "", "| Input | Target | Message |", "| --- | --- | --- |"]
@@ -218,7 +262,8 @@ def render(rows: List[Tuple[Case, str]]) -> str:
             shown = "*control*: " + message if case.expect is None else message
             if case.reads:
                 shown += " *(reads)*"
-            lines.append("| `%s` | %s | %s |" % (show(case.args), target, shown))
+            files = "".join(" + `%s`: `%s`" % (path, show(text)) for path, text in case.home)
+            lines.append("| `%s`%s | %s | %s |" % (show(case.args), files, target, shown))
     return "\n".join(lines) + "\n"
 
 
