@@ -27,6 +27,9 @@ options:
         C(alarm_event_type), C(alarm_event_name_display), C(instance_name), C(uuid), C(status), ...) - a value
         means equal, a list means one of, a key ending in C(_regex) means a regular expression searched in the
         field. Every condition must hold.
+      - Regular expressions run on RE2 (the Python package C(google-re2)), whose matching time is linear in the
+        text - the alert text they search comes from hosts an attacker may control. RE2 takes Python's syntax
+        without backreferences and lookaround; a pattern it refuses stops the check, naming the rule.
       - C(action) is an operation code of M(alibabacloud.sas.sas_alert_handle), or C(none) to leave the alerts
         the rule matches alone (an exclusion ahead of wider rules).
       - C(params) takes the options of M(alibabacloud.sas.sas_alert_handle) that the action takes -

@@ -11,7 +11,7 @@ author:
   - alibabacloud.sas maintainers (@alibabacloud)
 description:
   - Reads the policy from one place, a policy file or the rules given as a variable (never both), and checks it as
-    M(alibabacloud.sas.triage_policy) does.
+    P(alibabacloud.sas.triage_policy#filter) does.
   - The policy file is read as data, never as Ansible variables - a relative path is taken from the directory
     ansible-playbook runs in, the file is parsed by a safe YAML loader, nothing in it is templated, and it may set
     only C(sas_triage_rules). A missing, empty or unreadable file, an unknown or repeated key, and a policy with no
@@ -20,7 +20,7 @@ description:
     trail absolute paths, a relative one taken from the directory ansible-playbook runs in.
   - Never fails - every problem found is listed in C(problems), so that the role can stop with one message that
     names them all. The values it returns are data - nothing in them is ever templated.
-  - The role M(alibabacloud.sas.triage) runs it first.
+  - The role C(alibabacloud.sas.triage) runs it first.
 positional: _input
 options:
   _input:
@@ -55,7 +55,7 @@ _value:
       type: list
       elements: str
     rules:
-      description: The rules of the policy, checked, as M(alibabacloud.sas.triage_policy) returns them.
+      description: The rules of the policy, checked, as P(alibabacloud.sas.triage_policy#filter) returns them.
       type: list
       elements: dict
     policy_file:
