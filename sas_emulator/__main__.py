@@ -19,6 +19,7 @@ from .server import (
     ChaosPlan,
     EmulatorConfig,
     EmulatorServer,
+    RequestLogError,
     write_exposure_warning,
     write_ready_line,
 )
@@ -150,6 +151,8 @@ def read_chaos_option(text: str | None, parser: argparse.ArgumentParser) -> dict
         return json.loads(text)
     except OSError as exc:
         parser.error(f"--chaos: cannot read {text[1:]}: {exc.strerror}")
+    except UnicodeDecodeError:
+        parser.error(f"--chaos: {text[1:]} is not UTF-8 text")
     except json.JSONDecodeError as exc:
         parser.error(f"--chaos: not JSON: {exc}")
 
@@ -211,7 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     chaos = parse_chaos(args, parser)
     data = load_data(args, parser)
     if args.dump_dataset:
-        ds.save_dataset(data, args.dump_dataset)
+        try:
+            ds.save_dataset(data, args.dump_dataset)
+        except OSError as exc:
+            parser.error(f"--dump-dataset: cannot write {args.dump_dataset}: {exc.strerror}")
         return 0
     config = EmulatorConfig(
         host=args.host, port=args.port, access_key_id=args.access_key_id, access_key_secret=args.access_key_secret,
@@ -220,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         new_alerts_per_minute=args.new_alerts_per_minute, **readings)
     try:
         server = EmulatorServer(config, data, chaos)
+    except RequestLogError as exc:
+        parser.error(f"--request-log: {exc}")
     except OSError as exc:
         print(f"sas_emulator: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 2

@@ -4,12 +4,19 @@ at a rate (arrivals.py) and the unsigned loopback-only control plane under /_emu
 
 The SDK keeps HTTP/1.1 keep-alive sessions per host:port [SDK], so the server is a
 ThreadingHTTPServer speaking HTTP/1.1 and always sends Content-Length.
+
+Teams run it on their own machines, where anything else may talk to it, so it is bounded: a body is at most
+MAX_BODY_BYTES and is read only once the headers pass every check they allow, at most max_connections
+connections hold a thread, a request must arrive within request_timeout_s, and the control plane answers
+neither other hosts nor web pages in the user's browser (cross-site requests, DNS rebinding).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import math
+import os
 import socket
 import sys
 import threading
@@ -17,7 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import parse_qsl, urlsplit
 
 from . import constants as C
@@ -35,6 +42,7 @@ from .chaos import (
 )
 from .exceptions import (
     InternalError,
+    InvalidAccessKeyIdNotFound,
     InvalidActionNotFound,
     InvalidSignatureMethod,
     InvalidVersion,
@@ -46,7 +54,7 @@ from .exceptions import (
 )
 from .readings import READING_NAMES, Readings, check_reading
 from .responses import SasResponses, error_body, new_request_id
-from .signing import Credentials, Verifier
+from .signing import Credentials, Verifier, parse_authorization
 from .values import is_count, is_number
 
 CONTROL_PREFIX = "/_emulator/"
@@ -75,6 +83,11 @@ ERROR_FAULTS: dict[str, type[SasError]] = {
 DEFAULT_TIMEOUT_FAULT_MS = 30_000
 # Never written to the request log (legacy RPC carries them in the query string).
 SECRET_PARAMS = frozenset({"Signature", "SecurityToken", "AccessKeySecret"})
+# The SDK sends these APIs' parameters in the query; a body holds a form field or two (DescribeSuspEvents'
+# TacticId) [SDK]. Control-plane bodies are small JSON objects.
+MAX_BODY_BYTES = 1 << 20
+# What a control call's Sec-Fetch-Site may say: a request of a page of the emulator itself, or typed by hand.
+OWN_FETCH_SITES = ("same-origin", "none")
 
 
 @dataclass
@@ -195,12 +208,32 @@ class TokenBuckets:
             self._buckets.clear()
 
 
+def is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+class RequestLogError(Exception):
+    """The request log cannot be opened; the message says why (a missing directory, a directory, ...)."""
+
+
 class RequestLog:
     """One JSON line per API call, flushed at once; never headers, secrets or tokens."""
 
     def __init__(self, path: str | None) -> None:
-        self._file = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115 - kept open for the run
+        self._file = self._open(path) if path else None
         self._lock = threading.Lock()
+
+    @staticmethod
+    def _open(path: str) -> TextIO:
+        try:
+            return open(path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the run
+        except FileNotFoundError:
+            raise RequestLogError(f"cannot create {path}: no directory {os.path.dirname(path) or '.'}") from None
+        except OSError as exc:
+            raise RequestLogError(f"cannot append to {path}: {exc.strerror}") from None
 
     def write(self, record: dict[str, Any]) -> None:
         if self._file is None:
@@ -298,16 +331,58 @@ class EmulatorConfig(ChaosSettings, Readings):
     verbose: bool = False
     seed: int = 1  # of the chaos randomness and the arriving alerts (the CLI passes the data set's seed)
     new_alerts_per_minute: float = 0.0
+    # Connections served at once, a thread each (an idle keep-alive connection too); more wait to be accepted.
+    # Above what a rehearsal opens: a module keeps at most 32 calls in flight, the SDK pools 40 per host.
+    max_connections: int = 128
+    # The time a connection has to deliver each whole request (line, headers, body) from the end of the
+    # previous answer, and to take each part of an answer: the keep-alive idle time, and the end of a client
+    # that trickles its request (slowloris).
+    request_timeout_s: float = 30.0
 
     def __post_init__(self) -> None:
         Readings.__post_init__(self)
         ChaosSettings.__post_init__(self)
         self.new_alerts_per_minute = check_new_alerts_per_minute(self.new_alerts_per_minute)
+        if not is_count(self.max_connections) or self.max_connections < 1:
+            raise ValueError("max_connections must be an integer >= 1")
+        if not is_number(self.request_timeout_s) or not 0 < self.request_timeout_s < math.inf:
+            raise ValueError("request_timeout_s must be a number of seconds above 0")
+
+
+class TimedConnection(socket.socket):
+    """An accepted connection whose reads of one request share a deadline, so a client that trickles its
+    request a byte at a time is cut off when the deadline passes, not only when it goes quiet."""
+
+    patience_s: float  # EmulatorConfig.request_timeout_s
+    _deadline: float | None = None
+
+    @classmethod
+    def adopt(cls, accepted: socket.socket, patience_s: float) -> TimedConnection:
+        connection = cls(fileno=accepted.detach())
+        connection.patience_s = patience_s
+        connection.settimeout(patience_s)
+        return connection
+
+    def await_request(self) -> None:
+        self._deadline = time.monotonic() + self.patience_s
+
+    def request_received(self) -> None:
+        self._deadline = None
+        self.settimeout(self.patience_s)
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        if self._deadline is not None:
+            remaining = self._deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the request did not arrive in time")
+            self.settimeout(remaining)
+        return super().recv_into(buffer, nbytes, flags)
 
 
 class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True  # a held "timeout" answer must not block shutdown
     allow_reuse_address = True
+    request_queue_size = 128  # the listen backlog, where connections beyond max_connections wait
 
     def __init__(self, config: EmulatorConfig, dataset: dict[str, Any], chaos: ChaosPlan | None = None) -> None:
         """``chaos`` is the chaos to start with, and to return to on reset (besides what config holds)."""
@@ -322,6 +397,8 @@ class EmulatorServer(ThreadingHTTPServer):
         self.buckets = TokenBuckets(config.qps)
         self.request_log = RequestLog(config.request_log)
         self.stats = Stats()
+        self._slots = threading.BoundedSemaphore(config.max_connections)
+        self._closing = threading.Event()
         super().__init__((config.host, config.port), RequestHandler)
         self.set_chaos(chaos or ChaosPlan())  # once bound: a failed bind leaves no console thread behind
         self._start_chaos = self.chaos_body()
@@ -360,6 +437,39 @@ class EmulatorServer(ThreadingHTTPServer):
         self.set_chaos(ChaosPlan.parse(self._start_chaos))
         self.start_arrivals()
 
+    def names_this_server(self, authority: str) -> bool:
+        """A Host header naming this server by a loopback name or address or the address it listens on: what
+        a page whose DNS name was pointed at 127.0.0.1 (DNS rebinding) cannot send."""
+        try:
+            name = urlsplit("//" + authority).hostname
+        except ValueError:
+            return False
+        return name is not None and (name in ("localhost", self.server_address[0]) or is_loopback(name))
+
+    # --- connections: accepted one at a time, at most max_connections served at once --------------
+    def get_request(self) -> tuple[TimedConnection, Any]:
+        accepted, address = super().get_request()
+        return TimedConnection.adopt(accepted, self.config.request_timeout_s), address
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Start the connection's thread once a slot is free; meanwhile nothing else is accepted, so the
+        connections beyond max_connections wait in the listen backlog, holding no thread."""
+        while not self._slots.acquire(timeout=0.2):
+            if self._closing.is_set():
+                self.shutdown_request(request)
+                return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def shutdown(self) -> None:
+        self._closing.set()  # stop waiting for a slot
+        super().shutdown()
+
     def server_close(self) -> None:
         self.console.stop()
         self.arrivals.stop()
@@ -371,26 +481,76 @@ class _Dropped(Exception):
     """Close the connection without an answer."""
 
 
+class _Refusal(Exception):
+    """A request refused before its body is read: an HTTP status and why (never a request value)."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
 class RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: EmulatorServer
-    timeout = 300  # idle keep-alive connections are closed eventually
+    connection: TimedConnection
+    timeout = None  # the TimedConnection keeps the time (EmulatorConfig.request_timeout_s)
     # Headers and body go out in two writes; with Nagle on, keep-alive clients wait ~40 ms per call.
     disable_nagle_algorithm = True
+    _unread = 0  # bytes of the request's body not read yet
 
     # --- plumbing -----------------------------------------------------------------------------
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         if self.server.config.verbose:
             sys.stderr.write("%s - %s\n" % (self.address_string(), format % args))
 
+    def handle_one_request(self) -> None:
+        self.connection.await_request()
+        super().handle_one_request()
+
+    def handle_expect_100(self) -> bool:
+        # A body refused before the client sends it (curl asks first for bodies over 1 MiB).
+        try:
+            self._body_length()
+        except _Refusal as refusal:
+            self._refuse_unframed(refusal)
+            return False
+        return super().handle_expect_100()
+
+    def _body_length(self) -> int:
+        """The length the headers declare, checked before any of the body is read."""
+        if "Transfer-Encoding" in self.headers:
+            raise _Refusal(411, "send the body with a Content-Length: this emulator reads no chunked body")
+        declared = {value.strip() for value in self.headers.get_all("Content-Length", [])}
+        if not declared:
+            return 0
+        text = min(declared)
+        if len(declared) > 1 or not (text.isascii() and text.isdigit()):
+            raise _Refusal(400, "Content-Length must be one non-negative integer")
+        digits = text.lstrip("0") or "0"
+        if len(digits) > len(str(MAX_BODY_BYTES)) or int(digits) > MAX_BODY_BYTES:
+            raise _Refusal(413, f"the body may hold at most {MAX_BODY_BYTES} bytes")
+        return int(digits)
+
+    def _refuse_unframed(self, refusal: _Refusal) -> None:
+        self.close_connection = True  # where its body ends is unknown, so no next request can be read
+        self._send_json(refusal.status, {"error": refusal.reason})
+
     def _read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
+        try:
+            body = self.rfile.read(self._unread) if self._unread else b""
+        except OSError:  # it did not arrive in time, or the client went: no answer is owed
+            raise _Dropped() from None
+        self._unread = 0
+        self.connection.request_received()
+        return body
 
     def _send_json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
             self.send_response(status)
+            if self.close_connection or self._unread:  # a body left unread would be read as the next request
+                self.send_header("Connection", "close")
             self.send_header("Content-Type", C.JSON_CONTENT_TYPE)
             self.send_header("Content-Length", str(len(data)))
             for name, value in (headers or {}).items():
@@ -421,6 +581,11 @@ class RequestHandler(BaseHTTPRequestHandler):
         self._route("PUT")
 
     def _route(self, method: str) -> None:
+        try:
+            self._unread = self._body_length()
+        except _Refusal as refusal:
+            self._refuse_unframed(refusal)
+            return
         path = urlsplit(self.path).path
         if path.startswith(CONTROL_PREFIX):
             self._control(method, path)
@@ -431,24 +596,26 @@ class RequestHandler(BaseHTTPRequestHandler):
     def _api(self, method: str) -> None:
         server = self.server
         request_id = new_request_id()
-        body = self._read_body()
         split = urlsplit(self.path)
         query = parse_qsl(split.query, keep_blank_values=True, errors="replace")
         params = dict(query)
-        if (self.headers.get("Content-Type") or "").startswith("application/x-www-form-urlencoded") and body:
-            params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         headers: dict[str, list[str]] = {}
         for name, value in self.headers.items():
             headers.setdefault(name.lower(), []).append(value)
         action = (headers.get("x-acs-action") or [params.get("Action", "")])[-1].strip()
         record: dict[str, Any] = {
-            "ts": time.time(), "action": action,
-            "params": {k: v for k, v in params.items() if k not in SECRET_PARAMS},
+            "ts": time.time(), "action": action, "params": loggable(params),
             "status": 0, "error_code": None, "request_id": request_id, "task_id": None, "fault": None,
         }
         status, response, extra_headers, fault, hold_s = 200, None, {}, None, 0.0
         try:
-            self._check_gateway(method, split.path, query, headers, body, params, action)
+            self._check_gateway(method, split.path, headers, params, action)
+            body = self._read_body()  # only now: an unsigned body is never read
+            params.update(self._form_params(body))
+            record["params"] = loggable(params)
+            server.verifier.verify(method, split.path, query, headers, body)
+            if not server.buckets.allow(action):
+                raise ThrottlingUser()
             fault = self._take_fault(action)
             if fault is not None:
                 record["fault"] = fault.fault
@@ -515,9 +682,15 @@ class RequestHandler(BaseHTTPRequestHandler):
         self.server.request_log.write(record)
         self.server.stats.record(record["action"] or "(none)", status, record["error_code"], record["fault"])
 
-    def _check_gateway(self, method: str, path: str, query: list[tuple[str, str]], headers: dict[str, list[str]],
-                       body: bytes, params: dict[str, str], action: str) -> None:
-        """What the POP gateway checks before SAS sees the call."""
+    def _form_params(self, body: bytes) -> list[tuple[str, str]]:
+        if not body or self.headers.get_content_type() != "application/x-www-form-urlencoded":
+            return []
+        return parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+
+    def _check_gateway(self, method: str, path: str, headers: dict[str, list[str]], params: dict[str, str],
+                       action: str) -> None:
+        """What the POP gateway can check from the headers and the query, before the body is read (the
+        signature with the body and the quota come after). Action and Version: the x-acs-* headers or the query."""
         if "Signature" in params and "authorization" not in headers:
             raise InvalidSignatureMethod("Legacy RPC signatures (Signature=..., HMAC-SHA1) are not supported by this "
                                          f"emulator; use the default {C.SIGNATURE_ALGORITHM} signer.")
@@ -530,19 +703,22 @@ class RequestHandler(BaseHTTPRequestHandler):
             raise MissingParameter("Action")
         if action not in C.SUPPORTED_ACTIONS or path != "/" or method not in ("POST", "GET"):
             raise InvalidActionNotFound()
-        self.server.verifier.verify(method, path, query, headers, body)
-        if not self.server.buckets.allow(action):
-            raise ThrottlingUser()
+        # Signed by a known key, as far as the headers tell; Verifier.verify checks the signature with the body.
+        authorization = parse_authorization((headers.get("authorization") or [None])[-1])
+        if authorization.access_key_id != self.server.verifier.credentials.access_key_id:
+            raise InvalidAccessKeyIdNotFound()
 
     # --- the control plane ----------------------------------------------------------------------
     def _control(self, method: str, path: str) -> None:
         try:
-            loopback = ipaddress.ip_address(self.client_address[0]).is_loopback
-        except ValueError:
-            loopback = False
-        raw = self._read_body()
-        if not loopback:
-            self._send_json(403, {"error": "the control plane answers loopback clients only"})
+            self._check_control(method)
+        except _Refusal as refusal:
+            self._send_json(refusal.status, {"error": refusal.reason})
+            return
+        try:
+            raw = self._read_body()
+        except _Dropped:
+            self._drop()
             return
         try:
             payload = json.loads(raw) if raw.strip() else {}
@@ -557,6 +733,23 @@ class RequestHandler(BaseHTTPRequestHandler):
         except KeyError as exc:
             status, body = 404, {"error": f"not found: {exc}"}
         self._send_json(status, body)
+
+    def _check_control(self, method: str) -> None:
+        """Only the user's own tools on this machine drive the emulator, never a web page in their browser:
+        a page may POST text/plain across sites without a CORS preflight (CSRF), or point its DNS name at
+        127.0.0.1 and call the emulator as its own origin (DNS rebinding). Checked before the body is read."""
+        if not is_loopback(self.client_address[0]):
+            raise _Refusal(403, "the control plane answers loopback clients only")
+        host = self.headers.get("Host", "")
+        if not self.server.names_this_server(host):
+            raise _Refusal(403, "the Host header must name the emulator by a loopback name or address "
+                                "(localhost, 127.0.0.1) or the address it listens on")
+        origin = self.headers.get("Origin")
+        if ((origin is not None and origin.lower() != f"http://{host}".lower())
+                or self.headers.get("Sec-Fetch-Site", "none") not in OWN_FETCH_SITES):
+            raise _Refusal(403, "the control plane refuses cross-origin calls (a web page is not the user)")
+        if method == "POST" and self.headers.get_content_type() != "application/json":
+            raise _Refusal(415, "a control POST must have Content-Type: application/json")
 
     def _control_route(self, method: str, parts: list[str], payload: Any) -> tuple[int, Any]:
         server = self.server
@@ -583,7 +776,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             return 200, {"stuck": stuck}
         if parts == ["alerts"] and method == "POST":
             return 200, {"ids": backend.add_alerts(**parse_new_alerts_body(payload))}
-        if len(parts) == 2 and parts[0] == "alerts":
+        if len(parts) == 2 and parts[0] == "alerts" and method in ("POST", "GET"):
             alert_id = int(parts[1])
             if method == "POST":
                 if not isinstance(payload, dict):
@@ -657,6 +850,10 @@ class RequestHandler(BaseHTTPRequestHandler):
                 **config.chaos_settings(), ARRIVAL_SETTING: config.new_alerts_per_minute, **config.readings()}
 
 
+def loggable(params: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in params.items() if k not in SECRET_PARAMS}
+
+
 def write_ready_line(server: EmulatorServer) -> None:
     sys.stdout.write(f"SAS emulator listening on {server.url}\n")
     sys.stdout.flush()
@@ -664,10 +861,7 @@ def write_ready_line(server: EmulatorServer) -> None:
 
 def beyond_loopback(server: EmulatorServer) -> bool:
     """Bound to an address other hosts may reach (0.0.0.0, a LAN address, ...)."""
-    try:
-        return not ipaddress.ip_address(server.server_address[0]).is_loopback
-    except ValueError:
-        return True
+    return not is_loopback(server.server_address[0])
 
 
 def write_exposure_warning(server: EmulatorServer) -> None:
