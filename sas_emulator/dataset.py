@@ -505,7 +505,7 @@ def save_dataset(data: dict[str, Any], path: str | Path) -> None:
 def load_dataset(path: str | Path) -> dict[str, Any]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DatasetError(f"cannot read dataset {path}: {exc}") from exc
     validate_dataset(data)
     return data

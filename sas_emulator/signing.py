@@ -118,6 +118,11 @@ class NonceCache:
             self._seen[nonce] = now + C.NONCE_TTL_SECONDS
 
 
+def _last(headers: Mapping[str, list[str]], name: str) -> str | None:
+    values = headers.get(name)
+    return values[-1].strip() if values else None
+
+
 class Verifier:
     """Verifies one request against the configured credentials [SDK]."""
 
@@ -126,15 +131,19 @@ class Verifier:
         self.clock = clock
         self.nonces = NonceCache()
 
+    def credential(self, headers: Mapping[str, list[str]]) -> Authorization:
+        """The Authorization header, well formed and of a known key: all the headers tell before the body."""
+        auth = parse_authorization(_last(headers, "authorization"))
+        if auth.access_key_id != self.credentials.access_key_id:
+            raise InvalidAccessKeyIdNotFound()
+        return auth
+
     def verify(self, method: str, path: str, query: list[tuple[str, str]], headers: Mapping[str, list[str]],
                body: bytes) -> Authorization:
         def header(name: str) -> str | None:
-            values = headers.get(name)
-            return values[-1].strip() if values else None
+            return _last(headers, name)
 
-        auth = parse_authorization(header("authorization"))
-        if auth.access_key_id != self.credentials.access_key_id:
-            raise InvalidAccessKeyIdNotFound()
+        auth = self.credential(headers)
         sts_key_id = header("x-acs-accesskey-id")
         if sts_key_id is not None and sts_key_id != auth.access_key_id:
             raise InvalidSecurityTokenMismatch("x-acs-accesskey-id differs from the Authorization credential.")

@@ -254,5 +254,6 @@ def test_other_start_up_files_are_named_without_a_traceback(tmp_path: Path) -> N
     binary.write_bytes(b"\xff\xfe{}")
     dump = run_cli("--alerts", "2", "--dump-dataset", str(tmp_path / "missing" / "data.json"))
     chaos = run_cli("--port", "0", "--alerts", "2", "--chaos", f"@{binary}")
-    for result, option in ((dump, "--dump-dataset"), (chaos, "--chaos")):
+    dataset = run_cli("--port", "0", "--dataset", str(binary))
+    for result, option in ((dump, "--dump-dataset"), (chaos, "--chaos"), (dataset, "dataset")):
         assert result.returncode == 2 and option in result.stderr and "Traceback" not in result.stderr
