@@ -12,6 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+# The collection as demo-emulator.sh links it: its one way to show alert text to people (module_utils.shown).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "build" / "collections"))
+from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import shown  # noqa: E402
+
 
 def running(pid: int) -> bool:
     try:
@@ -22,13 +26,14 @@ def running(pid: int) -> bool:
 
 
 def outcome_line(alert: dict) -> str:
-    """One alert of a report: its outcome, the action and the rule, and why when it was not handled."""
+    """One alert of a report: its outcome, the action and the rule, and why when it was not handled; every
+    value shown escaped (a reason can quote alert text)."""
     if alert["outcome"] == "excluded":
-        return "-> alert %s: excluded by rule %s" % (alert["id"], alert.get("rule"))
-    action, rule = alert.get("action") or "-", alert.get("rule") or "none"
-    line = "-> alert %s: %s (%s, rule %s)" % (alert["id"], alert["outcome"], action, rule)
+        return "-> alert %s: excluded by rule %s" % (shown(alert["id"]), shown(alert.get("rule")))
+    line = "-> alert %s: %s (%s, rule %s)" % (shown(alert["id"]), shown(alert["outcome"]), shown(alert.get("action")),
+                                             shown(alert.get("rule") or "none"))
     detail = alert.get("error_code") or alert.get("reason")
-    return line + (": " + detail if detail and alert["outcome"] != "handled" else "")
+    return line + (": " + shown(detail) if detail and alert["outcome"] != "handled" else "")
 
 
 def main(log_path: str, report_dir: str, pid: int) -> None:
@@ -41,8 +46,8 @@ def main(log_path: str, report_dir: str, pid: int) -> None:
             with log.open(encoding="utf-8", errors="replace") as stream:
                 stream.seek(offset)
                 for line in stream:
-                    if line.startswith("New alert "):
-                        print("[%5.1f s] %s" % (time.monotonic() - started, line.strip()), flush=True)
+                    if line.startswith("New alert "):  # the rulebook's line: already escaped, shown again all the same
+                        print("[%5.1f s] %s" % (time.monotonic() - started, shown(line.strip())), flush=True)
                 offset = stream.tell()
         for path in sorted(reports.glob("triage-*.json")) if reports.is_dir() else []:
             if path.name not in seen:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 MAX_CONCURRENCY = 32
 # Alert and task ids are int64 on the wire [SDK]: a larger number cannot name one.
@@ -21,6 +21,11 @@ MAX_ID = 2 ** 63 - 1
 # refused here, not answered HTTP 414 by the server).
 MAX_TEXT_LENGTH = 1000
 MAX_REMARK_LENGTH = 500
+# The connection timeouts, in seconds. The SDK takes them in whole milliseconds and reads 0 as unset (its own
+# default then applies), so a timeout below 1 ms would silently be the SDK's. [GUESS] A call to the service over
+# TLS takes longer than 0.1 s, and one that takes over 10 minutes is better retried than waited for.
+TIMEOUT_BOUNDS = (0.1, 600.0)
+SECONDS_BOUNDS = {"connect_timeout": TIMEOUT_BOUNDS, "read_timeout": TIMEOUT_BOUNDS}
 # Unicode categories that are not printable text: control (NUL, tab, newline, ESC...), format (bidi overrides,
 # zero-width characters), surrogates, private use, unassigned, line and paragraph separators.
 _NOT_PRINTABLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
@@ -50,12 +55,16 @@ def check_concurrency(concurrency: int) -> int:
     return concurrency
 
 
-def check_positive(option: str, value: float) -> float:
-    """A number of seconds above 0; NaN and infinity are refused (type=float accepts them)."""
+def check_positive(option: str, value: float, bounds: Optional[Tuple[float, float]] = None) -> float:
+    """A number of seconds above 0; NaN and infinity are refused (type=float accepts them). Within bounds (lowest,
+    highest) if given, else within the option's SECONDS_BOUNDS if it has some."""
     if not math.isfinite(value):
         raise OptionError("%s must be a finite number of seconds above 0, got %s" % (option, value))
     if value <= 0:
         raise OptionError("%s must be a positive number of seconds, got %s" % (option, value))
+    lowest, highest = bounds or SECONDS_BOUNDS.get(option, (0, math.inf))
+    if not lowest <= value <= highest:
+        raise OptionError("%s must be from %g to %g seconds, got %s" % (option, lowest, highest, value))
     return value
 
 

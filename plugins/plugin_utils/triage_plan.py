@@ -11,6 +11,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import HOST_OPERATIONS
+from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import NAME_LENGTH, shown
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import NO_ACTION, Rule
 
 HANDLE = "handle"
@@ -79,9 +80,11 @@ def alert_summary(alert: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def host_label(host: Dict[str, Any]) -> str:
-    name = host.get("instance_name") or host.get("instance_id") or host.get("uuid") or "no host"
+    """The host of an alert on one line, for a person: its name (or id) and its IP, each shown escaped."""
+    name = host.get("instance_name") or host.get("instance_id") or host.get("uuid")
     ip = host.get("internet_ip") or host.get("intranet_ip")
-    return "%s (%s)" % (name, ip) if ip else name
+    label = shown(name, limit=NAME_LENGTH) if name else "no host"
+    return "%s (%s)" % (label, shown(ip, limit=NAME_LENGTH)) if ip else label
 
 
 def group_key(action: str, params: Dict[str, Any]) -> str:
@@ -160,33 +163,39 @@ def _destructive(entries: List[Dict[str, Any]], groups: List[Dict[str, Any]]) ->
             continue
         first = [by_id[alert_id] for alert_id in group["alert_ids"][:FIRST_SHOWN]]
         found.append({
-            "action": describe_action(group["action"], group["params"]),
+            "action": shown(describe_action(group["action"], group["params"])),
             "rules": group["rules"],
             "count": len(group["alert_ids"]),
-            "first": ["%s %s on %s" % (entry["id"], entry["name"], host_label(entry["host"])) for entry in first],
+            "first": [alert_line(entry) for entry in first],
         })
     return found
 
 
+def alert_line(entry: Dict[str, Any]) -> str:
+    """One planned alert on one line, for a person: its id, its name and its host, each shown escaped."""
+    return "%s %s on %s" % (shown(entry["id"]), shown(entry["name"], limit=NAME_LENGTH), host_label(entry["host"]))
+
+
 def plan_lines(plan: Dict[str, Any], rules: List[Rule]) -> List[str]:
-    """The plan as a person reads it before saying yes."""
+    """The plan as a person reads it before saying yes; every value in it shown escaped, on its line."""
     counts = plan["counts"]
     lines = ["%d alerts listed: %d to handle (%d on hosts: block, kill, quarantine...), %d left alone by a rule, "
              "%d matched by no rule" % (counts["listed"], counts["to_handle"], counts["destructive"],
                                         counts["excluded"], counts["unmatched"])]
     for rule in rules:
         if not rule.enabled:
-            lines.append("  rule %s: disabled" % rule.name)
+            lines.append("  rule %s: disabled" % shown(rule.name))
         elif counts["by_rule"].get(rule.name):
-            lines.append("  rule %s: %d -> %s" % (rule.name, counts["by_rule"][rule.name],
-                                                  describe_action(rule.action, rule.params)))
+            lines.append("  rule %s: %d -> %s" % (shown(rule.name), counts["by_rule"][rule.name],
+                                                  shown(describe_action(rule.action, rule.params))))
     for group in plan["destructive"]:
-        lines.append("ON HOSTS: %s x %d (rule %s)" % (group["action"], group["count"], ", ".join(group["rules"])))
+        lines.append("ON HOSTS: %s x %d (rule %s)" % (group["action"], group["count"],
+                                                      ", ".join(shown(rule) for rule in group["rules"])))
         more = group["count"] - len(group["first"])
         lines.extend("    %s" % line for line in group["first"])
         if more > 0:
             lines.append("    ... and %d more" % more)
     if counts["unmatched"]:
         lines.append("No rule matched %d alerts; left alone. Recommended: %s" % (counts["unmatched"], ", ".join(
-            "%s x %d" % item for item in counts["unmatched_recommended"].items())))
+            "%s x %d" % (shown(label), count) for label, count in counts["unmatched_recommended"].items())))
     return lines

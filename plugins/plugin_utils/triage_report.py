@@ -1,13 +1,14 @@
 # Copyright: (c) 2026, alibabacloud.sas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The triage report: every listed alert exactly once, with the outcome sas_alert_handle gave it
-or the reason it was not sent, and the counts per outcome, action and rule."""
+or the reason it was not sent, and the counts per outcome, action and rule; and its Markdown rendering."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import FAILING_OUTCOMES, OUTCOMES
+from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import shown
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan import (
     EXCLUDED,
     UNMATCHED,
@@ -19,6 +20,7 @@ ERROR = "error"  # its sas_alert_handle call failed before reaching a per-alert 
 REPORT_OUTCOMES = OUTCOMES + (UNMATCHED, EXCLUDED, NOT_RUN, ERROR)
 ATTENTION_OUTCOMES = FAILING_OUTCOMES + (ERROR,)
 RESULT_KEYS = ("outcome", "reason", "error_code", "hint", "task_id", "status_before", "status_after")
+CELL_LENGTH = 300  # a value longer than this ends in an ellipsis in the Markdown report (the JSON one has it all)
 
 
 def build_report(plan: Dict[str, Any], handled: Optional[List[Dict[str, Any]]],
@@ -106,3 +108,83 @@ def summarize(alerts: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 def _count(counts: Dict[str, int], outcome: str) -> None:
     counts[outcome] = counts.get(outcome, 0) + 1
+
+
+# --- the Markdown report ---------------------------------------------------------------------------------
+
+def render_markdown(report: Dict[str, Any]) -> str:
+    """The report for people: a summary table, the rules' outcomes, then the alerts in one section per outcome,
+    those that need a person first. Every value in it goes through cell(): no line, cell, link, image or HTML
+    can come out of alert text."""
+    summary = report["summary"]
+    by_outcome = summary["by_outcome"]
+    occurring = [outcome for outcome in report_order(by_outcome) if by_outcome[outcome]]
+    attention = summary["needs_attention"]
+    blocks = [
+        "# Security Center triage: %s%s" % (cell(report["account"]),
+                                            " (dry run, nothing sent)" if report["check_mode"] else ""),
+        # a line never starts with a value: there "-", "1." or four spaces would start a list or a code block
+        "From %s to %s (UTC), %s alerts listed%s." % (cell(report["started_at"]), cell(report["finished_at"]),
+                                                      cell(summary["alerts"]),
+                                                      ", **%s need attention**" % cell(attention) if attention else ""),
+    ]
+    if report["stopped"]:
+        blocks.append("**Stopped before handling:** %s." % cell(report["stopped"]))
+    blocks.append(table(["Outcome", "Alerts"], [[cell(outcome), cell(by_outcome[outcome])] for outcome in occurring],
+                        right=[1]))
+    if summary["by_rule"]:
+        blocks.append(table(["Rule", "Outcomes"], [
+            [cell(rule), ", ".join("%s %s" % (cell(count), cell(outcome)) for outcome, count in counts.items())]
+            for rule, counts in summary["by_rule"].items()]))
+    for outcome in occurring:
+        alerts = [alert for alert in report["alerts"] if alert["outcome"] == outcome]
+        blocks.append("## %s (%s)\n\n%s" % (cell(outcome), cell(by_outcome[outcome]), alert_table(outcome, alerts)))
+    return "\n\n".join(blocks) + "\n"
+
+
+def report_order(by_outcome: Dict[str, int]) -> List[str]:
+    """Every outcome of REPORT_OUTCOMES, those that need a person first, then not_run (the run stopped), then the
+    others in their order; an outcome counted but missing from REPORT_OUTCOMES comes last, never left out."""
+    first = ATTENTION_OUTCOMES + (NOT_RUN,)
+    known = list(first) + [outcome for outcome in REPORT_OUTCOMES if outcome not in first]
+    return known + sorted(outcome for outcome in by_outcome if outcome not in known)
+
+
+def alert_table(outcome: str, alerts: List[Dict[str, Any]]) -> str:
+    """The alerts of one outcome: id and name, level, host, what was done (or is recommended) and why."""
+    if outcome == UNMATCHED:
+        return table(["Alert", "Level", "Host", "Recommended", "Why"],
+                     [_described(alert) + _recommended(alert) for alert in alerts])
+    return table(["Alert", "Level", "Host", "Rule: action", "Details"],
+                 [_described(alert) + _done(alert) for alert in alerts])
+
+
+def _described(alert: Dict[str, Any]) -> List[str]:
+    host = alert["host"]
+    name = host.get("instance_name") or host.get("instance_id") or host.get("uuid")
+    ip = host.get("internet_ip") or host.get("intranet_ip")
+    return ["%s %s" % (cell(alert["id"]), cell(alert["name"])), cell(alert["level"]),
+            cell(name) + (" " + cell(ip) if ip else "")]
+
+
+def _recommended(alert: Dict[str, Any]) -> List[str]:
+    recommended = alert["recommended"]
+    return [cell(describe_action(recommended["action"], recommended["params"])), cell(recommended["why"])]
+
+
+def _done(alert: Dict[str, Any]) -> List[str]:
+    details = [cell(detail) for detail in (alert["reason"], alert["error_code"], alert["hint"]) if detail]
+    if alert["task_id"]:
+        details.append("task %s" % cell(alert["task_id"]))
+    return ["%s: %s" % (cell(alert["rule"]), cell(alert["action"])), "; ".join(details) or cell(None)]
+
+
+def table(headers: List[str], rows: List[List[str]], right: Iterable[int] = ()) -> str:
+    """A Markdown table of cells already shown (cell()); the columns in right aligned to the right."""
+    rule = ["---:" if column in right else "---" for column in range(len(headers))]
+    return "\n".join("| %s |" % " | ".join(row) for row in [headers, rule] + rows)
+
+
+def cell(value: Any) -> str:
+    """A value in the Markdown report (a table cell, the heading, the summary line), shown escaped."""
+    return shown(value, markdown=True, limit=CELL_LENGTH)

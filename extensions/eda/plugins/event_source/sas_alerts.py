@@ -10,10 +10,17 @@ short_description: Receive events for new Alibaba Cloud Security Center (SAS) al
 description:
   - An ansible-rulebook event source that polls Security Center (DescribeSuspEvents) every I(interval) seconds
     and puts one event on the queue for each new pending alert.
-  - Each event is C({"sas_alert": <alert>, "meta": {...}}). C(sas_alert) is the alert exactly as the
-    C(alibabacloud.sas.sas_alert_info) module returns it (every field in snake_case, its status by name).
-    C(meta) holds C(source.type) (C(alibabacloud.sas.sas_alerts)), C(endpoint) (the API host called),
+  - Each event is a mapping of C(sas_alert), C(sas_alert_label) and C(meta). C(sas_alert) is the alert
+    exactly as the C(alibabacloud.sas.sas_alert_info) module returns it (every field in snake_case, its status by
+    name). C(sas_alert_label) is the alert on one line for a log - its id, level, type, name and server (or
+    C(no server)) - with every control, bidi and zero-width character shown as a visible escape such as C(\n) or
+    C(\x1b). C(meta) holds C(source.type) (C(alibabacloud.sas.sas_alerts)), C(endpoint) (the API host called),
     C(region) and C(polled_at) (when the poll that found the alert started, ISO 8601 UTC); never a credential.
+  - The alert's text fields (server and alert names, paths, command lines) come from hosts an attacker may own.
+    ansible-rulebook hands the whole event to the playbook it runs as C(ansible_eda.event), where a field put
+    in a template is evaluated - a server named C({{ lookup('pipe', 'id') }}) runs a command. Pass a playbook
+    the alert's C(id) only and let it read the alert with C(alibabacloud.sas.sas_alert_info); never template
+    another field of the event; print C(sas_alert_label), not the raw fields.
   - The alerts pending when the source starts are its baseline. They are not sent unless I(emit_existing) is
     true, so a restart does not replay them. After that, each alert is sent once, when the service first lists
     it as pending; it is not sent again when it is seen again (its C(last_time) moves on).
@@ -73,12 +80,12 @@ options:
     default: true
   connect_timeout:
     description:
-      - Seconds to wait for a connection to the endpoint.
+      - Seconds to wait for a connection to the endpoint, from 0.1 to 600.
     type: float
     default: 5
   read_timeout:
     description:
-      - Seconds to wait for an answer to one API request.
+      - Seconds to wait for an answer to one API request, from 0.1 to 600.
     type: float
     default: 10
   rate_limit:
@@ -88,7 +95,7 @@ options:
     default: 8
   interval:
     description:
-      - Seconds between two polls, above 0.
+      - Seconds between two polls, from 1 to 86400 (a day).
     type: float
     default: 60
   levels:
@@ -131,6 +138,8 @@ EXAMPLES = r"""
       action:
         run_playbook:
           name: playbooks/block_ip.yml
+          # The alert's id only: the playbook reads the alert (sas_alert_info alert_ids) and never templates
+          # ansible_eda.event, whose text fields an attacker can fill with Jinja.
           extra_vars:
             alert_id: "{{ event.sas_alert.id }}"
 
@@ -146,7 +155,8 @@ EXAMPLES = r"""
       condition: event.sas_alert is defined
       action:
         debug:
-          msg: "{{ event.sas_alert.id }} on {{ event.sas_alert.instance_name }}"
+          # The label, escaped: the raw fields could rewrite the log with newlines and terminal escapes.
+          msg: "New web shell {{ event.sas_alert_label }}"
 """
 
 import asyncio
@@ -209,6 +219,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     check_rate_limit,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import susp_event_pages
+from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import NAME_LENGTH, shown
 
 SOURCE = "alibabacloud.sas.sas_alerts"
 # A fixed name: ansible-rulebook runs this file as "<run_path>", which would be this logger's name otherwise.
@@ -226,6 +237,9 @@ MAX_REMEMBERED = 10000
 LOOKBACK_MS = 120 * 1000
 # Reads of the whole pending listing at the start, until one sees it hold still (AlertTracker.baseline).
 BASELINE_READS = 3
+# Seconds between two polls: each poll is a call against the account's DescribeSuspEvents quota, and polls a day
+# apart are slower than the scheduled triage the source is there to outrun.
+INTERVAL_BOUNDS = (1.0, 86400.0)
 
 
 def source_argument_spec() -> dict:
@@ -298,10 +312,14 @@ class Settings:
         # Each check on its own, so that every bad argument is named at once; a number that is not one was
         # named above already.
         check(lambda: params.update(check_aliases(spec, raw)))
+        # type=float reads true as 1: a boolean given for a number is a mistake.
+        booleans = [name for name, entry in spec.items()
+                    if entry.get("type") == "float" and isinstance(raw.get(name), bool)]
+        messages += ["%s must be a number, got the boolean %s" % (name, str(raw[name]).lower()) for name in booleans]
         for name in ("interval", "connect_timeout", "read_timeout"):
-            if _is_number(params[name]):
-                check(check_positive, name, params[name])
-        if _is_number(params["rate_limit"]):
+            if _is_number(params[name]) and name not in booleans:
+                check(check_positive, name, params[name], {"interval": INTERVAL_BOUNDS}.get(name))
+        if _is_number(params["rate_limit"]) and "rate_limit" not in booleans:
             check(check_rate_limit, params["rate_limit"])
         # sas_alert_info's own checks and filters: levels and alert_types neither empty nor blank, pending alerts.
         request = check(listing_request, dict(
@@ -497,13 +515,25 @@ def _now() -> str:
 
 
 def event_for(alert: Any, meta: Mapping[str, Any], polled_at: str) -> Dict[str, Any]:
-    """One event: the alert as sas_alert_info returns it, and where and when it was read.
+    """One event: the alert as sas_alert_info returns it, its label, and where and when it was read.
 
     meta.source is a mapping, not a string: ansible-rulebook's insert_meta_info filter, which every source gets,
     writes meta.source.name (the rulebook's name for the source) into it, and fails on a string.
     """
-    return {"sas_alert": alert_result(alert),
+    result = alert_result(alert)
+    return {"sas_alert": result, "sas_alert_label": alert_label(result),
             "meta": dict(meta, source={"type": SOURCE}, polled_at=polled_at)}
+
+
+def alert_label(alert: Mapping[str, Any]) -> str:
+    """The alert on one line for a rulebook's log, every field shown escaped (the fields are attacker-controlled
+    text): 704368261: serious Unusual logon - ECS login from unusual location on web-prod-01."""
+    server = alert.get("instance_name") or alert.get("instance_id") or alert.get("uuid")
+    return "%s: %s %s - %s on %s" % (
+        shown(alert.get("id")), shown(alert.get("level"), limit=NAME_LENGTH),
+        shown(alert.get("alarm_event_type_display") or alert.get("alarm_event_type"), limit=NAME_LENGTH),
+        shown(alert.get("alarm_event_name_display") or alert.get("alarm_event_name"), limit=NAME_LENGTH),
+        shown(server, limit=NAME_LENGTH) if server else "no server")
 
 
 def _in_thread(function: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
@@ -565,7 +595,7 @@ async def main(queue: asyncio.Queue, args: Dict[str, Any]) -> None:
                 if error.access_refused:
                     raise SourceAccessError("%s: %s" % (SOURCE, error.describe())) from None
                 logger.warning("this poll failed, the next one is in %s seconds: %s",
-                               settings.interval, error.describe())
+                               settings.interval, shown(error.describe()))
                 alerts = []
             for alert in alerts:
                 await queue.put(event_for(alert, meta, polled_at))
@@ -584,7 +614,8 @@ if __name__ == "__main__":
         """A queue that prints what is put on it."""
 
         async def put(self, item: Any) -> None:
-            print(json.dumps(item, ensure_ascii=False, default=str))  # noqa: T201
+            # in ASCII: no character of the alert's text reaches the terminal as it is
+            print(json.dumps(item, default=str))  # noqa: T201
 
     logging.basicConfig(level=logging.INFO)
     try:

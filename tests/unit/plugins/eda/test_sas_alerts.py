@@ -17,16 +17,29 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from emulated_sas import ACCESS_KEY_ID, ACCESS_KEY_SECRET, FAST_RETRIES, HANDLED, PENDING
 from module_runner import run_module
 
 from ansible_collections.alibabacloud.sas.extensions.eda.plugins.event_source import sas_alerts
 from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import connect
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import BAD_RESPONSE, SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import listing_request
 from ansible_collections.alibabacloud.sas.plugins.modules import sas_alert_info
 
 INTERVAL = 0.05
 LOGGER = "alibabacloud.sas.sas_alerts"
+INTERVAL_BOUNDS = sas_alerts.INTERVAL_BOUNDS
+ALERT_TRACKER = sas_alerts.AlertTracker
+# A server name from a host an attacker owns: a forged log line, a terminal title and colour, a bidi override.
+HOSTILE_SERVER = "web-01\nNew alert 1: serious forged\x1b]0;pwned\x07\x1b[31m\u202e{{ lookup('pipe', 'id') }}"
+HOSTILE_SHOWN = "web-01\\nNew alert 1: serious forged\\x1b]0;pwned\\x07\\x1b[31m\\u202e{{ lookup('pipe', 'id') }}"
+
+
+@pytest.fixture(autouse=True)
+def fast_polls(monkeypatch):
+    """Polls INTERVAL apart, below the shortest interval a rulebook may set: the tests wait for polls."""
+    monkeypatch.setattr(sas_alerts, "INTERVAL_BOUNDS", (INTERVAL, INTERVAL_BOUNDS[1]))
 
 
 class CountingTracker(sas_alerts.AlertTracker):
@@ -318,8 +331,75 @@ def test_the_event_holds_the_alert_as_sas_alert_info_returns_it(start_sas, harne
         assert meta["region"] == "cn-shanghai"
         polled_at = datetime.datetime.fromisoformat(meta["polled_at"].replace("Z", "+00:00"))
         assert abs((datetime.datetime.now(datetime.timezone.utc) - polled_at).total_seconds()) < 60
-        assert set(event) == {"sas_alert", "meta"}
+        assert set(event) == {"sas_alert", "sas_alert_label", "meta"}
+        alert = event["sas_alert"]
+        assert event["sas_alert_label"] == "%d: %s %s - %s on %s" % (
+            alert["id"], alert["level"], alert["alarm_event_type_display"], alert["alarm_event_name_display"],
+            alert["instance_name"])
         assert ACCESS_KEY_SECRET not in json.dumps(event, ensure_ascii=False)
+
+
+def test_a_hostile_server_name_is_in_the_event_as_it_is_and_in_its_label_escaped(start_sas, harness):
+    sas = start_sas(alerts=40)
+    with sas.backend._lock:
+        host = next(host for host in sas.backend.hosts.values() if host.cluster is None)
+        host.instance_name = HOSTILE_SERVER
+
+    async def scenario():
+        run = harness.start(source_args(sas))
+        await run.polls(1)
+        new = sas.backend.add_alerts(1, host_uuid=host.uuid)
+        await run.polls(2)
+        events = run.take()
+        await run.stop()
+        return new, events
+
+    new, [event] = asyncio.run(scenario())
+    assert event["sas_alert"]["id"] == new[0]
+    assert event["sas_alert"]["instance_name"] == HOSTILE_SERVER  # the data as the service gave it
+    label = event["sas_alert_label"]
+    assert label.startswith("%d: " % new[0]) and label.endswith(" on " + HOSTILE_SHOWN)
+    assert not any(char in label for char in "\n\x1b\x07\u202e")
+
+
+@pytest.mark.parametrize("alert, label", [
+    pytest.param({"id": 7, "level": "serious", "alarm_event_type": "Unusual logon",
+                  "alarm_event_name_display": "ECS login\r\nfrom unusual location", "instance_name": HOSTILE_SERVER},
+                 "7: serious Unusual logon - ECS login\\r\\nfrom unusual location on " + HOSTILE_SHOWN, id="hostile"),
+    pytest.param({"id": 8, "level": "suspicious", "alarm_event_type": "Cloud service threat detection",
+                  "alarm_event_name_display": "Suspicious API call", "instance_name": None},
+                 "8: suspicious Cloud service threat detection - Suspicious API call on no server", id="no-server"),
+    pytest.param({"id": 9, "level": "remind", "alarm_event_type": "Web shell", "alarm_event_name": "x" * 500,
+                  "instance_id": "i-\u200bbp1"},
+                 "9: remind Web shell - %s\u2026 on i-\\u200bbp1" % ("x" * 119), id="long-name-zero-width-id"),
+])
+def test_the_label_is_one_line_with_every_field_escaped(alert, label):
+    assert sas_alerts.alert_label(alert) == label
+
+
+def test_a_failed_poll_is_logged_with_the_service_text_escaped(start_sas, harness, caplog, monkeypatch):
+    sas = start_sas(alerts=40)
+    answer = "<html>\x1b]0;pwned\x07\nWARNING forged line</html>"
+    failures = [SasApiError("DescribeSuspEvents", BAD_RESPONSE, answer)]
+    poll = ALERT_TRACKER.poll
+
+    def failing_once(self, stop=None):
+        if failures:
+            raise failures.pop()
+        return poll(self, stop)
+
+    monkeypatch.setattr(ALERT_TRACKER, "poll", failing_once)
+
+    async def scenario():
+        run = harness.start(source_args(sas))
+        with caplog.at_level(logging.WARNING, logger=LOGGER):
+            await run.polls(2)
+        await run.stop()
+
+    asyncio.run(scenario())
+    [warning] = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert "<html>\\x1b]0;pwned\\x07\\nWARNING forged line</html>" in warning
+    assert "\n" not in warning and "\x1b" not in warning
 
 
 def test_the_event_passes_ansible_rulebooks_meta_filter():
@@ -501,6 +581,40 @@ def test_bad_arguments_are_refused_before_any_call(harness, args, expected):
         assert part in message, (part, message)
     assert "unit-Secret-value" not in message and "another-Secret" not in message
     assert harness.connects == 0 and harness.trackers == []
+
+
+@pytest.mark.parametrize("args, expected", [
+    pytest.param({"interval": 0.5}, "interval must be from 1 to 86400 seconds, got 0.5", id="interval-below-1s"),
+    pytest.param({"interval": 1e300}, "interval must be from 1 to 86400 seconds, got 1e+300", id="interval-1e300"),
+    pytest.param({"interval": True}, "interval must be a number, got the boolean true", id="interval-true"),
+    pytest.param({"rate_limit": False}, "rate_limit must be a number, got the boolean false", id="rate_limit-false"),
+    pytest.param({"read_timeout": 1e-9}, "read_timeout must be from 0.1 to 600 seconds, got 1e-09",
+                 id="read_timeout-1e-9"),
+    pytest.param({"connect_timeout": 86400}, "connect_timeout must be from 0.1 to 600 seconds, got 86400.0",
+                 id="connect_timeout-a-day"),
+    pytest.param({"connect_timeout": True}, "connect_timeout must be a number, got the boolean true",
+                 id="connect_timeout-true"),
+])
+def test_numbers_out_of_their_range_and_booleans_are_refused(monkeypatch, module_env, args, expected):
+    monkeypatch.setattr(sas_alerts, "INTERVAL_BOUNDS", INTERVAL_BOUNDS)  # the bounds a rulebook gets
+    with pytest.raises(sas_alerts.SourceArgumentError) as raised:
+        sas_alerts.Settings.from_args(dict(CONNECTION, **args))
+    assert str(raised.value) == "alibabacloud.sas.sas_alerts: " + expected
+
+
+@pytest.mark.parametrize("args", [{"interval": 1}, {"interval": 86400}, {"interval": "30"},
+                                  {"read_timeout": 0.1, "connect_timeout": 600}])
+def test_numbers_at_their_bounds_are_taken(monkeypatch, module_env, args):
+    monkeypatch.setattr(sas_alerts, "INTERVAL_BOUNDS", INTERVAL_BOUNDS)
+    settings = sas_alerts.Settings.from_args(dict(CONNECTION, **args))
+    assert all(settings.params[name] == float(value) for name, value in args.items())
+
+
+def test_the_documentation_parses_and_names_every_argument():
+    documentation = yaml.safe_load(sas_alerts.DOCUMENTATION)
+    assert sorted(documentation["options"]) == sorted(sas_alerts.source_argument_spec())
+    assert "from 1 to 86400" in " ".join(documentation["options"]["interval"]["description"])
+    assert isinstance(yaml.safe_load(sas_alerts.EXAMPLES), list)
 
 
 def test_the_environment_gives_what_the_arguments_leave_out(start_sas, harness, monkeypatch):

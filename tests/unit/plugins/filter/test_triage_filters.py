@@ -12,7 +12,12 @@ import pytest
 from ansible.errors import AnsibleFilterError
 from triage_samples import CONTAINER, WEBSHELL, make_alert
 
-from ansible_collections.alibabacloud.sas.plugins.filter import triage_plan, triage_policy, triage_report
+from ansible_collections.alibabacloud.sas.plugins.filter import (
+    triage_markdown,
+    triage_plan,
+    triage_policy,
+    triage_report,
+)
 
 # Not triage_samples.POLICY: this one matches a list of types (Chinese logons are blocked too), has a
 # description, and its three rules are what the "#4" in the error tests and the defaults test count on.
@@ -28,6 +33,7 @@ POLICY = [
     (triage_policy, "triage_policy"),
     (triage_plan, "triage_plan"),
     (triage_report, "triage_report"),
+    (triage_markdown, "triage_markdown"),
 ])
 def test_filters_are_registered_by_name(module, name):
     filters = module.FilterModule().filters()
@@ -76,6 +82,12 @@ def test_triage_plan_refuses_what_is_not_a_list_of_alerts():
 def test_triage_report_refuses_what_is_not_a_plan():
     with pytest.raises(AnsibleFilterError, match="triage_plan"):
         triage_report.triage_report([make_alert(1)], [])
+
+
+@pytest.mark.parametrize("not_a_report", [None, "report", {"alerts": []}, [{"summary": {}, "alerts": []}]])
+def test_triage_markdown_refuses_what_is_not_a_report(not_a_report):
+    with pytest.raises(AnsibleFilterError, match="the report that alibabacloud.sas.triage_report returns"):
+        triage_markdown.triage_markdown(not_a_report)
 
 
 # Whole policies as the triage role's sas_triage_rules holds them: the role's first task runs them
@@ -155,6 +167,11 @@ def test_policy_plan_handle_report():
     assert report["account"] == "prod"
     assert report["summary"]["needs_attention"] == 2
     assert report["summary"]["by_rule"]["block-logons"] == {"handled": 1, "failed": 1}
+    markdown = triage_markdown.triage_markdown(report)
+    assert markdown.startswith("# Security Center triage: prod\n\nFrom 2027-01-15T08:00:00Z to 2027-01-15T08:02:00Z "
+                               "(UTC), 5 alerts listed, **2 need attention**.\n\n| Outcome | Alerts |\n")
+    assert "\n| 12 异地登录 | suspicious | db-master 203.0.113.10 | block-logons: block\\_ip | agent offline; " \
+           "BlockIp.AgentOffline; start the agent |\n" in markdown
 
 
 def test_triage_report_filter_passes_the_stop_reason():

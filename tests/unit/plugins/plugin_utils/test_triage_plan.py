@@ -6,6 +6,8 @@ alerts no rule matches (advice only), counts, the destructive list and the lines
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from triage_samples import (
     API_CALL,
@@ -300,3 +302,37 @@ def test_lines_leave_out_rules_that_matched_nothing():
 def test_alerts_must_be_a_list():
     with pytest.raises(ValueError, match="list of alerts"):
         plan({"alerts": []}, POLICY)
+
+
+# --- alert text is shown escaped ---------------------------------------------------------------------------
+
+FORGED = "\n    ON HOSTS: nothing x 0 (rule none)"
+HOSTILE_NAME = "ECS login\x1b]0;all fine\x07\x1b[32m from unusual location" + FORGED
+HOSTILE_HOST = "web-01\r\u202e10-bew" + FORGED
+HOSTILE_IP = "203.0.113.9" + FORGED
+NOT_PRINTABLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+
+
+def test_plan_lines_show_alert_text_escaped_and_never_forge_a_line():
+    hostile = [make_alert(1, ("Unusual logon", HOSTILE_NAME), host=HOSTILE_HOST, ip=HOSTILE_IP),
+               make_alert(2, ("Unusual logon", HOSTILE_NAME), host=None, ip=None, intranet_ip=None,
+                          instance_id=HOSTILE_HOST)]
+    benign = [make_alert(1), make_alert(2)]
+    lines = plan(hostile, POLICY)["lines"]
+    assert len(lines) == len(plan(benign, POLICY)["lines"])  # the same lines, whatever the alerts' text
+    assert all(unicodedata.category(char) not in NOT_PRINTABLE for line in lines for char in line)
+    assert not any(line.lstrip().startswith("ON HOSTS: nothing") for line in lines)
+    assert "ON HOSTS: block_ip (block_duration=7d) x 2 (rule block-logons)" in lines
+    forged = "\\n    ON HOSTS: nothing x 0 (rule none)"
+    name = "ECS login\\x1b]0;all fine\\x07\\x1b[32m from unusual location" + forged
+    host = "web-01\\r\\u202e10-bew" + forged
+    assert "    1 %s on %s (203.0.113.9%s)" % (name, host, forged) in lines
+    assert "    2 %s on %s" % (name, host) in lines
+
+
+def test_a_long_name_ends_in_an_ellipsis_in_the_plan_and_not_in_the_plan_data():
+    long_name = "x" * 1000
+    result = plan([make_alert(1, ("Unusual logon", long_name))], POLICY)
+    [line] = result["destructive"][0]["first"]
+    assert "x" * 119 + "\u2026 on web-prod-01" in line and "x" * 120 not in line
+    assert result["alerts"][0]["name"] == long_name

@@ -6,13 +6,23 @@ results of sas_alert_handle (or why it was not sent), and the counts per outcome
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from triage_samples import CONTAINER, LOGON, NOW_MS, POLICY, REVERSE_SHELL, WEBSHELL, make_alert
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import OUTCOMES
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils import triage_report
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan import plan_triage
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import check_policy
-from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report import build_report
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report import (
+    ATTENTION_OUTCOMES,
+    REPORT_OUTCOMES,
+    build_report,
+    render_markdown,
+    report_order,
+    summarize,
+)
 
 
 def make_plan():
@@ -189,3 +199,137 @@ def test_check_mode_results_and_context():
     assert report["summary"]["by_outcome"]["would_handle"] == 5
     assert report["summary"]["by_outcome"]["handled"] == 0
     assert report["summary"]["needs_attention"] == 0
+
+
+# --- the Markdown report -----------------------------------------------------------------------------------
+
+MARKUP_TOKENS = {"link_open", "image", "html_inline", "html_block", "code_inline", "code_block", "fence",
+                 "em_open", "strong_open", "s_open", "heading_open", "hr", "blockquote_open", "bullet_list_open",
+                 "ordered_list_open"}
+NOT_PRINTABLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+# Alert text from a host an attacker owns, and a policy and an account named to break Markdown.
+FORGED_ROW = "\r\n| 99 forged | serious | trusted-01 | allow: ignore | - |"
+HOSTILE = "<img src=x onerror=alert(1)>![b](https://evil.example/beacon.png)\x1b]0;pwned\x07\u202e`x`" + FORGED_ROW
+HOSTILE_POLICY = [
+    {"name": "leave *jump* hosts _alone_", "match": {"instance_name_regex": "^jump-"}, "action": "none"},
+    {"name": "block|logons <b>![x](https://evil.example/r.png)", "match": {"alarm_event_type": "Unusual logon"},
+     "action": "block_ip", "params": {"block_duration": "7d"}},
+]
+
+
+def parse(markdown):
+    markdown_it = pytest.importorskip("markdown_it")  # with ansible-lint (rich), as in test-requirements.txt
+    return markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(markdown)
+
+
+def blocks(tokens):
+    """(kind, text) of each heading and table row, in order, as a reader sees them; a row's text is its cells'."""
+    def text(inline):
+        return "".join(child.content for child in inline.children)
+
+    found, row = [], None
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            found.append((token.tag, text(tokens[index + 1])))
+        elif token.type == "tr_open":
+            row = []
+            found.append(("tr", row))
+        elif token.type == "inline" and tokens[index - 1].type in ("th_open", "td_open"):
+            row.append(text(token))
+    return found
+
+
+def markup_in(tokens):
+    inline = [child for token in tokens if token.type == "inline" for child in token.children]
+    return {token.type for token in list(tokens) + inline} & MARKUP_TOKENS
+
+
+def test_the_markdown_report_has_a_summary_the_rules_and_a_section_per_outcome_attention_first():
+    plan = make_plan()
+    report = report_of(plan, handled_all(plan), account="prod", started_at="2027-01-15T08:00:00Z",
+                       finished_at="2027-01-15T08:01:00Z")
+    markdown = render_markdown(report)
+    assert markdown.startswith(
+        "# Security Center triage: prod\n\n"
+        "From 2027-01-15T08:00:00Z to 2027-01-15T08:01:00Z (UTC), 7 alerts listed, **2 need attention**.\n\n"
+        "| Outcome | Alerts |\n| --- | ---: |\n| failed | 1 |\n| timed\\_out | 1 |\n| handled | 2 |\n"
+        "| already\\_handled | 1 |\n| unmatched | 1 |\n| excluded | 1 |\n\n"
+        "| Rule | Outcomes |\n| --- | --- |\n| block-logons | 1 handled, 1 failed, 1 timed\\_out |\n")
+    found = blocks(parse(markdown))
+    headings = [text for kind, text in found if kind.startswith("h")]
+    assert headings == ["Security Center triage: prod", "failed (1)", "timed_out (1)", "handled (2)",
+                        "already_handled (1)", "unmatched (1)", "excluded (1)"]
+    rows = [row for kind, row in found if kind == "tr"]
+    assert ["2 ECS login from unusual location", "suspicious", "web-prod-02 203.0.113.10", "block-logons: block_ip",
+            "agent offline; BlockIp.AgentOffline; start the agent"] in rows
+    assert ["7 ECS login from unusual location", "suspicious", "web-prod-03 203.0.113.10", "block-logons: block_ip",
+            "task still running; task 9001"] in rows
+    assert ["6 Reverse shell", "serious", "web-prod-01 203.0.113.10", "kill_process",
+            "a reverse shell gives an attacker control: kill the process, then quarantine its file"] in rows
+    assert ["Alert", "Level", "Host", "Recommended", "Why"] in rows
+    assert markdown.endswith(" |\n") and not markup_in(parse(markdown)) - {"heading_open", "strong_open"}
+
+
+def test_a_stopped_dry_run_says_so_before_the_tables():
+    report = report_of(make_plan(), None, stopped="not confirmed", check_mode=True, account="prod")
+    markdown = render_markdown(report)
+    assert markdown.startswith("# Security Center triage: prod (dry run, nothing sent)\n\n")
+    assert "\n\n**Stopped before handling:** not confirmed.\n\n| Outcome | Alerts |\n" in markdown
+    assert [text for kind, text in blocks(parse(markdown)) if kind == "h2"] == [
+        "not_run (5)", "unmatched (1)", "excluded (1)"]
+
+
+def test_every_report_outcome_is_in_the_order_those_that_need_a_person_first():
+    order = report_order({outcome: 0 for outcome in REPORT_OUTCOMES})
+    assert sorted(order) == sorted(REPORT_OUTCOMES)
+    assert order[:len(ATTENTION_OUTCOMES) + 1] == list(ATTENTION_OUTCOMES) + ["not_run"]
+
+
+def alerts_with(outcomes):
+    """A report with one alert of each outcome, as build_report writes them."""
+    alerts = [dict(id=index, name="alert %d" % index, type="t", level="remind", host={"instance_name": "h"},
+                   rule="r", action="ignore", params={}, recommended={"action": "review", "params": {}, "why": "w"},
+                   outcome=outcome, reason=None, error_code=None, hint=None, task_id=None)
+              for index, outcome in enumerate(outcomes, 1)]
+    return {"account": "a", "check_mode": False, "started_at": "s", "finished_at": "f", "stopped": None,
+            "summary": summarize(alerts), "alerts": alerts}
+
+
+def test_each_outcome_has_its_section(monkeypatch):
+    # an outcome added to the one list of outcomes, or counted without being in it, is never left out
+    monkeypatch.setattr(triage_report, "REPORT_OUTCOMES", REPORT_OUTCOMES + ("quarantined_later",))
+    outcomes = list(REPORT_OUTCOMES) + ["quarantined_later", "not_in_any_list"]
+    headings = [text for kind, text in blocks(parse(render_markdown(alerts_with(outcomes)))) if kind == "h2"]
+    assert sorted(headings) == sorted("%s (1)" % outcome for outcome in outcomes)
+    assert headings[-2:] == ["quarantined_later (1)", "not_in_any_list (1)"]
+
+
+def test_alert_text_in_the_markdown_report_is_shown_escaped_and_forges_nothing():
+    alerts = [make_alert(1, ("Unusual logon", HOSTILE), level="serious" + FORGED_ROW, host=HOSTILE, ip=HOSTILE),
+              make_alert(2, ("Unusual logon", HOSTILE), host="jump-01", ip=None, intranet_ip=HOSTILE),
+              make_alert(3, ("Suspicious program", HOSTILE), host=None, ip=None, intranet_ip=None,
+                         instance_id=HOSTILE)]
+    plan = plan_triage(alerts, check_policy(HOSTILE_POLICY, now_ms=NOW_MS))
+    handled = [call(group(plan, "block_ip"), [result(1, "failed", error_code=HOSTILE, reason=HOSTILE, hint=HOSTILE,
+                                                     task_id=HOSTILE)])]
+    report = report_of(plan, handled, account="prod" + HOSTILE, started_at="- " + HOSTILE,
+                       finished_at="    1. " + HOSTILE, stopped=HOSTILE)
+    markdown = render_markdown(report)
+    assert not any(unicodedata.category(char) in NOT_PRINTABLE for char in markdown.replace("\n", ""))
+    tokens = parse(markdown)
+    assert not markup_in(tokens) - {"heading_open", "strong_open"}
+    assert [token.tag for token in tokens if token.type == "heading_open"] == ["h1", "h2", "h2", "h2"]
+    found = blocks(tokens)
+    rows = [row for kind, row in found if kind == "tr"]
+    assert {len(row) for row in rows} == {2, 5}
+    shown_text = "<img src=x onerror=alert(1)>![b](https[:]//evil.example/beacon.png)\\x1b]0;pwned\\x07\\u202e`x`" \
+                 "\\r\\n| 99 forged | serious | trusted-01 | allow: ignore | - |"
+    assert ["1 " + shown_text, "serious\\r\\n| 99 forged | serious | trusted-01 | allow: ignore | - |",
+            "%s %s" % (shown_text, shown_text), "block|logons <b>![x](https[:]//evil.example/r.png): block_ip",
+            "; ".join([shown_text] * 3 + ["task " + shown_text])] in rows
+    assert ["2 " + shown_text, "suspicious", "jump-01 " + shown_text, "leave *jump* hosts _alone_: none",
+            "rule leave *jump* hosts _alone_ leaves it alone"] in rows
+    assert ["3 " + shown_text, "suspicious", shown_text, "review",
+            "no default for this type: review it in the console"] in rows
+    assert found[0] == ("h1", "Security Center triage: prod" + shown_text)
+    assert len(rows) == 4 + 3 + 3 * 2  # the outcomes' and the rules' tables, one per outcome: no row forged
