@@ -63,7 +63,7 @@ EXAMPLES = r"""
     expire_time: "{{ item.params.expire_time | default(omit) }}"
     sub_operation: "{{ item.params.sub_operation | default(omit) }}"
     whitelist_rules: "{{ item.params.whitelist_rules | default(omit) }}"
-    remark: "{{ item.params.remark | default(omit) }}"
+    remark: "{{ item.remark }}"
   loop: "{{ plan.groups }}"
   loop_control:
     label: "{{ item.action }} x {{ item.alert_ids | length }}"
@@ -84,7 +84,10 @@ _value:
       type: list
       elements: dict
     groups:
-      description: One entry per action and parameters - C(action), C(params), C(rules), C(alert_ids), C(destructive).
+      description:
+        - One entry per action and parameters - C(action), C(params), C(rules), C(alert_ids), C(destructive), and
+          C(remark), the remark its write carries - C(params.remark), or the names of the rules that chose it, cut to
+          the 500 characters the service takes.
       type: list
       elements: dict
     counts:

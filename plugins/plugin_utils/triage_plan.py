@@ -11,6 +11,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import HOST_OPERATIONS
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import MAX_REMARK_LENGTH
 from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import NAME_LENGTH, shown
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import NO_ACTION, Rule
 
@@ -20,6 +21,7 @@ UNMATCHED = "unmatched"
 REVIEW = "review"
 FIRST_SHOWN = 5  # destructive groups show this many of their alerts in the plan
 HOST_FIELDS = ("instance_name", "instance_id", "internet_ip", "intranet_ip", "uuid")
+REMARK_PREFIX = "alibabacloud.sas triage: "
 
 # The manual workflow's default action per alert type (the skill's recommend step), in order. Each
 # pattern is searched in the alert's type, except a reverse shell's, whose type is only "abnormal
@@ -87,6 +89,22 @@ def host_label(host: Dict[str, Any]) -> str:
     return "%s (%s)" % (label, shown(ip, limit=NAME_LENGTH)) if ip else label
 
 
+def default_remark(rule_names: List[str]) -> str:
+    """The remark of a write whose rules give none: the rules that chose it, within the service's limit.
+
+    Rules that share an action and its params share one write, so their names are joined; past the limit
+    the last ones are counted instead of named (a remark the module would refuse must never be planned).
+    """
+    named = list(rule_names)
+    while True:
+        more = len(rule_names) - len(named)
+        counted = " and %d more %s" % (more, "rule" if more == 1 else "rules") if more else ""
+        remark = REMARK_PREFIX + ", ".join(named) + counted
+        if len(remark) <= MAX_REMARK_LENGTH or len(named) == 1:
+            return remark[:MAX_REMARK_LENGTH]
+        named.pop()
+
+
 def group_key(action: str, params: Dict[str, Any]) -> str:
     return action + " " + json.dumps(params, sort_keys=True, separators=(",", ":"))
 
@@ -123,6 +141,8 @@ def plan_triage(alerts: List[Dict[str, Any]], rules: List[Rule]) -> Dict[str, An
                 group["rules"].append(rule.name)
             group["alert_ids"].append(entry["id"])
         entries.append(entry)
+    for group in groups.values():
+        group["remark"] = group["params"].get("remark") or default_remark(group["rules"])
     plan = {"alerts": entries, "groups": list(groups.values()), "counts": _counts(entries)}
     plan["destructive"] = _destructive(entries, plan["groups"])
     plan["lines"] = plan_lines(plan, rules)

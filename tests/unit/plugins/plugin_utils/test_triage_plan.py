@@ -304,6 +304,33 @@ def test_alerts_must_be_a_list():
         plan({"alerts": []}, POLICY)
 
 
+# --- the remark of a write ---------------------------------------------------------------------
+
+def test_rules_sharing_a_write_name_it_in_a_remark_the_module_accepts():
+    from ansible_collections.alibabacloud.sas.plugins.module_utils.options import MAX_REMARK_LENGTH, check_text
+
+    # three valid rules with long names and one action: once, their joined names made a remark of 626
+    # characters and every alert ended error after the plan and the confirmation
+    names = ["ignore-%d-%s" % (number, "x" * 190) for number in range(3)]
+    rules = [{"name": name, "match": {"level": level}, "action": "ignore"}
+             for name, level in zip(names, ("serious", "suspicious", "remind"))]
+    alerts = [make_alert(alert_id=number, level=level)
+              for number, level in enumerate(("serious", "suspicious", "remind"), 1)]
+    [group] = plan(alerts, rules)["groups"]
+    assert group["rules"] == names
+    assert len(group["remark"]) <= MAX_REMARK_LENGTH
+    check_text("remark", group["remark"], MAX_REMARK_LENGTH)  # what sas_alert_handle checks
+    assert group["remark"].startswith("alibabacloud.sas triage: " + names[0] + ", " + names[1])
+    assert group["remark"].endswith(" and 1 more rule")
+
+
+def test_a_remark_of_the_rule_is_the_write_s_remark():
+    rules = [{"name": "short", "match": {"level": "remind"}, "action": "ignore", "params": {"remark": "noise"}},
+             {"name": "named", "match": {"level": "serious"}, "action": "ignore"}]
+    groups = plan([make_alert(alert_id=1, level="remind"), make_alert(alert_id=2, level="serious")], rules)["groups"]
+    assert [group["remark"] for group in groups] == ["noise", "alibabacloud.sas triage: named"]
+
+
 # --- alert text is shown escaped ---------------------------------------------------------------------------
 
 FORGED = "\n    ON HOSTS: nothing x 0 (rule none)"
