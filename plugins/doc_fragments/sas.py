@@ -66,12 +66,12 @@ options:
     default: true
   connect_timeout:
     description:
-      - Seconds to wait for a connection to the endpoint.
+      - Seconds to wait for a connection to the endpoint, from 0.1 to 600.
     type: float
     default: 5
   read_timeout:
     description:
-      - Seconds to wait for an answer to one API request.
+      - Seconds to wait for an answer to one API request, from 0.1 to 600.
       - Throttled, unavailable and unreachable calls are retried with jittered exponential backoff,
         at most 6 attempts and 60 seconds per call.
     type: float

@@ -100,7 +100,10 @@ _value:
       type: list
       elements: dict
     lines:
-      description: The plan in words, for a person to read before confirming.
+      description:
+        - The plan in words, for a person to read before confirming.
+        - Every value taken from an alert is shown escaped, on its line - control characters, bidi overrides and
+          line separators a compromised host put in a name appear as visible escapes such as C(\\n).
       type: list
       elements: str
 """

@@ -28,7 +28,7 @@ TIMEOUT_BOUNDS = (0.1, 600.0)
 SECONDS_BOUNDS = {"connect_timeout": TIMEOUT_BOUNDS, "read_timeout": TIMEOUT_BOUNDS}
 # Unicode categories that are not printable text: control (NUL, tab, newline, ESC...), format (bidi overrides,
 # zero-width characters), surrogates, private use, unassigned, line and paragraph separators.
-_NOT_PRINTABLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+NOT_PRINTABLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
 
 
 class OptionError(ValueError):
@@ -121,7 +121,7 @@ def check_text(option: str, value: Optional[str], max_length: int = MAX_TEXT_LEN
     if len(text) > max_length:
         raise OptionError("%s is %d characters long: at most %d are allowed" % (option, len(text), max_length))
     for position, char in enumerate(text):
-        if unicodedata.category(char) in _NOT_PRINTABLE:
+        if unicodedata.category(char) in NOT_PRINTABLE:
             raise OptionError("%s holds the character U+%04X (%s) at position %d: only printable text is "
                               "allowed" % (option, ord(char), unicodedata.name(char, "a control character"),
                                            position + 1))

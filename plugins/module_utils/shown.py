@@ -20,7 +20,7 @@ from typing import Any, Optional
 
 # What is not printable text (control, format - bidi and zero-width -, line and paragraph separators, surrogates,
 # private use, unassigned): the characters the modules refuse to send are the ones shown escaped here.
-from ansible_collections.alibabacloud.sas.plugins.module_utils.options import _NOT_PRINTABLE
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import NOT_PRINTABLE
 
 EMPTY = "-"
 ELLIPSIS = "\u2026"
@@ -57,7 +57,7 @@ def shown(value: Any, markdown: bool = False, limit: Optional[int] = None) -> st
 
 def _visible(char: str) -> str:
     """The character itself, or the escape that shows it if it is not printable text."""
-    if unicodedata.category(char) not in _NOT_PRINTABLE:
+    if unicodedata.category(char) not in NOT_PRINTABLE:
         return char
     if char in _NAMED_ESCAPES:
         return _NAMED_ESCAPES[char]

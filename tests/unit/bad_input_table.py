@@ -151,6 +151,7 @@ CASES: Tuple[Case, ...] = (
          "rate_limit must be a finite number of calls a second"),
     Case("rate_limit-negative", "ranges", INFO, {"rate_limit": -1}, "rate_limit must be 0 (no pacing) or a positive"),
     Case("read_timeout-0", "ranges", INFO, {"read_timeout": 0}, "read_timeout must be a positive number of seconds"),
+    Case("read_timeout-a-nanosecond", "ranges", INFO, {"read_timeout": 1e-9}, "read_timeout"),
     Case("alert_ids-0", "ranges", HANDLE, handle(alert_ids=[0], **IGNORE),
          "alert_ids must hold alert ids (integers from 1 to 2^63-1), got 0"),
     Case("alert_ids-beyond-int64", "ranges", OPS, {"alert_ids": [2 ** 63]},
