@@ -15,6 +15,8 @@ wire layer read them from that one object, so ``POST /_emulator/config`` changes
 | final_status                  | backend.py   | host-side operations end at the table's status, or at 16   |
 | mark_miss_param               | backend.py   | advance_mark_mis_info without MarkMissParam: refused?      |
 | kill_and_quara_sub_operations | backend.py   | the subOperation values kill_and_quara takes: two or six   |
+| throttle_code                 | server.py    | the code and message of a throttled call (quota, fault)    |
+| server_error_status           | server.py    | the HTTP status ServiceUnavailable comes with              |
 The sources of each reading are in the README's "Readings" table.
 """
 
@@ -23,7 +25,18 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from .exceptions import ThrottlingUser
 from .values import is_count
+
+# The forms a throttled call may take (HTTP 400 each), code -> message: Throttling.User, Throttling and
+# Throttling.Api are the gateway's common error codes [DOC]; Rejected.Throttling is the code Alibaba Cloud's KMS
+# clients retry on, "QPS Limit Exceeded" [3P]. The Terraform provider retries any code holding "Throttling" [3P].
+THROTTLE_MESSAGES = {
+    ThrottlingUser.code: ThrottlingUser.message,
+    "Rejected.Throttling": "QPS Limit Exceeded",
+    "Throttling": "Request was denied due to request throttling.",
+    "Throttling.Api": "Request was denied due to api flow control.",
+}
 
 # name -> its values, strictest (the default) first; queue_ms is an integer >= 0 instead.
 READING_CHOICES: dict[str, tuple[str, ...]] = {
@@ -34,6 +47,9 @@ READING_CHOICES: dict[str, tuple[str, ...]] = {
     "final_status": ("table", "processing"),
     "mark_miss_param": ("required", "optional"),
     "kill_and_quara_sub_operations": ("two", "six"),
+    "throttle_code": tuple(THROTTLE_MESSAGES),
+    # ServiceUnavailable at 503 [DOC]; a gateway or load balancer in front answers 502 or 504, some services 500.
+    "server_error_status": ("503", "502", "504", "500"),
 }
 STRICTEST = {name: values[0] for name, values in READING_CHOICES.items()}  # the defaults
 INTEGER_READINGS = ("queue_ms",)
@@ -50,6 +66,8 @@ class Readings:
     final_status: str = STRICTEST["final_status"]
     mark_miss_param: str = STRICTEST["mark_miss_param"]
     kill_and_quara_sub_operations: str = STRICTEST["kill_and_quara_sub_operations"]
+    throttle_code: str = STRICTEST["throttle_code"]
+    server_error_status: str = STRICTEST["server_error_status"]
 
     def __post_init__(self) -> None:
         for name in READING_NAMES:

@@ -51,7 +51,7 @@ from .exceptions import (
     ServiceUnavailable,
     ThrottlingUser,
 )
-from .readings import READING_NAMES, Readings, check_reading
+from .readings import READING_NAMES, THROTTLE_MESSAGES, Readings, check_reading
 from .responses import SasResponses, error_body, new_request_id
 from .signing import Credentials, Verifier
 from .values import is_count, is_number
@@ -87,6 +87,16 @@ SECRET_PARAMS = frozenset({"Signature", "SecurityToken", "AccessKeySecret"})
 MAX_BODY_BYTES = 1 << 20
 # What a control call's Sec-Fetch-Site may say: a request of a page of the emulator itself, or typed by hand.
 OWN_FETCH_SITES = ("same-origin", "none")
+
+
+def as_played(error: SasError, readings: Readings) -> SasError:
+    """error as the readings play it: a throttled call (the quota, the throttle fault) with the code and message of
+    throttle_code, ServiceUnavailable (the unavailable fault) with the HTTP status of server_error_status."""
+    if isinstance(error, ThrottlingUser):
+        error.code, error.message = readings.throttle_code, THROTTLE_MESSAGES[readings.throttle_code]
+    elif isinstance(error, ServiceUnavailable):
+        error.status = int(readings.server_error_status)
+    return error
 
 
 @dataclass
@@ -638,6 +648,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._drop()
             return
         except SasError as exc:
+            exc = as_played(exc, server.config)
             status, response, extra_headers = exc.status, error_body(exc, request_id), exc.headers
             record["error_code"] = exc.code
         except Exception as exc:  # a bug in the emulator must still answer like the service would

@@ -23,8 +23,31 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+# Security Center keeps an account's data in one of two sites, each with one API host: mainland China, and outside
+# it [DOC]. The SDK maps the regions of its table to these two, but any other region (na-south-1, ap-southeast-8, a
+# new one) to sas.<region>.aliyuncs.com, a host that does not exist [SDK]. So the site is chosen here, by one rule
+# for every region: cn-* regions to the mainland site, the others to the one outside. This agrees with every entry of
+# the SDK's table; cn-hongkong goes to the mainland site as there, while the Terraform provider sends it to the other
+# site [3P]: endpoint reaches that one (docs/service-assumptions.md).
+MAINLAND_SITE = "tds.cn-shanghai.aliyuncs.com"
+OUTSIDE_MAINLAND_SITE = "tds.ap-southeast-1.aliyuncs.com"
+MAINLAND_REGION_PREFIX = "cn-"
+
+
 class EndpointError(ValueError):
     """An endpoint option the SDK could not use."""
+
+
+def site_for_region(region: str) -> str:
+    """The API host of the Security Center site that keeps the data of region."""
+    return MAINLAND_SITE if region.startswith(MAINLAND_REGION_PREFIX) else OUTSIDE_MAINLAND_SITE
+
+
+def where_to_call(endpoint: Optional[str], region: Optional[str]) -> Tuple[str, str]:
+    """(protocol, host[:port]): the endpoint if given, else the site of region (check_where has checked them)."""
+    if endpoint:
+        return parse_endpoint(endpoint)
+    return "https", site_for_region(region or "")
 
 
 def parse_endpoint(endpoint: str) -> Tuple[str, str]:
@@ -79,7 +102,8 @@ class SasConnection:
     def __init__(self, client: Any, runtime: Any, models: Any, policy: RetryPolicy,
                  secrets: Iterable[str] = (), pacer: Optional[Pacer] = None):
         self.client = client
-        self.endpoint = getattr(client, "_endpoint", None)
+        self.endpoint = getattr(client, "_endpoint", None)  # host[:port]
+        self.url = "%s://%s" % (getattr(client, "_protocol", None) or "https", self.endpoint) if self.endpoint else None
         self._runtime = runtime
         self._models = models
         self._policy = policy
@@ -101,7 +125,7 @@ class SasConnection:
             try:
                 return method(request, self._runtime).body
             except Exception as exc:  # every SDK stack raises differently; errors.py sorts it out
-                raise from_sdk_exception(exc, action, self._secrets) from None
+                raise from_sdk_exception(exc, action, self._secrets, self.url) from None
 
         return call_with_retries(once, self._policy, write=write, on_retry=self._count_retry)
 
@@ -129,8 +153,7 @@ def connect(endpoint: Optional[str], region: Optional[str], credential_kwargs: d
 
     config = Config(region_id=region, user_agent=USER_AGENT, max_idle_conns=max_connections,
                     **credential_kwargs)
-    if endpoint:
-        config.protocol, config.endpoint = parse_endpoint(endpoint)
+    config.protocol, config.endpoint = where_to_call(endpoint, region)
     timeouts = {"connect_timeout": int(connect_timeout * 1000), "read_timeout": int(read_timeout * 1000)}
     config.connect_timeout, config.read_timeout = timeouts["connect_timeout"], timeouts["read_timeout"]
     runtime = RuntimeOptions(ignore_ssl=not validate_certs, max_idle_conns=max_connections, **timeouts)

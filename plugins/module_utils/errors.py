@@ -17,13 +17,26 @@ AMBIGUOUS = "ambiguous"        # sent, but no answer: the service may have acted
 CREDENTIALS = "credentials"    # no usable credentials
 BAD_RESPONSE = "bad_response"  # an answer that is not the service's JSON (e.g. a proxy's HTML 502)
 
-# Service codes that mean "try again later": the gateway's throttling and server errors [DOC].
-TRANSIENT_CODES = ("Throttling", "ServiceUnavailable", "InternalError", "ServerError")
+# A code that holds this anywhere is the service's throttling in one of its forms: Throttling, Throttling.User,
+# Throttling.Api [DOC], Rejected.Throttling [3P]; the Terraform provider for Alibaba Cloud retries every such code [3P].
+THROTTLING = "Throttling"
+# Codes (prefixes) of the service's other "try again later" answers: server errors [DOC].
+TRANSIENT_CODES = ("ServiceUnavailable", "InternalError", "ServerError")
 
 # Service codes (prefixes) that refuse the credentials or their permissions: the key is unknown or disabled, the
 # signature or STS token does not match it, or its RAM policy lacks the API. Trying again cannot help.
 ACCESS_REFUSED_CODES = ("InvalidAccessKeyId", "SignatureDoesNotMatch", "IncompleteSignature", "InvalidSecurityToken",
                         "NoPermission", "Forbidden")
+
+# Fragments of the resolver's answer that the endpoint's host name does not exist (EAI_NONAME on Linux and macOS,
+# EAI_NODATA, Windows' WSAHOST_NOT_FOUND): no retry can make it exist. A resolver that did not answer ("Temporary
+# failure in name resolution") is not among them: it may answer the next try.
+_UNKNOWN_HOST_MARKERS = (
+    "Name or service not known",
+    "nodename nor servname provided, or not known",
+    "No address associated with hostname",
+    "[Errno 11001]",
+)
 
 # Fragments of the HTTP library's messages that prove the request was never sent.
 _NOT_SENT_MARKERS = (
@@ -47,7 +60,7 @@ HINTS = {
     "InvalidSecurityToken.Malformed": "check security_token",
     "NoPermission": "the RAM policy lacks yundun-sas:{action}",
     "Forbidden.RAM": "the RAM policy lacks yundun-sas:{action}",
-    "Throttling.User": "the account is over its API quota; lower concurrency or try later",
+    THROTTLING: "the account is over its API quota; lower concurrency or try later",
     "SecurityEventNotExists": "the alert no longer exists or was handled meanwhile: look among handled alerts "
                               "(sas_alert_info status=handled)",
     "OperationTaskNotExists": "check task_id: the service knows no handling task with this id (task ids come "
@@ -63,6 +76,8 @@ def error_hint(code: Optional[str], action: str) -> Optional[str]:
     """What to do about code, an error code of a call to action or an alert's result in its task; None if no advice."""
     if not code:
         return None
+    if THROTTLING in code:
+        code = THROTTLING  # one advice for every form of throttling
     text = HINTS.get(code)
     if text is None and "." in code:
         text = HINTS.get("." + code.rsplit(".", 1)[1])
@@ -74,7 +89,8 @@ class SasApiError(Exception):
 
     def __init__(self, action: str, kind: str, message: str, code: Optional[str] = None,
                  request_id: Optional[str] = None, recommend: Optional[str] = None,
-                 http_status: Optional[int] = None, retry_after: Optional[float] = None):
+                 http_status: Optional[int] = None, retry_after: Optional[float] = None,
+                 endpoint: Optional[str] = None, host_unknown: bool = False):
         super().__init__(message)
         self.action = action
         self.kind = kind
@@ -84,24 +100,34 @@ class SasApiError(Exception):
         self.recommend = recommend
         self.http_status = http_status
         self.retry_after = retry_after  # seconds, from the server's x-acs-retry-after
+        self.endpoint = endpoint  # the URL called, when known
+        self.host_unknown = host_unknown  # NOT_SENT because the endpoint's host name does not resolve
+
+    @property
+    def throttled(self) -> bool:
+        """The service refused the call for the rate of calls: a THROTTLING code, or HTTP 429."""
+        return self.kind == API and (THROTTLING in (self.code or "") or self.http_status == 429)
 
     @property
     def transient(self) -> bool:
         """Worth another try for a call that is safe to repeat."""
-        if self.kind in (NOT_SENT, AMBIGUOUS, BAD_RESPONSE):
+        if self.kind == NOT_SENT:
+            return not self.host_unknown
+        if self.kind in (AMBIGUOUS, BAD_RESPONSE):
             return True
         if self.kind != API:
             return False
-        if self.http_status is not None and (self.http_status >= 500 or self.http_status == 429):
+        if self.throttled or (self.http_status or 0) >= 500:
             return True
-        return any((self.code or "").startswith(prefix) for prefix in TRANSIENT_CODES)
+        return (self.code or "").startswith(TRANSIENT_CODES)
 
     @property
     def safe_to_resend(self) -> bool:
         """Worth another try even for a write: the service surely did not act on it."""
         if self.kind == NOT_SENT:
-            return True
-        # A throttled or unavailable answer means the request was refused, not processed.
+            return self.transient
+        # A throttled or unavailable 4xx answer means the request was refused, not processed. A 5xx answer, whatever
+        # its code, may come from a server that failed after acting (handling.may_have_acted reads it so too).
         return self.kind == API and self.transient and (self.http_status or 0) < 500
 
     @property
@@ -123,6 +149,10 @@ class SasApiError(Exception):
                     "unset). The SDK said: %s" % (self.action, self.message))
         elif self.kind == BAD_RESPONSE:
             text = "%s got an answer that is not the service's JSON: %s" % (self.action, self.message)
+        elif self.host_unknown:
+            text = ("%s could not reach the SAS endpoint%s: its host name does not resolve, so the call was not "
+                    "tried again; check endpoint (or the region it was chosen from). The HTTP library said: %s"
+                    % (self.action, " " + self.endpoint if self.endpoint else "", self.message))
         else:
             text = "%s could not reach the SAS endpoint: %s" % (self.action, self.message)
         hint = self.hint
@@ -144,8 +174,15 @@ class SasApiError(Exception):
         }
 
 
-def from_sdk_exception(exc: BaseException, action: str, secrets: Iterable[str] = ()) -> SasApiError:
-    """Classify anything an SDK call raised; secrets are cut out of every text."""
+def from_sdk_exception(exc: BaseException, action: str, secrets: Iterable[str] = (),
+                       endpoint: Optional[str] = None) -> SasApiError:
+    """Classify anything an SDK call raised (a call to endpoint, if given); secrets are cut out of every text."""
+    error = _classify(exc, action, secrets)
+    error.endpoint = endpoint
+    return error
+
+
+def _classify(exc: BaseException, action: str, secrets: Iterable[str]) -> SasApiError:
     inner = getattr(exc, "inner_exception", None)
     if inner is not None:  # UnretryableException: network, credentials or unparseable answer
         return _from_unretryable(inner, action, secrets)
@@ -167,8 +204,7 @@ def from_sdk_exception(exc: BaseException, action: str, secrets: Iterable[str] =
         return SasApiError(action, CREDENTIALS, redact(str(getattr(exc, "message", exc)), secrets),
                            code="InvalidCredentials")
     if isinstance(exc, OSError):  # a network error that escaped the SDK's wrapping
-        return SasApiError(action, NOT_SENT if _looks_not_sent(str(exc)) else AMBIGUOUS,
-                           _short(redact(str(exc), secrets)))
+        return _network_error(str(exc), action, secrets)
     # Anything else is an answer the SDK could not parse: the old stack's RuntimeError for a
     # non-JSON body, or a body of the wrong JSON shape.
     return SasApiError(action, BAD_RESPONSE, _short(redact(str(exc), secrets)))
@@ -181,12 +217,16 @@ def _from_unretryable(inner: BaseException, action: str, secrets: Iterable[str])
         return SasApiError(action, CREDENTIALS, _short(redact(text, secrets)))
     if isinstance(inner, RuntimeError) and "json" in text.lower():
         return SasApiError(action, BAD_RESPONSE, _short(redact(text, secrets)))
-    return SasApiError(action, NOT_SENT if _looks_not_sent(text) else AMBIGUOUS,
-                       _short(redact(text, secrets)))
+    return _network_error(text, action, secrets)
 
 
-def _looks_not_sent(text: str) -> bool:
-    return any(marker in text for marker in _NOT_SENT_MARKERS)
+def _network_error(text: str, action: str, secrets: Iterable[str]) -> SasApiError:
+    """NOT_SENT (host_unknown if the name does not resolve) or AMBIGUOUS, read from the whole text before it is
+    shortened."""
+    host_unknown = any(marker in text for marker in _UNKNOWN_HOST_MARKERS)
+    not_sent = host_unknown or any(marker in text for marker in _NOT_SENT_MARKERS)
+    return SasApiError(action, NOT_SENT if not_sent else AMBIGUOUS, _short(redact(text, secrets)),
+                       host_unknown=host_unknown)
 
 
 def _retry_after_seconds(exc: BaseException) -> Optional[float]:

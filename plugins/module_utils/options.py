@@ -129,10 +129,18 @@ def check_text(option: str, value: Optional[str], max_length: int = MAX_TEXT_LEN
 
 
 def check_region(endpoint: Optional[str], region: Optional[str]) -> None:
-    """A region or an endpoint is needed to know where to call; checked when the first call is due."""
+    """A region or an endpoint is needed to know where to call; checked when the first call is due. A region must
+    look like a region id (lowercase words and numbers joined by hyphens): its first word picks the Security Center
+    site (connection.site_for_region), so CN-Shanghai or cnshanghai would silently pick the other site."""
     if not endpoint and not region:
         raise OptionError("region is required (or endpoint): set the region option, or "
                           "ALIBABA_CLOUD_REGION_ID, e.g. cn-shanghai or ap-southeast-1")
+    if not region:
+        return
+    words = region.split("-")
+    if len(words) < 2 or not all(word.isascii() and word.isalnum() and word == word.lower() for word in words):
+        raise OptionError("region %r is not a region id: give lowercase words and numbers joined by hyphens, "
+                          "e.g. cn-shanghai or ap-southeast-1" % region)
 
 
 def check_aliases(argument_spec: Mapping[str, Mapping], raw_params: Mapping[str, Any]) -> Dict[str, Any]:

@@ -349,7 +349,7 @@ def test_config_reports_the_readings_and_a_reset_keeps_them(emu) -> None:
     assert {k: config[k] for k in READING_NAMES} == DEFAULT_READINGS == {
         "status_call": "both_required", "queue_ms": 0, "bad_id_in_batch": "refuse", "alert_type_vocabulary": "zh",
         "id_lookup": "some", "final_status": "table", "mark_miss_param": "required",
-        "kill_and_quara_sub_operations": "two"}
+        "kill_and_quara_sub_operations": "two", "throttle_code": "Throttling.User", "server_error_status": "503"}
     answer = emu.configure(status_call="either", queue_ms=25, final_status="processing")
     assert (answer["status_call"], answer["queue_ms"], answer["final_status"]) == ("either", 25, "processing")
     emu.reset()

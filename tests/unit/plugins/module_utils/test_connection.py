@@ -281,7 +281,7 @@ def test_connect_with_region_only_uses_the_sdk_endpoint_map(no_proxy, region, en
     conn = connect(None, region, {"access_key_id": "a", "access_key_secret": "b", "security_token": None},
                    5.0, 10.0, True)
     assert conn.endpoint == endpoint
-    assert conn.client._protocol is None  # the SDK's default: HTTPS
+    assert conn.client._protocol == "https"  # the site is chosen by our rule (test_regions.py), over HTTPS
 
 
 def test_successful_call_sends_user_agent_and_action(stub, sleeps):

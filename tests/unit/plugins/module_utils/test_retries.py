@@ -257,3 +257,73 @@ def test_the_documented_bounds_are_the_policy_every_connection_gets():
     text = " ".join(yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]["read_timeout"]["description"])
     policy = RetryPolicy()
     assert "at most %d attempts and %d seconds per call" % (policy.max_attempts, policy.max_elapsed) in text
+
+
+# --- issue 17: throttling and server errors in every form they take -------------------------------------------
+
+THROTTLE_FORMS = ["Throttling.User", "Rejected.Throttling", "Throttling", "Throttling.Api"]
+SERVER_ERROR_STATUSES = [500, 502, 503, 504]
+
+
+def throttled_as(code, status=400):
+    return SasApiError("A", errors.API, "slow down", code=code, http_status=status)
+
+
+@pytest.mark.parametrize("code", THROTTLE_FORMS)
+@pytest.mark.parametrize("write", [False, True], ids=["read", "write"])
+def test_every_form_of_throttling_is_tried_again_reads_and_writes_alike(code, write):
+    # a throttled call was refused, not processed: a write is sent again too (the Terraform provider retries any
+    # code holding "Throttling"); before issue 17 Rejected.Throttling ended the call at once
+    fake, call = FakeTime(), Script(throttled_as(code), throttled_as(code))
+    assert run(call, POLICY, fake, write=write) == "ok"
+    assert call.calls == 3 and len(fake.sleeps) == 2
+
+
+@pytest.mark.parametrize("code", THROTTLE_FORMS)
+def test_every_form_of_throttling_gets_the_quota_advice(code):
+    error = throttled_as(code)
+    assert error.throttled and error.transient and error.safe_to_resend
+    assert error.hint == "the account is over its API quota; lower concurrency or try later"
+
+
+@pytest.mark.parametrize("code", ["ThrottlingSomething", "Rejected.ThrottlingUser", "Throttling.Concurrency"])
+def test_a_code_that_holds_throttling_anywhere_is_throttling(code):
+    assert throttled_as(code).throttled
+
+
+@pytest.mark.parametrize("status", SERVER_ERROR_STATUSES)
+def test_service_unavailable_at_any_5xx_is_retried_for_reads_only(status):
+    error = SasApiError("A", errors.API, "busy", code="ServiceUnavailable", http_status=status)
+    fake, call = FakeTime(), Script(error, error)
+    assert run(call, POLICY, fake) == "ok" and call.calls == 3
+    # a write answered 5xx may have been processed: never sent blindly again (handling.py reads the alerts)
+    fake, call = FakeTime(), Script(error)
+    with pytest.raises(SasApiError) as info:
+        run(call, POLICY, fake, write=True)
+    assert info.value is error and call.calls == 1 and fake.sleeps == []
+
+
+@pytest.mark.parametrize("status", SERVER_ERROR_STATUSES)
+def test_a_throttling_code_answered_with_a_5xx_is_read_as_a_5xx(status):
+    # the status wins for a write: handling.may_have_acted reads any 5xx as "may have acted" too
+    error = throttled_as("Throttling", status)
+    assert error.transient and not error.safe_to_resend
+
+
+@pytest.mark.parametrize("code", ["InvalidParam", "SecurityEventNotExists", "NoPermission", "RejectedRequest"])
+def test_other_4xx_codes_are_still_not_retried(code):
+    error = SasApiError("A", errors.API, "no", code=code, http_status=400)
+    assert not error.throttled and not error.transient
+    fake, call = FakeTime(), Script(error)
+    with pytest.raises(SasApiError):
+        run(call, POLICY, fake)
+    assert call.calls == 1
+
+
+def test_a_host_name_that_does_not_resolve_is_not_tried_again():
+    unknown = SasApiError("A", errors.NOT_SENT, "Failed to resolve 'sas.invalid'", host_unknown=True)
+    for write in (False, True):
+        fake, call = FakeTime(), Script(unknown)
+        with pytest.raises(SasApiError) as info:
+            run(call, POLICY, fake, write=write)
+        assert info.value is unknown and call.calls == 1 and fake.sleeps == []
