@@ -6,6 +6,7 @@ the listing (its alert types kept on this side), the lookups by id and the detai
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
@@ -40,18 +41,27 @@ FILTER_OPTIONS = ("levels", "alert_types", "name", "uuids", "time_start", "time_
 SERVICE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 DATE_FORMAT = "%Y-%m-%d"
 ACCEPTED_TIME_FORMATS = (SERVICE_TIME_FORMAT, "%Y-%m-%dT%H:%M:%S", DATE_FORMAT)
+# The service's times are wall times of UTC+8 (China Standard Time), tagged nowhere: a time given with an
+# offset or Z (ISO 8601) is sent as the UTC+8 wall time of the same instant.
+SERVICE_ZONE = datetime.timezone(datetime.timedelta(hours=8))
+_ZONED = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 
 Filters = Dict[str, str]
 
 
 def parse_time(option: str, value: Optional[str], end_of_day: bool = False) -> Optional[datetime.datetime]:
-    """The time an option gives, in any of ACCEPTED_TIME_FORMATS; None if not given; OptionError if not a time.
+    """The service's (UTC+8) wall time an option gives; None if not given; OptionError if not a time.
 
-    A date alone means its first second, or with end_of_day (time_end) its last: time_end=2026-05-01
-    includes the alerts of 1 May rather than stopping at its midnight.
+    Taken as is in any of ACCEPTED_TIME_FORMATS (already UTC+8), or as ISO 8601 with an offset or Z,
+    converted: 2026-12-01T00:00:00Z is 2026-12-01 08:00:00. A date alone means its first second, or with
+    end_of_day (time_end) its last: time_end=2026-05-01 includes the alerts of 1 May rather than stopping at
+    its midnight.
     """
     if value is None:
         return None
+    zoned = _ZONED.match(value.strip())
+    if zoned:
+        return _zoned_time(option, value, *zoned.groups())
     for fmt in ACCEPTED_TIME_FORMATS:
         try:
             moment = datetime.datetime.strptime(value.strip(), fmt)
@@ -60,8 +70,29 @@ def parse_time(option: str, value: Optional[str], end_of_day: bool = False) -> O
         if end_of_day and fmt == DATE_FORMAT:
             moment = moment.replace(hour=23, minute=59, second=59)
         return moment
-    raise OptionError("%s=%r is not a time: use YYYY-MM-DD HH:MM:SS (or YYYY-MM-DDTHH:MM:SS, or YYYY-MM-DD)"
-                      % (option, value))
+    raise _not_a_time(option, value)
+
+
+def _zoned_time(option: str, value: str, date: str, time_of_day: str, zone: str) -> datetime.datetime:
+    """A time with an offset (or Z) as the service's UTC+8 wall time, to the second (fractions dropped)."""
+    sign, digits = zone[0], zone[1:].replace(":", "")
+    try:
+        moment = datetime.datetime.strptime(date + " " + time_of_day, SERVICE_TIME_FORMAT)
+        if zone.upper() != "Z":
+            hours, minutes = int(digits[:2]), int(digits[2:])
+            offset = datetime.timedelta(hours=hours, minutes=minutes)
+            zone_info = datetime.timezone(-offset if sign == "-" else offset)
+        else:
+            zone_info = datetime.timezone.utc
+        return moment.replace(tzinfo=zone_info).astimezone(SERVICE_ZONE).replace(tzinfo=None)
+    except ValueError:  # a month 13, an offset of 25 hours
+        raise _not_a_time(option, value) from None
+
+
+def _not_a_time(option: str, value: str) -> OptionError:
+    return OptionError("%s=%r is not a time: use YYYY-MM-DD HH:MM:SS (or YYYY-MM-DDTHH:MM:SS, or YYYY-MM-DD) in "
+                       "UTC+8, the service's time zone, or ISO 8601 with an offset or Z (2026-12-01T00:00:00Z)"
+                       % (option, value))
 
 
 def listing_filters(params: Mapping[str, Any]) -> Filters:

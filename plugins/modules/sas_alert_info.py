@@ -75,7 +75,9 @@ options:
       - Only alerts last seen at or after this time, C(YYYY-MM-DD HH:MM:SS) (or C(YYYY-MM-DD),
         or with a C(T) between date and time).
       - The time is in UTC+8 (China Standard Time), the service's time zone, whatever the time zone of the
-        host that runs the module; it takes no offset. RV(alerts[].last_time) is in the same time zone.
+        host that runs the module. RV(alerts[].last_time) is in the same time zone.
+      - A time in ISO 8601 with an offset or C(Z) is also taken, and sent as the UTC+8 wall time of the same
+        instant - C(2026-12-01T00:00:00Z) is sent as C(2026-12-01 08:00:00) (fractions of a second dropped).
       - The EXAMPLES compute the start of the last 24 hours in UTC+8 on any controller.
     type: str
   time_end:

@@ -272,3 +272,25 @@ def test_an_empty_alert_ids_list_selects_no_alert_and_makes_no_call(emulator, ru
     bare = run_play([info_task("empty", alert_ids=[])])
     assert bare.rc == 0, bare.stdout
     assert bare["empty"]["alerts"] == [] and bare["empty"]["total_count"] == 0
+
+
+def test_a_time_with_an_offset_is_sent_as_the_service_s_utc8_wall_time(emulator, run_play):
+    # issue 17: time_start/time_end take ISO 8601 with an offset or Z; the service reads UTC+8 wall times
+    import datetime
+
+    everything = run_play([info_task(status="all")], emulator=emulator)["result"]["alerts"]
+    last_time = sorted(alert["last_time"] for alert in everything)[len(everything) // 2]  # UTC+8, as the service
+    wall = datetime.datetime.strptime(last_time, "%Y-%m-%d %H:%M:%S")
+    in_utc = (wall - datetime.timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    in_new_york = (wall - datetime.timedelta(hours=13)).strftime("%Y-%m-%dT%H:%M:%S-05:00")
+    play = run_play([info_task("wall", status="all", time_start=last_time),
+                     info_task("utc", status="all", time_start=in_utc),
+                     info_task("new_york", status="all", time_start=in_new_york, time_end=in_utc)],
+                    emulator=emulator)
+    assert play.rc == 0, play.stdout
+    ids = {name: [alert["id"] for alert in play[name]["alerts"]] for name in ("wall", "utc", "new_york")}
+    assert ids["wall"] == ids["utc"] and 0 < len(ids["wall"]) < len(everything)
+    assert {alert["last_time"] for alert in play["new_york"]["alerts"]} == {last_time}
+    sent = [call["params"] for call in listing_calls(emulator)][1:]
+    assert {params["TimeStart"] for params in sent} == {last_time}
+    assert sent[-1]["TimeEnd"] == last_time

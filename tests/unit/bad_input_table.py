@@ -302,6 +302,10 @@ CASES: Tuple[Case, ...] = (
          "time_start (2026-11-02) is after time_end"),
     Case("time_end-blank", "times", INFO, {"time_end": " "}, "time_end=' ' is empty"),
     Case("control-one-whole-day", "times", INFO, {"time_start": "2026-11-01", "time_end": "2026-11-01"}, None),
+    Case("time_start-offset-25h", "times", INFO, {"time_start": "2026-12-01T00:00:00+25:00"},
+         "time_start='2026-12-01T00:00:00+25:00' is not a time"),
+    Case("control-iso-8601-with-offsets", "times", INFO,
+         {"time_start": "2026-11-30T16:00:00Z", "time_end": "2026-12-01T08:00:00+08:00"}, None),
     # --- policy --------------------------------------------------------------------------------
     Case("policy-unknown-action", "policy", POLICY, policy_rule(action="block"), "unknown action 'block'"),
     Case("policy-undo-action", "policy", POLICY, policy_rule(action="rm_mark_mis_info", params={}),

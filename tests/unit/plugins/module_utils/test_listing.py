@@ -46,7 +46,36 @@ def test_a_time_that_is_not_one_names_the_option_and_the_formats(text):
     with pytest.raises(OptionError) as caught:
         listing.parse_time("time_end", text)
     assert str(caught.value) == ("time_end=%r is not a time: use YYYY-MM-DD HH:MM:SS (or YYYY-MM-DDTHH:MM:SS, "
-                                 "or YYYY-MM-DD)" % text)
+                                 "or YYYY-MM-DD) in UTC+8, the service's time zone, or ISO 8601 with an offset or Z "
+                                 "(2026-12-01T00:00:00Z)" % text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-12-01T00:00:00Z", datetime.datetime(2026, 12, 1, 8, 0, 0)),
+    ("2026-12-01T00:00:00z", datetime.datetime(2026, 12, 1, 8, 0, 0)),
+    ("2026-12-01T00:00:00.250Z", datetime.datetime(2026, 12, 1, 8, 0, 0)),
+    ("2026-12-01T08:00:00+08:00", datetime.datetime(2026, 12, 1, 8, 0, 0)),
+    ("2026-12-01 08:00:00+0800", datetime.datetime(2026, 12, 1, 8, 0, 0)),
+    ("2026-11-30T19:00:00-05:00", datetime.datetime(2026, 12, 1, 8, 0, 0)),
+    ("2026-12-31T20:30:00+05:30", datetime.datetime(2026, 12, 31, 23, 0, 0)),
+    ("2026-12-31T16:00:00Z", datetime.datetime(2027, 1, 1, 0, 0, 0)),  # into the next year in UTC+8
+])
+def test_an_iso_8601_time_with_an_offset_is_the_service_s_utc8_wall_time(text, expected):
+    assert listing.parse_time("time_start", text) == expected
+    assert listing.parse_time("time_end", text, end_of_day=True) == expected  # a time, not a date: as given
+
+
+@pytest.mark.parametrize("text", ["2026-13-01T00:00:00Z", "2026-12-01T00:00:00+25:00", "2026-12-01T00:00:00+8"])
+def test_a_zoned_time_that_is_not_one_is_refused(text):
+    with pytest.raises(OptionError, match="is not a time"):
+        listing.parse_time("time_start", text)
+
+
+def test_a_zoned_window_is_sent_in_utc8_and_ordered_as_instants():
+    filters = listing.listing_filters(params(time_start="2026-11-30T16:00:00Z", time_end="2026-12-01 07:59:59"))
+    assert (filters["time_start"], filters["time_end"]) == ("2026-12-01 00:00:00", "2026-12-01 07:59:59")
+    with pytest.raises(OptionError, match="is after time_end"):  # 09:00 UTC+8 is after 08:30 UTC+8
+        listing.listing_filters(params(time_start="2026-12-01T01:00:00Z", time_end="2026-12-01 08:30:00"))
 
 
 def test_filters_carry_every_option_in_service_form():
