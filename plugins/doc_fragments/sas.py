@@ -36,8 +36,10 @@ options:
   region:
     description:
       - Region of the Security Center instance, for example C(cn-shanghai) or C(ap-southeast-1).
-      - Selects the official endpoint the way the SDK does - mainland China and Hong Kong regions use
-        C(tds.cn-shanghai.aliyuncs.com), the others C(tds.ap-southeast-1.aliyuncs.com).
+      - Selects the data site of Security Center, which holds the alerts of the servers in that region - the
+        regions of mainland China (C(cn-*), C(cn-hongkong) included, as in the SDK's endpoint table) use
+        C(tds.cn-shanghai.aliyuncs.com), every other region, also one the SDK does not know yet,
+        C(tds.ap-southeast-1.aliyuncs.com). Set I(endpoint) to reach the other site.
       - If not set, the value of C(ALIBABA_CLOUD_REGION_ID) (or the legacy C(ALICLOUD_REGION)) is used.
       - Required unless I(endpoint) is set.
     type: str
