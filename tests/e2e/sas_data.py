@@ -106,6 +106,8 @@ def rules_on_wire(entry: dict) -> list:
 # issue 9: the emulator plays the strictest reading of each ambiguity by default (SAS_EMULATOR_READINGS may
 # change that for a whole run); a test that meets several at once takes both sets.
 STRICTEST = {**readings.STRICTEST, "queue_ms": readings.DEFAULT_QUEUE_MS}
-# The other reading of each (alert_type_vocabulary has three: its tests take each).
+# The other reading of each (alert_type_vocabulary, throttle_code and server_error_status have more: their tests
+# take each).
 LENIENT = {"final_status": "processing", "kill_and_quara_sub_operations": "six", "mark_miss_param": "optional",
-           "bad_id_in_batch": "drop", "status_call": "either", "id_lookup": "all", "queue_ms": 300}
+           "bad_id_in_batch": "drop", "status_call": "either", "id_lookup": "all", "queue_ms": 300,
+           "throttle_code": "Rejected.Throttling", "server_error_status": "502"}
