@@ -42,6 +42,11 @@ options:
   stopped:
     description: Why the run stopped before handling (not confirmed, over the cap), or null.
     type: str
+  other_site:
+    description:
+      - The C(other_site) result of M(alibabacloud.sas.sas_alert_info) (I(check_other_site=true)), or null.
+      - When the other data site holds pending alerts, the Markdown report warns, naming how many.
+    type: dict
 """
 
 EXAMPLES = r"""
@@ -93,7 +98,8 @@ EXAMPLES = r"""
 RETURN = r"""
 _value:
   description:
-    - C(check_mode), C(started_at), C(finished_at), C(account), C(stopped), C(summary) (C(alerts),
+    - C(check_mode), C(started_at), C(finished_at), C(account), C(stopped), C(other_site), C(warnings) (what a
+      person must know beyond the outcomes - the other data site's pending alerts), C(summary) (C(alerts),
       C(needs_attention), C(by_outcome) with every outcome, C(by_action) and C(by_rule) with the outcomes
       that occur) and C(alerts) - one entry per listed alert with C(id), C(name), C(type), C(level), C(host),
       C(rule), C(action), C(params), C(recommended), C(outcome), C(reason), C(error_code), C(hint), C(task_id),
@@ -107,11 +113,11 @@ from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report imp
 
 
 def triage_report(plan, handled=None, account=None, check_mode=False, started_at=None, finished_at=None,
-                  stopped=None):
+                  stopped=None, other_site=None):
     if not isinstance(plan, dict) or "alerts" not in plan:
         raise AnsibleFilterError("triage_report takes the plan that alibabacloud.sas.triage_plan returns")
     context = dict(account=account, check_mode=check_mode, started_at=started_at, finished_at=finished_at,
-                   stopped=stopped or None)
+                   stopped=stopped or None, other_site=other_site or None)
     return build_report(plan, handled, context)
 
 

@@ -43,6 +43,11 @@ def site_for_region(region: str) -> str:
     return MAINLAND_SITE if region.startswith(MAINLAND_REGION_PREFIX) else OUTSIDE_MAINLAND_SITE
 
 
+def other_site_for_region(region: str) -> str:
+    """The API host of the site that does not keep region's data (an account may have servers at both)."""
+    return OUTSIDE_MAINLAND_SITE if site_for_region(region) == MAINLAND_SITE else MAINLAND_SITE
+
+
 def where_to_call(endpoint: Optional[str], region: Optional[str]) -> Tuple[str, str]:
     """(protocol, host[:port]): the endpoint if given, else the site of region (check_where has checked them)."""
     if endpoint:

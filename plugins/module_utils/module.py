@@ -103,9 +103,13 @@ class SasModule(AnsibleModule):
             self._connection = self._connect()
         return self._connection
 
-    def _connect(self) -> SasConnection:
+    def connection_to(self, endpoint: str) -> SasConnection:
+        """Another connection, to endpoint, with the same credentials and settings (the other data site)."""
+        return self._connect(endpoint)
+
+    def _connect(self, endpoint: Optional[str] = None) -> SasConnection:
         params = self.params
-        endpoint, region = params["endpoint"] or None, params["region"] or None
+        endpoint, region = endpoint or params["endpoint"] or None, params["region"] or None
         try:
             source = credentials.resolve(params)
             self._secrets = source.secrets

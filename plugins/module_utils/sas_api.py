@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import errors
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import FROM_SAS, MAX_PAGE_SIZE
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import FROM_SAS, MAX_PAGE_SIZE, STATUS_FILTERS
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import iter_pages
 
@@ -37,6 +37,11 @@ def susp_events_page(connection: Any, page: int, page_size: int, filters: Mappin
     body = connection.call(DESCRIBE_SUSP_EVENTS, current_page=str(page), page_size=str(page_size),
                            from_=FROM_SAS, lang=lang, **filters)
     return body.susp_events or [], body.total_count or 0
+
+
+def pending_count(connection: Any) -> int:
+    """How many alerts are pending, as the service counts them: one call, a page of one."""
+    return susp_events_page(connection, 1, 1, STATUS_FILTERS["pending"])[1]
 
 
 def susp_event_pages(connection: Any, filters: Mapping[str, Any], lang: str = DEFAULT_LANG,

@@ -87,6 +87,24 @@ options:
       - A date alone means the end of that day, C(23:59:59), so C(time_end=2026-05-01) includes the alerts of
         1 May (a date alone in I(time_start) means the start of its day).
     type: str
+  check_other_site:
+    description:
+      - Also count the alerts pending at the other data site, in one call (RV(other_site)).
+      - Security Center keeps the alerts of servers in mainland China at one site and those of every other region
+        at another (see I(region)); an account with servers at both has alerts behind both endpoints, and a
+        listing reads one of them.
+      - The other site is the official one I(region) does not select, or I(other_site_endpoint). When I(endpoint)
+        is set and I(other_site_endpoint) is not, nothing is counted - only you know which site your endpoint is.
+      - A refusal at the other site (no instance there, no permission) does not fail the module - RV(other_site)
+        says why nothing was counted.
+    type: bool
+    default: false
+  other_site_endpoint:
+    description:
+      - The endpoint of the other data site to count the pending alerts of, as a URL such as
+        C(https://tds.ap-southeast-1.aliyuncs.com); by default the official site I(region) does not select.
+      - Needs I(check_other_site).
+    type: str
   lang:
     description:
       - Language of the names and descriptions the service returns.
@@ -151,6 +169,16 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ item.id }} on {{ item.instance_name }}: last seen {{ item.last_time }} (UTC+8)"
   loop: "{{ logons.alerts }}"
+
+- name: Pending alerts, and how many wait at the other data site (an account with servers in and outside mainland China)
+  alibabacloud.sas.sas_alert_info:
+    check_other_site: true
+  register: here
+
+- name: Say when the other site holds some
+  ansible.builtin.debug:
+    msg: "{{ here.other_site.pending }} alerts are pending at {{ here.other_site.endpoint }}: triage that site too"
+  when: here.other_site.pending
 
 - name: Alerts last seen on 1 May 2026, a day in UTC+8, at most 500 of them
   alibabacloud.sas.sas_alert_info:
@@ -260,6 +288,26 @@ truncated:
   returned: always
   type: bool
   sample: false
+other_site:
+  description: The alerts pending at the other data site, or why they were not counted.
+  returned: when I(check_other_site=true)
+  type: dict
+  contains:
+    checked:
+      description: Whether the other site was asked.
+      type: bool
+      sample: true
+    endpoint:
+      description: The other site's endpoint, or C(null) when it is not known (I(endpoint) set).
+      type: str
+      sample: https://tds.ap-southeast-1.aliyuncs.com
+    pending:
+      description: How many alerts are pending there, as the service counts them; C(null) when not checked.
+      type: int
+      sample: 3
+    reason:
+      description: Why the other site was not checked (the service's refusal, or no endpoint for it), else C(null).
+      type: str
 missing_ids:
   description: Ids from I(alert_ids) that the service does not know (or that the filters exclude).
   returned: when I(alert_ids) is given
@@ -273,6 +321,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import Sas
 from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import listing_request, read_alerts
 from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.other_site import check_other_site
 
 
 def main():
@@ -290,10 +339,14 @@ def main():
             max_results=dict(type="int"),
             include_details=dict(type="bool", default=False),
             concurrency=dict(type="int", default=8),
+            check_other_site=dict(type="bool", default=False),
+            other_site_endpoint=dict(type="str"),
         ),
         mutually_exclusive=[("alert_ids", "alert_types"), ("alert_ids", "max_results")],
         supports_check_mode=True,
     )
+    if module.params["other_site_endpoint"] and not module.params["check_other_site"]:
+        module.fail_json(msg="other_site_endpoint is the site check_other_site counts: set check_other_site=true")
     try:
         request = listing_request(module.params)
     except OptionError as error:
@@ -304,6 +357,9 @@ def main():
         result = read_alerts(module.connection, request, warn=module.warn)
     except SasApiError as error:
         module.fail_api(error, changed=False, truncated=False)
+    if module.params["check_other_site"]:
+        result["other_site"] = check_other_site(module.connection_to, module.params["endpoint"],
+                                                module.params["region"], module.params["other_site_endpoint"])
     module.exit_json(changed=False, **result)
 
 

@@ -48,10 +48,21 @@ def build_report(plan: Dict[str, Any], handled: Optional[List[Dict[str, Any]]],
         "finished_at": context.get("finished_at"),
         "account": context.get("account"),
         "stopped": context.get("stopped"),
+        "other_site": context.get("other_site"),
+        # what a person must know beyond the outcomes, in the report, the summary line and the job's stats
+        "warnings": [warning for warning in (other_site_warning(context.get("other_site")),) if warning],
         "summary": summarize(alerts),
         "alerts": alerts,
     }
     return report
+
+
+def other_site_warning(other_site: Optional[Dict[str, Any]]) -> Optional[str]:
+    """The warning that the other data site holds pending alerts this run did not read, or None."""
+    if not other_site or not other_site.get("pending"):
+        return None
+    return ("the other data site (%s) holds %d pending alerts that this run did not read: triage it too, with one "
+            "inventory host per account and site" % (other_site["endpoint"], other_site["pending"]))
 
 
 def _not_run(stopped: Optional[str]) -> Dict[str, Any]:
@@ -128,6 +139,7 @@ def render_markdown(report: Dict[str, Any]) -> str:
                                                       cell(summary["alerts"]),
                                                       ", **%s need attention**" % cell(attention) if attention else ""),
     ]
+    blocks.extend("**Warning:** %s." % cell(warning) for warning in report["warnings"])
     if report["stopped"]:
         blocks.append("**Stopped before handling:** %s." % cell(report["stopped"]))
     blocks.append(table(["Outcome", "Alerts"], [[cell(outcome), cell(by_outcome[outcome])] for outcome in occurring],

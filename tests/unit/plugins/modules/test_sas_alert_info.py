@@ -244,3 +244,39 @@ def test_turning_off_certificate_checks_warns(module_env, sas, monkeypatch, vali
     result, warnings = run_against(sas, monkeypatch, validate_certs=validate_certs)
     assert result["failed"] is False
     assert any("validate_certs is false" in warning for warning in warnings) is warned
+
+
+# --- issue 17: the other data site ----------------------------------------------------------------
+def test_the_other_site_s_pending_alerts_are_counted_in_one_call(module_env, sas, monkeypatch):
+    pending, _warnings = run_against(sas, monkeypatch)
+    sas.clear_requests()
+    result, warnings = run_against(sas, monkeypatch, check_other_site=True, other_site_endpoint=sas.url)
+    assert result["failed"] is False and warnings == []
+    assert result["other_site"] == {"checked": True, "endpoint": sas.url, "pending": pending["total_count"],
+                                    "reason": None}
+    assert [record["params"]["PageSize"] for record in sas.calls("DescribeSuspEvents")] == ["100", "1"]
+
+
+def test_with_an_endpoint_and_no_other_site_endpoint_nothing_is_guessed(module_env, sas, monkeypatch):
+    result, _warnings = run_against(sas, monkeypatch, check_other_site=True)
+    assert result["other_site"]["checked"] is False and "endpoint is set" in result["other_site"]["reason"]
+    assert len(sas.calls("DescribeSuspEvents")) == 1
+
+
+def test_other_site_endpoint_needs_check_other_site(module_env, sas, monkeypatch):
+    result, _warnings = run_against(sas, monkeypatch, other_site_endpoint=sas.url)
+    assert result["failed"] is True and "check_other_site" in result["msg"]
+
+
+@pytest.mark.parametrize("region, other", [
+    ("cn-hangzhou", "https://tds.ap-southeast-1.aliyuncs.com"),
+    ("cn-hongkong", "https://tds.ap-southeast-1.aliyuncs.com"),
+    ("ap-southeast-1", "https://tds.cn-shanghai.aliyuncs.com"),
+    ("na-south-1", "https://tds.cn-shanghai.aliyuncs.com"),
+])
+def test_the_other_site_of_a_region_is_the_site_it_does_not_select(region, other):
+    from ansible_collections.alibabacloud.sas.plugins.module_utils.other_site import other_site_endpoint
+
+    assert other_site_endpoint(None, region, None) == other
+    assert other_site_endpoint("http://127.0.0.1:1", region, None) is None  # an endpoint of one's own
+    assert other_site_endpoint(None, region, "http://127.0.0.1:2") == "http://127.0.0.1:2"

@@ -292,7 +292,7 @@ def alerts_with(outcomes):
                    outcome=outcome, reason=None, error_code=None, hint=None, task_id=None)
               for index, outcome in enumerate(outcomes, 1)]
     return {"account": "a", "check_mode": False, "started_at": "s", "finished_at": "f", "stopped": None,
-            "summary": summarize(alerts), "alerts": alerts}
+            "other_site": None, "warnings": [], "summary": summarize(alerts), "alerts": alerts}
 
 
 def test_each_outcome_has_its_section(monkeypatch):
@@ -333,3 +333,18 @@ def test_alert_text_in_the_markdown_report_is_shown_escaped_and_forges_nothing()
             "no default for this type: review it in the console"] in rows
     assert found[0] == ("h1", "Security Center triage: prod" + shown_text)
     assert len(rows) == 4 + 3 + 3 * 2  # the outcomes' and the rules' tables, one per outcome: no row forged
+
+
+def test_the_other_site_s_pending_alerts_are_a_warning_escaped_in_the_markdown():
+    from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report import other_site_warning
+
+    assert other_site_warning(None) is None
+    assert other_site_warning({"checked": False, "endpoint": None, "pending": None,
+                               "reason": "endpoint is set"}) is None
+    assert other_site_warning({"checked": True, "endpoint": "https://tds.ap-southeast-1.aliyuncs.com", "pending": 0,
+                               "reason": None}) is None
+    report = alerts_with(["handled"])
+    report["warnings"] = [other_site_warning({"checked": True, "endpoint": "https://tds.ap-southeast-1.aliyuncs.com",
+                                              "pending": 3, "reason": None})]
+    markdown = render_markdown(report)
+    assert "**Warning:** the other data site \\(https" in markdown and ") holds 3 pending alerts" in markdown
