@@ -121,6 +121,17 @@ def response_event(request: Mapping[str, Any], task_id: Optional[int], error: Op
     return event
 
 
+# The line written when the module stops sending because its run was killed (run_watch): the alerts of the
+# batches it did not send, and why.
+STOPPED_EVENT = "handle_stopped"
+
+
+def stopped_event(operation: str, alert_ids: Iterable[int], why: str) -> Dict[str, Any]:
+    """The stop line's fields: the operation, the alerts not sent, and why in message."""
+    return {"event": STOPPED_EVENT, "operation": operation, "alert_ids": [int(alert_id) for alert_id in alert_ids],
+            "message": why}
+
+
 class AuditLog:
     """An append-only JSON-lines file: open() checks it before any call, record() writes one line."""
 

@@ -20,6 +20,9 @@ A refused write is read again too and its alerts still pending are re-sent, sinc
 handled meanwhile (SecurityEventNotExists, InvalidParam) refuses the whole call.
 With an audit log (audit.py), each write call is written down just before it is made and its
 result just after; a call whose request line cannot be written is not made.
+Before any call and before each batch the module checks that the run that started it still lives
+(run_watch): once ansible-playbook was killed, the alerts not sent end failed, the trail says where it
+stopped, and the alerts already sent end submitted (nobody waits for them).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import (
     AuditLogError,
     request_event,
     response_event,
+    stopped_event,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
@@ -62,6 +66,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import
     lookup_operations_each,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.run_watch import RunWatch
 from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
     HANDLE_SECURITY_EVENTS,
     handle_params,
@@ -94,6 +99,10 @@ OUTCOMES = (HANDLED, WOULD_HANDLE, SUBMITTED, ALREADY_HANDLED, UNSUPPORTED, NOT_
 # A write was (or in check mode would be) accepted for these.
 CHANGING_OUTCOMES = (HANDLED, WOULD_HANDLE, SUBMITTED, TIMED_OUT)
 FAILING_OUTCOMES = (FAILED, TIMED_OUT)
+
+RUN_KILLED = "the run was killed (the ansible-playbook process that started the module is gone)"
+NOT_SENT_RUN_KILLED = "not sent: %s before this alert's write" % RUN_KILLED
+STOPPED_RUN_KILLED = "stopped before the next write: %s; these alerts were not sent" % RUN_KILLED
 
 # A batch is sent at most this often: once, then again only for alerts untouched after a lost answer
 # (never for an operation on the host) or still pending after the service refused it.
@@ -303,10 +312,12 @@ class Handler:
 
     def __init__(self, connection: Any, request: HandleRequest,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-                 audit: Optional[AuditLog] = None):
+                 audit: Optional[AuditLog] = None, run_alive: Optional[Callable[[], bool]] = None):
         self.connection = connection
         self.request = request
         self.audit = audit  # None: no trail
+        # asked before any call and before each batch; by default this process's run (run_watch), noted now
+        self.run_alive = run_alive if run_alive is not None else RunWatch.start().alive
         self.clock = clock
         self.sleep = sleep
         self.alerts = OrderedDict((alert_id, AlertOutcome(alert_id)) for alert_id in request.alert_ids)
@@ -319,16 +330,16 @@ class Handler:
 
     def run(self, check_mode: bool) -> HandleReport:
         """Plan, then (unless check_mode) send and wait. Raises SasApiError only before any write."""
-        sends = self.plan()
         if check_mode:
-            for alert_id in sends:
+            for alert_id in self.plan():
                 alert = self.alerts[alert_id]
                 alert.end(WOULD_HANDLE, "check mode: nothing sent",
                           status_after=status_after_success(self.request.operation, alert.status_before or 0))
+        elif not self.run_alive():  # started after the kill, as the next item of a loop: no call at all
+            self.stop_sending(list(self.alerts))
         else:
-            for key, ids in batches(sends):
-                self.send(key, ids)
-            self.settle_sent()
+            sent_all = self.send_while_run_lives(batches(self.plan()))
+            self.settle_sent(run_killed=not sent_all)
         return HandleReport(self.request.operation, list(self.alerts.values()), self.task_ids)
 
     # --- before any write ------------------------------------------------------------------
@@ -387,6 +398,22 @@ class Handler:
                           status_after=state.event_status)
 
     # --- writes ----------------------------------------------------------------------------
+    def send_while_run_lives(self, todo: List[Tuple[SendKey, List[int]]]) -> bool:
+        """Send the batches, each only once the run is seen alive; False once it was killed (then nobody waits
+        for the results either)."""
+        for index, (key, alert_ids) in enumerate(todo):
+            if not self.run_alive():
+                self.stop_sending([alert_id for _key, ids in todo[index:] for alert_id in ids])
+                return False
+            self.send(key, alert_ids)
+        return self.run_alive()
+
+    def stop_sending(self, not_sent: List[int]) -> None:
+        """The run was killed: the alerts not sent yet end failed, and the trail says where it stopped."""
+        for alert_id in not_sent:
+            self.alerts[alert_id].end(FAILED, NOT_SENT_RUN_KILLED)
+        self.audit_note(stopped_event(self.request.operation, not_sent, STOPPED_RUN_KILLED))
+
     def send(self, key: SendKey, alert_ids: List[int]) -> None:
         """One batch: send; after a lost answer or a refusal re-send only what recover allows."""
         params_json, mark_json = key
@@ -446,10 +473,15 @@ class Handler:
     def audit_response(self, trail: Optional[Dict[str, Any]], task_id: Optional[int],
                        error: Optional[BaseException], request_id: Optional[str]) -> None:
         """Write the line after a call. The call is made, so a failure is only a warning (audit.problems)."""
-        if trail is None:
+        if trail is not None:
+            self.audit_note(response_event(trail, task_id, error, request_id))
+
+    def audit_note(self, event: Dict[str, Any]) -> None:
+        """Write a line that stops nothing if it fails: only a warning (audit.problems); no trail, no line."""
+        if self.audit is None:
             return
         try:
-            self.audit.record(response_event(trail, task_id, error, request_id))  # type: ignore[union-attr]
+            self.audit.record(event)
         except AuditLogError:
             pass
 
@@ -527,13 +559,15 @@ class Handler:
         return False
 
     # --- after the writes ------------------------------------------------------------------
-    def settle_sent(self) -> None:
-        """Turn every sent alert into handled, failed, timed_out or (without wait) submitted."""
+    def settle_sent(self, run_killed: bool = False) -> None:
+        """Turn every sent alert into handled, failed, timed_out or (without wait, or once the run was killed)
+        submitted."""
         request = self.request
         sent = [(alert_id, task_id) for task_id, ids in self.watches for alert_id in ids]
         sent += [(alert_id, None) for alert_id in self.untracked]
-        if not request.wait:
-            not_known = "wait is false, so the result is not known yet"
+        if run_killed or not request.wait:
+            not_known = ("%s, so its result was not waited for" % RUN_KILLED if run_killed
+                         else "wait is false, so the result is not known yet")
             for alert_id, task_id in sent:
                 reason = "sent; " + not_known if task_id is not None else self.lost_answer_reason(alert_id, not_known)
                 self.alerts[alert_id].end(SUBMITTED, reason, status_after=PROCESSING_STATUS)

@@ -36,6 +36,13 @@ description:
     at once.
   - The module fails when an alert ended C(failed) or C(timed_out); the failure still carries
     RV(results), RV(summary) and RV(task_ids), so C(register) with C(ignore_errors) sees every alert.
+  - A SIGKILL to C(ansible-playbook) ends its main process only - the worker that runs the module leads a
+    session of its own and outlives it. On Linux the module notices (it reads its ancestors in C(/proc)) before
+    any call and before each C(HandleSecurityEvents) call, and stops - the call in flight may still complete.
+    The alerts not sent end C(failed), those sent end C(submitted) (nobody waits for them), and I(audit_log)
+    gets a C(handle_stopped) line. Without C(/proc), or when no C(ansible-playbook) worker is found above the
+    module, nothing is checked. SIGTERM and SIGINT need no check - C(ansible-playbook) passes them on to its
+    worker, which ends the module at once.
 author:
   - alibabacloud.sas maintainers (@alibabacloud)
 extends_documentation_fragment:
@@ -220,6 +227,9 @@ options:
         mode is not changed, but the same checks are made (without opening it).
       - The trail is a record for people, never read back - the next run reads the alerts' statuses from the
         service, not from this file.
+      - "When the module stops because its run was killed, it writes one line with C(event=handle_stopped),
+        C(operation), C(alert_ids) (the alerts it did not send) and C(message) (why), then the I(audit_context)
+        fields."
     type: path
   audit_context:
     description:
@@ -383,7 +393,8 @@ results:
       description:
         - C(handled) - the service handled it.
         - C(would_handle) - check mode, it would have been sent.
-        - C(submitted) - sent with I(wait=false); the result is not known yet.
+        - C(submitted) - sent with I(wait=false); the result is not known yet. Also sent before the run was
+          killed - nobody waited for the result (RV(results[].reason) says so).
         - C(already_handled) - not pending (or handled meanwhile), nothing sent.
         - C(unsupported) - the service does not allow I(operation) for it; RV(results[].reason) says why.
         - C(not_found) - the service has no such alert.
@@ -394,6 +405,7 @@ results:
           (RV(results[].reason) says so). A left-out alert that is gone, handled meanwhile or no longer
           allowed ends C(not_found), C(already_handled) or C(unsupported), as it would had the service
           refused the whole call for it.
+          Also an alert not sent because the run was killed (RV(results[].reason) starts with C(not sent)).
         - C(timed_out) - no final status within I(wait_timeout); RV(results[].task_id) to follow up. When the
           answer of its call was lost, the task id is null and RV(results[].reason) says whether it was sent
           again (never for an operation on the host) - check the alert with M(alibabacloud.sas.sas_alert_info).

@@ -15,9 +15,21 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+import run_processes  # noqa: E402
 from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET, QUOTA  # noqa: E402
 
 from sas_emulator.testing import start_emulator  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def no_process_left():
+    """Fails the test if a process it started (ansible-playbook, its workers and modules, ansible-runner,
+    ansible-rulebook) outlives it; they are ended first, so that neither the next test nor the machine
+    inherits them."""
+    yield
+    left = run_processes.left_running()
+    run_processes.end(left)
+    assert not left, "processes this test started outlived it (ended now): " + run_processes.describe(left)
 
 
 @pytest.fixture(scope="session")
@@ -66,6 +78,8 @@ def base_env(home: Path, collections: Path) -> dict:
         "ANSIBLE_FORCE_COLOR": "0",
         # No test may reach the ECS metadata service through the SDK's default chain.
         "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
+        # Every process a test starts carries it and passes it on: no_process_left finds them by it.
+        run_processes.MARKER: run_processes.RUN_ID,
     })
     return env
 

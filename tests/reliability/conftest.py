@@ -28,6 +28,7 @@ def _load_e2e_harness():
 
 e2e_harness = _load_e2e_harness()
 collections_path = e2e_harness.collections_path  # the fixture: the collection built and installed once
+no_process_left = e2e_harness.no_process_left  # the autouse fixture: no process a test started outlives it
 base_env = e2e_harness.base_env
 REPO = e2e_harness.REPO
 

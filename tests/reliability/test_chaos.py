@@ -13,6 +13,7 @@ import time
 from collections import Counter
 
 import pytest
+import run_processes
 from conftest import ALERTS, base_env
 from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET, sent_ids, writes
 from triage_run import Triage, TriageRunner, read_audit, written_alert_ids
@@ -197,8 +198,14 @@ def test_check_mode_under_chaos_writes_nothing_and_reports_everything(chaos_emul
     figures("chaos: check mode", **figures_of(run, emulator, started))
 
 
-@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_a_run_killed_after_its_second_write_leaves_a_trail_and_the_next_run_finishes(
+# The signals an operator stops a run with. SIGTERM and SIGINT reach the module through ansible-playbook's
+# worker; SIGKILL reaches ansible-playbook alone, and the module sees its run gone (run_watch).
+KILLS = [signal.SIGTERM, signal.SIGINT, signal.SIGKILL]
+MODULE = "AnsiballZ_"  # in the command lines of a running module and of the shell that started it
+
+
+@pytest.mark.parametrize("signal_number", KILLS, ids=[kill.name for kill in KILLS])
+def test_a_run_killed_after_its_second_write_stops_writing_leaves_a_trail_and_the_next_run_finishes(
         chaos_emulator, runner, figures, signal_number):
     emulator = chaos_emulator
     all_agents_online(emulator)  # no failure the data holds: every alert left pending is the kill's
@@ -212,17 +219,33 @@ def test_a_run_killed_after_its_second_write_leaves_a_trail_and_the_next_run_fin
             assert process.poll() is None, process.stdout.read()
             assert time.monotonic() - started < 600
             time.sleep(0.05)
+        writes_at_kill = len(writes(emulator))
         process.send_signal(signal_number)
         process.wait(timeout=120)
     finally:
         if process.poll() is None:
             process.kill()
-    quiet_since = wait_until_quiet(emulator)
+    # What the kill left running, found by the run's marker wherever it was reparented, once no module runs
+    # any more (none calls the emulator then), ended here.
+    left, quiet_since = wait_until_no_module_runs()
+    run_processes.end(left)
+    if signal_number != signal.SIGKILL:
+        assert left == {}, "ansible-playbook passes SIGTERM and SIGINT on to its workers"
+
     killed_writes = writes(emulator)
-    assert len(killed_writes) >= 2
+    # The write in flight when the signal came may still be made (and logged after it); none after it.
+    assert len(killed_writes) - writes_at_kill <= 1, "the run went on writing after it was killed"
     acted = accepted(killed_writes)
-    trailed = written_alert_ids(read_audit(runner.audit_log))
+    trail = read_audit(runner.audit_log)
+    trailed = written_alert_ids(trail)
     assert set(acted) <= trailed, "the trail misses an alert the service acted on"
+    # The module stopped itself, and so did the next items of its loop, which its worker went on to start:
+    # each names the alerts it did not send. SIGTERM and SIGINT ended the module itself.
+    stops = [line for line in trail if line["event"] == "handle_stopped"]
+    not_sent = {alert_id for line in stops for alert_id in line["alert_ids"]}
+    assert bool(stops) == (signal_number == signal.SIGKILL), stops
+    assert all("the run was killed" in line["message"] for line in stops), stops
+    assert not not_sent & trailed, "a stop line names an alert that was sent"
 
     second = runner(emulator, extra=run_vars(emulator))
     assert second.rc == 0, second.output
@@ -230,9 +253,11 @@ def test_a_run_killed_after_its_second_write_leaves_a_trail_and_the_next_run_fin
     assert resent == set(), "the next run sent again an alert the killed run had written"
     assert {alert["outcome"] for alert in second.report()["alerts"]} <= {
         "handled", "unsupported", "unmatched", "excluded", "already_handled"}
+    assert not_sent <= {alert["id"] for alert in second.report()["alerts"]}, "an alert a stop line names was lost"
     figures("killed by %s" % signal.Signals(signal_number).name, **{
-        "write calls before the kill": len(killed_writes), "alerts written before": len(acted),
-        "trail names": len(trailed), "resent": len(resent), "wall s": round(quiet_since - started, 1)})
+        "write calls before the kill": writes_at_kill, "write calls after it": len(killed_writes) - writes_at_kill,
+        "alerts written": len(acted), "trail names": len(trailed), "left running": len(left),
+        "resent": len(resent), "wall s": round(quiet_since - started, 1)})
 
 
 def all_agents_online(emulator) -> None:
@@ -240,15 +265,19 @@ def all_agents_online(emulator) -> None:
         emulator.control("POST", "hosts/%s" % host["uuid"], {"agent_online": True})
 
 
-def wait_until_quiet(emulator, quiet_s: float = 2.0, limit_s: float = 120) -> float:
-    """Wait until the emulator has had no call for quiet_s (a module left running after its play was killed
-    goes on until its loop ends); returns when."""
+def wait_until_no_module_runs(quiet_s: float = 5.0, limit_s: float = 120) -> tuple[dict[int, str], float]:
+    """Wait until no process of this test has run a module for quiet_s (after a SIGKILL, ansible-playbook's worker
+    goes on to the next items of its loop, a moment apart); returns those still running then, and when the last
+    module ended."""
     deadline = time.monotonic() + limit_s
-    seen = -1
-    while time.monotonic() < deadline:
-        count = len(emulator.requests())
-        if count == seen:
-            return time.monotonic()
-        seen = count
-        time.sleep(quiet_s)
-    raise AssertionError("the emulator kept being called for %ss after the kill" % limit_s)
+    last_module = time.monotonic()
+    while True:
+        running = run_processes.marked()
+        now = time.monotonic()
+        if any(MODULE in command for command in running.values()):
+            last_module = now
+            assert now < deadline, "modules still run %ss after the kill: %s" % (
+                limit_s, run_processes.describe(running))
+        elif now - last_module >= quiet_s:
+            return running, last_module
+        time.sleep(0.2)

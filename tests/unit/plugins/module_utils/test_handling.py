@@ -14,6 +14,7 @@ from emulated_sas import FALSE_POSITIVE, FAST_RETRIES, HANDLED, IGNORED, PENDING
 from ansible_collections.alibabacloud.sas.plugins.module_utils import errors
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import AlertState
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import status_name
+from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import AuditLog
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import (
     AlertOutcome,
@@ -57,9 +58,9 @@ def operation(code, can=True, params="{}", mark_field=(), sources=()):
             "MarkField": list(mark_field), "MarkFieldsSource": list(sources)}
 
 
-def run(sas, check_mode=False, on_sleep=None, shared_clock=False, **request):
+def run(sas, check_mode=False, on_sleep=None, shared_clock=False, run_alive=None, audit=None, **request):
     """Handle with a fake clock; with shared_clock the emulator's clock moves with it, so a queued or running
-    task makes progress while the Handler waits."""
+    task makes progress while the Handler waits. run_alive and audit go to the Handler."""
     request.setdefault("operation", "ignore")
     request.setdefault("operation_params", {})
     request.setdefault("poll_interval", 2.0)
@@ -67,7 +68,8 @@ def run(sas, check_mode=False, on_sleep=None, shared_clock=False, **request):
     if shared_clock:
         start, epoch = time.now, wall_clock()
         sas.backend.clock = lambda: epoch + (time.now - start)
-    report = Handler(sas.connection, HandleRequest(**request), clock=time.clock, sleep=time.sleep).run(check_mode)
+    report = Handler(sas.connection, HandleRequest(**request), clock=time.clock, sleep=time.sleep,
+                     run_alive=run_alive, audit=audit).run(check_mode)
     return report, time
 
 
@@ -621,3 +623,63 @@ def test_a_refusal_of_the_credentials_while_reading_operations_still_stops_every
     with pytest.raises(SasApiError) as refused:
         run(sas, alert_ids=sas.pick(2))
     assert refused.value.code == "NoPermission" and sas.writes() == []
+
+
+# --- a run killed while the module runs (run_watch) -------------------------------------------
+
+def alive_for(checks):
+    """A run_alive that says the run lives for the first checks answers, then that it was killed."""
+    answers = iter([True] * checks)
+    return lambda: next(answers, False)
+
+
+def trail_of(tmp_path):
+    return [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+
+
+# The run is checked at the start, then before each batch of 20, then before the wait.
+@pytest.mark.parametrize("alerts, checks_alive, sent", [
+    (45, 2, 20),  # killed during the first of three batches: the other two are not sent
+    (45, 1, 0),   # killed while the module read the alerts: nothing sent
+    (5, 2, 5),    # killed during the last batch: all sent, none waited for
+])
+def test_a_killed_run_stops_before_its_next_batch_and_the_trail_says_where(
+        start_sas, tmp_path, alerts, checks_alive, sent):
+    sas = start_sas(alerts=100)
+    alert_ids = sas.listing("N")[:alerts]
+    audit = AuditLog(str(tmp_path / "audit.jsonl"))
+    audit.open()
+    report, time = run(sas, alert_ids=alert_ids, run_alive=alive_for(checks_alive), audit=audit)
+    audit.close()
+    assert [alert_id for write in sas.writes() for alert_id in sent_ids(write)] == alert_ids[:sent]
+    # nobody waits for what was sent: no task status read, no sleep
+    assert "DescribeSecurityEventOperationStatus" not in sas.actions() and time.slept == []
+    results = {result["id"]: result for result in report.results}
+    for alert_id in alert_ids[:sent]:
+        assert results[alert_id]["outcome"] == "submitted" and results[alert_id]["task_id"] is not None
+        assert "the run was killed" in results[alert_id]["reason"]
+    for alert_id in alert_ids[sent:]:
+        assert results[alert_id]["outcome"] == "failed" and results[alert_id]["task_id"] is None
+        assert results[alert_id]["reason"].startswith("not sent: the run was killed")
+    assert report.summary["submitted"] == sent and report.summary["failed"] == alerts - sent
+    stops = [line for line in trail_of(tmp_path) if line["event"] == "handle_stopped"]
+    assert [line["alert_ids"] for line in stops] == ([alert_ids[sent:]] if sent < alerts else [])
+    assert all(line["operation"] == "ignore" and "the run was killed" in line["message"] for line in stops)
+
+
+def test_a_module_started_after_its_run_was_killed_makes_no_call(sas, tmp_path):
+    alert_ids = sas.pick(3)
+    audit = AuditLog(str(tmp_path / "audit.jsonl"))
+    audit.open()
+    report, _time = run(sas, alert_ids=alert_ids, run_alive=alive_for(0), audit=audit)
+    audit.close()
+    assert sas.requests() == []
+    assert outcomes(report) == dict.fromkeys(alert_ids, "failed")
+    [stop] = trail_of(tmp_path)
+    assert stop["event"] == "handle_stopped" and stop["alert_ids"] == alert_ids
+
+
+def test_check_mode_does_not_ask_whether_the_run_lives(sas):
+    alert_ids = sas.pick(2)
+    report, _time = run(sas, check_mode=True, alert_ids=alert_ids, run_alive=alive_for(0))
+    assert outcomes(report) == dict.fromkeys(alert_ids, "would_handle")
