@@ -394,3 +394,38 @@ CASES: Tuple[Case, ...] = (
     Case("control-regex-catastrophic-for-backtracking", "regex", POLICY,
          policy_rule(match={"instance_name_regex": "^([a-z0-9]+-?)+$"}), None),
 )
+
+
+# Alert text a compromised host writes (server, alert and process names): docs/bad-input.md shows how the one
+# rendering function (module_utils/shown.py) shows each in a plan or log line and in a Markdown report cell.
+HOSTILE_TEXT: Tuple[Tuple[str, str], ...] = (
+    ("a carriage return ends a Markdown row", "web-01\r| 1 | forged | handled |"),
+    ("a newline forges a line of the plan", "web-01\nON HOSTS: ignore x 0"),
+    ("a pipe forges a cell", "web-01 | handled | ok"),
+    ("a script tag", "<script>alert(1)</script>"),
+    ("an HTML image with a handler", "<img src=x onerror=alert(1)>"),
+    ("an image that calls home", "![x](https://203.0.113.9/beacon.png)"),
+    ("a link", "[click](javascript:alert(1))"),
+    ("a colour escape", "\x1b[31mred\x1b[0m"),
+    ("a terminal title (OSC)", "\x1b]0;owned\x07web-01"),
+    ("a bidi override", "web-\u202e10.0.0.1"),
+    ("a line separator", "web-01\u2028forged"),
+    ("a template", "{{ lookup('pipe', 'id') }}"),
+)
+
+# Requests a web page in the user's browser or a hostile client sends the shipped emulator, and the status
+# it answers: (what, method, path, headers). Each is answered at once; none reads a body it announced.
+EMULATOR_REQUESTS: Tuple[Tuple[str, str, str, Dict[str, str], int], ...] = (
+    ("a 200 MB body announced", "POST", "/", {"Content-Length": str(200 * 1024 * 1024)}, 413),
+    ("Content-Length: abc", "POST", "/", {"Content-Length": "abc"}, 400),
+    ("Content-Length: 10^12", "POST", "/", {"Content-Length": "1000000000000"}, 413),
+    ("a chunked body", "POST", "/", {"Transfer-Encoding": "chunked"}, 411),
+    ("an unsigned API call announcing a body", "POST", "/",
+     {"x-acs-action": "DescribeSuspEvents", "x-acs-version": "2018-12-03", "Content-Length": "1000"}, 400),
+    ("a control call as text/plain (a page's simple POST)", "POST", "/_emulator/reset",
+     {"Content-Type": "text/plain", "Content-Length": "0"}, 415),
+    ("a control call from a foreign Origin", "POST", "/_emulator/reset",
+     {"Content-Type": "application/json", "Content-Length": "0", "Origin": "http://evil.example"}, 403),
+    ("a control call from a cross-site fetch", "GET", "/_emulator/stats", {"Sec-Fetch-Site": "cross-site"}, 403),
+    ("a control call to a rebound name (DNS rebinding)", "GET", "/_emulator/stats", {"Host": "evil.example"}, 403),
+)

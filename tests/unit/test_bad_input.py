@@ -10,9 +10,11 @@ and no call at all unless the row reads. Refresh the document with `make bad-inp
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
+import socket
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
@@ -29,8 +31,10 @@ from bad_input_table import (
     CASES,
     CLASSES,
     EMULATOR,
+    EMULATOR_REQUESTS,
     FALSE_POSITIVE,
     HANDLED,
+    HOSTILE_TEXT,
     MANY_UNKNOWN,
     PENDING,
     POLICY,
@@ -47,6 +51,7 @@ from emulated_sas import HANDLED as HANDLED_STATUS
 from module_runner import run_module
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import connect
+from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import shown
 from ansible_collections.alibabacloud.sas.plugins.modules import (
     sas_alert_handle,
     sas_alert_info,
@@ -267,6 +272,54 @@ def render(rows: List[Tuple[Case, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_hostile_text() -> List[str]:
+    lines = ["", "## Alert text from compromised hosts", "",
+             "A compromised host writes the names of its own processes, files and server. Every value of an alert "
+             "reaches a person through one function, in one of two forms: a line of the plan shown before "
+             "\"Type yes\", of a log or of the summary, and a cell of the Markdown report. Nothing of it is ever "
+             "templated.", "", "| Alert text | In a line | In a Markdown cell |", "| --- | --- | --- |"]
+    for what, text in HOSTILE_TEXT:
+        lines.append("| %s: `%s` | `%s` | `%s` |" % (what, show(text)[1:-1], code_span(shown(text)),
+                                                    code_span(shown(text, markdown=True))))
+    return lines
+
+
+def code_span(text: str) -> str:
+    """text inside a table's code span: its pipes escaped, as GitHub's tables need even there."""
+    return text.replace("|", "\\|")
+
+
+def emulator_answer(url: str, method: str, path: str, headers: Dict[str, str]) -> int:
+    """The status the emulator answers a raw request with (nothing of an announced body is sent)."""
+    host, port = url.split("//")[1].split(":")
+    fields = dict({"Host": "%s:%s" % (host, port)}, **headers)
+    if fields["Host"] == "evil.example":
+        fields["Host"] = "evil.example:%s" % port
+    request = "%s %s HTTP/1.1\r\n%s\r\n" % (method, path, "".join("%s: %s\r\n" % item for item in fields.items()))
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(request.encode("latin-1"))
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status
+
+
+def render_emulator_requests(url: str) -> List[str]:
+    lines = ["", "## Hostile requests to the shipped emulator", "",
+             "Teams run the emulator on their machines to rehearse; a web page in the same browser, or any local "
+             "client, can send it requests. Each below is answered at once, without reading a body it announces.",
+             "", "| Request | Answer |", "| --- | --- |"]
+    for what, method, path, headers, _status in EMULATOR_REQUESTS:
+        shown_headers = ", ".join("%s: %s" % item for item in headers.items())
+        lines.append("| %s (`%s %s`, %s) | %d |" % (what, method, path, shown_headers,
+                                                  emulator_answer(url, method, path, headers)))
+    return lines
+
+
+def test_hostile_requests_get_their_answer_at_once(sas):
+    for what, method, path, headers, status in EMULATOR_REQUESTS:
+        assert emulator_answer(sas.url, method, path, headers) == status, what
+
+
 def control_summary(case: Case, result: Dict[str, Any]) -> str:
     if "summary" in result:
         counts = ", ".join("%d %s" % (count, outcome) for outcome, count in result["summary"].items() if count)
@@ -287,7 +340,7 @@ def test_the_document_is_the_table(module_env, monkeypatch, tmp_path, sas):
         result = run_case(case, sas, home)
         message = control_summary(case, result) if case.expect is None else normalise(result["msg"], sas, home)
         rows.append((case, message))
-    text = render(rows)
+    text = render(rows) + "\n".join(render_hostile_text() + render_emulator_requests(sas.url)) + "\n"
     if os.environ.get("UPDATE_BAD_INPUT_DOC"):
         DOC.write_text(text)
     assert DOC.read_text() == text, "docs/bad-input.md is out of date: run make bad-input-doc"
