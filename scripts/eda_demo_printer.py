@@ -30,8 +30,8 @@ def outcome_line(alert: dict) -> str:
     value shown escaped (a reason can quote alert text)."""
     if alert["outcome"] == "excluded":
         return "-> alert %s: excluded by rule %s" % (shown(alert["id"]), shown(alert.get("rule")))
-    line = "-> alert %s: %s (%s, rule %s)" % (shown(alert["id"]), shown(alert["outcome"]), shown(alert.get("action")),
-                                             shown(alert.get("rule") or "none"))
+    line = "-> alert %s: %s (%s, rule %s)" % (
+        shown(alert["id"]), shown(alert["outcome"]), shown(alert.get("action")), shown(alert.get("rule") or "none"))
     detail = alert.get("error_code") or alert.get("reason")
     return line + (": " + shown(detail) if detail and alert["outcome"] != "handled" else "")
 

@@ -372,9 +372,8 @@ CASES: Tuple[Case, ...] = (
          expect="key 'sas_triage_rules' appears twice in one mapping (lines 1 and 3)"),
     Case("policy-file-billion-laughs", "policy-file", ROLE, **policy_file(BILLION_LAUGHS),
          expect="once its aliases are expanded, more than the 100000"),
-    Case("control-policy-file-templated-name", "policy-file", ROLE, **policy_file(
-        "sas_triage_rules:\n  - {name: \"{{ lookup('pipe', 'id') }}\", match: {level: remind}, action: ignore}\n"),
-         expect=None),
+    Case("control-policy-file-templated-name", "policy-file", ROLE, expect=None, **policy_file(
+        "sas_triage_rules:\n  - {name: \"{{ lookup('pipe', 'id') }}\", match: {level: remind}, action: ignore}\n")),
     Case("control-policy-file-relative", "policy-file", ROLE, **policy_file(POLICY_FILE, "./policies/example.yml"),
          expect=None),
     # --- audit trails: no link followed, no FIFO waited on, always 0600 ----------------------------
