@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import random
 import re
 import threading
 import time
@@ -63,6 +64,13 @@ from .exceptions import (
 )
 from .readings import Readings
 from .values import is_count
+
+# The values of the reading pending_order other than shuffled: (sort key, descending).
+UNSORTED_ORDERS: dict[str, tuple[Callable[[Alert], Any], bool]] = {
+    "newest": (lambda a: (a.last_seen_ms, a.id), True),
+    "oldest": (lambda a: (a.last_seen_ms, a.id), False),
+    "id": (lambda a: a.id, False),
+}
 
 # Final status per operation on success; None keeps the status the alert had (see table above).
 OPERATION_FINAL_STATUS: dict[str, int | None] = {
@@ -425,10 +433,22 @@ class SasBackend:
                 else:
                     matched.sort(key=lambda a: (a.operate_time_ms or 0, a.id), reverse=descending)
             else:
-                # Stable total order, so pages neither overlap nor skip while nothing changes.
-                matched.sort(key=lambda a: (a.last_seen_ms, a.id), reverse=True)
+                self._order_unsorted(matched)
             start = (page - 1) * page_size
             return [copy.copy(a) for a in matched[start:start + page_size]], len(matched)
+
+    def _order_unsorted(self, alerts: list[Alert]) -> None:
+        """Order, in place, a listing SortColumn does not order (all but Dealed=Y): by the reading pending_order.
+        Each order is total and holds while the alerts listed do, so pages neither overlap nor skip while nothing
+        changes; shuffled draws another (seeded) whenever they change, as an unsorted index may."""
+        order = self.readings.pending_order
+        if order == "shuffled":
+            alerts.sort(key=lambda a: a.id)
+            listed = ",".join(str(a.id) for a in alerts)
+            random.Random(f"sas-emulator/{self.chaos.random.seed}/pending_order/{listed}").shuffle(alerts)
+        else:
+            key, descending = UNSORTED_ORDERS[order]
+            alerts.sort(key=key, reverse=descending)
 
     def _matches(self, a: Alert, q: AlertQuery) -> bool:
         if q.dealed == "N" and a.status != C.STATUS_PENDING:

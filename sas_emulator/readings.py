@@ -17,6 +17,7 @@ wire layer read them from that one object, so ``POST /_emulator/config`` changes
 | kill_and_quara_sub_operations | backend.py   | the subOperation values kill_and_quara takes: two or six   |
 | throttle_code                 | server.py    | the code and message of a throttled call (quota, fault)    |
 | server_error_status           | server.py    | the HTTP status ServiceUnavailable comes with              |
+| pending_order                 | backend.py   | the order of a listing SortColumn does not order           |
 The sources of each reading are in the README's "Readings" table.
 """
 
@@ -50,6 +51,10 @@ READING_CHOICES: dict[str, tuple[str, ...]] = {
     "throttle_code": tuple(THROTTLE_MESSAGES),
     # ServiceUnavailable at 503 [DOC]; a gateway or load balancer in front answers 502 or 504, some services 500.
     "server_error_status": ("503", "502", "504", "500"),
+    # SortColumn/SortType order handled alerts only [SDK]: a pending listing's order is undocumented. The default
+    # is not the strictest (shuffled): it is the order the emulator always had, which the call-count tests of the
+    # modules assume (a batch of alerts sits together on one page).
+    "pending_order": ("newest", "oldest", "id", "shuffled"),
 }
 STRICTEST = {name: values[0] for name, values in READING_CHOICES.items()}  # the defaults
 INTEGER_READINGS = ("queue_ms",)
@@ -68,6 +73,7 @@ class Readings:
     kill_and_quara_sub_operations: str = STRICTEST["kill_and_quara_sub_operations"]
     throttle_code: str = STRICTEST["throttle_code"]
     server_error_status: str = STRICTEST["server_error_status"]
+    pending_order: str = STRICTEST["pending_order"]
 
     def __post_init__(self) -> None:
         for name in READING_NAMES:

@@ -29,7 +29,7 @@ from sas_emu_helpers import (
 
 from sas_emulator import catalog
 from sas_emulator.chaos import CHAOS_SETTINGS
-from sas_emulator.readings import READING_NAMES, Readings
+from sas_emulator.readings import READING_CHOICES, READING_NAMES, Readings
 from sas_emulator.server import EmulatorConfig
 from sas_emulator.testing import EmulatorError, EmulatorHandle
 
@@ -342,6 +342,54 @@ def test_ids_only_as_the_sdk_sends_them(emu, client, action, form) -> None:
     assert status_of(client, first) == 1
 
 
+# --- pending_order ---------------------------------------------------------------------------------------
+
+def pending_in_pages(client: SpyClient, page_size: int = 9) -> list[tuple[int, int]]:
+    """(LastTimeStamp, Id) of every pending alert, in the order of the pages of DescribeSuspEvents Dealed=N."""
+    listed: list[tuple[int, int]] = []
+    for page in range(1, 100):
+        body = client.describe_susp_events(sas_models.DescribeSuspEventsRequest(
+            dealed="N", current_page=str(page), page_size=str(page_size))).body
+        listed += [(e.last_time_stamp, e.id) for e in body.susp_events]
+        if page * page_size >= body.total_count:
+            return listed
+    raise AssertionError("more than 99 pages")
+
+
+SORTED_ORDERS = {
+    "newest": lambda listed: sorted(listed, reverse=True),
+    "oldest": sorted,
+    "id": lambda listed: sorted(listed, key=lambda stamped: stamped[1]),
+}
+
+
+@pytest.mark.parametrize("order", READING_CHOICES["pending_order"])
+def test_pending_order_orders_the_pending_listing(emu, client, order) -> None:
+    assert emu.configure(pending_order=order)["pending_order"] == order
+    listed = pending_in_pages(client)
+    assert len(set(listed)) == len(listed) == len(find_pending(client)) > 9  # pages neither overlap nor skip
+    assert pending_in_pages(client, page_size=13) == listed  # it holds while the alerts do
+    orders = {name: arrange(listed) for name, arrange in SORTED_ORDERS.items()}
+    assert [name for name, ordered in orders.items() if ordered == listed] == ([order] if order in orders else [])
+    [added] = emu.add_alerts(1)
+    after = [alert_id for _stamp, alert_id in pending_in_pages(client)]
+    others = [alert_id for alert_id in after if alert_id != added]
+    if order == "shuffled":  # drawn again: the alerts that were listed are in another order
+        assert others != [alert_id for _stamp, alert_id in listed]
+    else:  # newest first, the new alert lists first; oldest first or by id, last
+        assert after.index(added) == (0 if order == "newest" else len(after) - 1)
+
+
+def test_pending_order_leaves_the_handled_listing_to_sort_column(emu, client) -> None:
+    def handled() -> list[int]:
+        return [e["Id"] for e in list_alerts(client, dealed="Y")]
+
+    by_sort_column = handled()
+    for order in READING_CHOICES["pending_order"]:
+        emu.configure(pending_order=order)
+        assert handled() == by_sort_column, order
+
+
 # --- the switches themselves ------------------------------------------------------------------------------
 
 def test_config_reports_the_readings_and_a_reset_keeps_them(emu) -> None:
@@ -349,7 +397,8 @@ def test_config_reports_the_readings_and_a_reset_keeps_them(emu) -> None:
     assert {k: config[k] for k in READING_NAMES} == DEFAULT_READINGS == {
         "status_call": "both_required", "queue_ms": 0, "bad_id_in_batch": "refuse", "alert_type_vocabulary": "zh",
         "id_lookup": "some", "final_status": "table", "mark_miss_param": "required",
-        "kill_and_quara_sub_operations": "two", "throttle_code": "Throttling.User", "server_error_status": "503"}
+        "kill_and_quara_sub_operations": "two", "throttle_code": "Throttling.User", "server_error_status": "503",
+        "pending_order": "newest"}
     answer = emu.configure(status_call="either", queue_ms=25, final_status="processing")
     assert (answer["status_call"], answer["queue_ms"], answer["final_status"]) == ("either", 25, "processing")
     emu.reset()

@@ -23,8 +23,11 @@ description:
     another field of the event; print C(sas_alert_label), not the raw fields.
   - The alerts pending when the source starts are its baseline. They are not sent unless I(emit_existing) is
     true, so a restart does not replay them. After that, each alert is sent once, when the service first lists
-    it as pending; it is not sent again when it is seen again (its C(last_time) moves on).
-  - Each poll reads only the first pages of the pending alerts, newest first, down to the alerts already seen.
+    it as pending; it is not sent again when it is seen again (its C(last_time) moves on, or its handling is
+    undone). Only an alert pending again after more than 10,000 other alerts left the pending listing since it
+    left is sent a second time.
+  - Each poll reads every page of the pending alerts, one DescribeSuspEvents call per 100 alerts pending of the
+    requested I(levels), since the order of that listing is not documented and a new alert may be on any page.
   - Calls are retried and paced as the modules' are (throttling, server errors and lost connections are tried
     again with jittered backoff). A poll that still fails is logged as a warning and tried again at the next
     interval; the source keeps running. Credentials or permissions the service refuses, and bad arguments,
@@ -168,7 +171,7 @@ import os
 import sys
 import threading
 from collections import OrderedDict
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple
 
 
 def _collections_root(path: str) -> Optional[str]:
@@ -218,7 +221,8 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     check_positive,
     check_rate_limit,
 )
-from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import susp_event_pages
+from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import FetchPage, read_all_pages
+from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import susp_events_page
 from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import NAME_LENGTH, shown
 
 SOURCE = "alibabacloud.sas.sas_alerts"
@@ -228,15 +232,8 @@ logger = logging.getLogger(SOURCE)
 # ansible-rulebook adds its own arguments (eda_feedback_queue) to those of the rulebook: not ours to check.
 RULEBOOK_ARGUMENT_PREFIX = "eda_"
 
-# Ids of the alerts seen, kept to tell a new alert from one seen before (see AlertTracker).
+# Ids of alerts that left the pending listing, kept so that one listed again is not sent again (AlertTracker).
 MAX_REMEMBERED = 10000
-# [GUESS] How far below the newest LastTime already seen a poll still reads. The service may list an alert some
-# time after its LastTime (the agent reports late, detection takes a while): it then sorts below alerts already
-# seen. Alerts last seen in this window are read again each poll (their ids are known, so nothing is sent twice);
-# that costs one more call only when over 100 of them fall in it.
-LOOKBACK_MS = 120 * 1000
-# Reads of the whole pending listing at the start, until one sees it hold still (AlertTracker.baseline).
-BASELINE_READS = 3
 # Seconds between two polls: each poll is a call against the account's DescribeSuspEvents quota, and polls a day
 # apart are slower than the scheduled triage the source is there to outrun.
 INTERVAL_BOUNDS = (1.0, 86400.0)
@@ -365,7 +362,7 @@ def _is_number(value: Any) -> bool:
 
 
 class _Stopped(Exception):
-    """The source was cancelled: the poll in its thread ends at the next page."""
+    """The source was cancelled: the poll in its thread ends before its next page."""
 
 
 def _stamp(alert: Any) -> Optional[int]:
@@ -378,136 +375,73 @@ def _stamp(alert: Any) -> Optional[int]:
 
 
 class AlertTracker:
-    """Which pending alerts are new, read with as few DescribeSuspEvents pages as it takes.
+    """Which pending alerts are new: each poll reads the whole pending listing, every page (read_all_pages).
 
-    Identity is the alert id: an alert is sent once, and never again when it is listed again (its LastTime moves
-    on when it recurs, and it climbs back to the top of the listing). The service lists pending alerts by
-    LastTime, newest first, then by Id, highest first; a new alert gets an id above all others. So, in bounded
-    memory:
+    The order of that listing (SortColumn orders handled alerts only [SDK]), how long after its LastTime the
+    service first lists an alert (so how wide a TimeStart window must be) and where a new alert's id falls are
+    all undocumented: no shorter read is sure to see every new alert (docs/eda.md, "What one poll costs").
+    Identity is the alert id: an alert is sent once, and not again when it is listed again.
 
-    - known: the ids seen, sent or not (alert_types), at most MAX_REMEMBERED. At the start they are every id
-      pending (the baseline, read in full once): nothing pending then is ever sent afterwards, whether the
-      source was restarted or not. No order of ids is assumed: where a new alert's id falls is not documented.
-    - floor: every id at or below it is known; 0 until known overflows. Then the oldest id remembered goes and
-      floor rises to it, so an alert forgotten is still never sent twice - and only a new alert with an id
-      below MAX_REMEMBERED others could be missed, which the service's ids (rising, in every listing read)
-      make unlikely.
-    - watermark: the newest LastTime read. A poll reads pages, newest first, while a page is full and reaches
-      LOOKBACK_MS below the watermark or holds an alert not known: a page that holds only alerts known or older
-      than that is the last one. Alerts that share a LastTime, or that are re-read, are told apart by id.
-    - An alert added while the pages of a poll are read pushes the others down: one is read twice (its id is
-      known the second time) and the new one is at the top, for the next poll. An alert handled meanwhile pulls
-      them up, and the one at a page boundary is not read at all. So the watermark rises only after a poll
-      whose pages all gave the same TotalCount; otherwise the next poll reads the same range again.
+    - pending: the ids listed at the last poll. A poll keeps the alerts listed that are neither pending nor
+      departed: the new ones. The first poll knows none: it lists the alerts pending at the start (the
+      baseline), which main() sends only with emit_existing.
+    - departed: ids listed before and not at the last poll, the latest max_remembered departures. An alert
+      listed again after it left (its handling undone, or missed by one poll) is not new.
+    - An alert handled while a poll reads its pages shifts the rest, and the one at a page boundary can be
+      missed: read_all_pages reads a listing whose TotalCount changed again from the start, and an alert still
+      missed is still pending at the next poll, which lists it (departed remembers it meanwhile).
 
-    The alerts are SDK models; poll() and baseline() make blocking calls (run them in a thread).
+    Memory: the ids the pending listing holds (each poll reads them anyway), max_remembered more, and the new
+    alerts' models (at the start, every pending one's). poll() makes blocking calls (run it in a thread).
     """
 
     def __init__(self, connection: Any, request: ListingRequest, page_size: int = MAX_PAGE_SIZE,
-                 max_remembered: int = MAX_REMEMBERED, lookback_ms: int = LOOKBACK_MS):
+                 max_remembered: int = MAX_REMEMBERED):
         self.connection = connection
         self.request = request
         self.page_size = page_size
         self.max_remembered = max_remembered
-        self.lookback_ms = lookback_ms
         self.types = TypeFilter(request.alert_types) if request.alert_types else None
-        self.floor = 0
-        self.known: OrderedDict[int, None] = OrderedDict()
-        self.watermark: Optional[int] = None
-        self.pages_read = 0  # DescribeSuspEvents pages read, over the source's life
+        self.pending: Set[int] = set()
+        self.departed: OrderedDict[int, None] = OrderedDict()  # the oldest departure first
 
-    # --- what is known ------------------------------------------------------------------------
     def is_known(self, alert_id: int) -> bool:
-        return alert_id <= self.floor or alert_id in self.known
+        return alert_id in self.pending or alert_id in self.departed
 
-    def remember(self, alert_id: int) -> None:
-        if alert_id <= self.floor:
-            return
-        self.known[alert_id] = None
-        while len(self.known) > self.max_remembered:
-            forgotten, _none = self.known.popitem(last=False)
-            self.floor = max(self.floor, forgotten)
+    def poll(self, stop: Optional[threading.Event] = None) -> List[Any]:
+        """The alerts listed as pending that no poll listed before, of the requested types, oldest first."""
+        listed: Set[int] = set()
 
-    def _raise_watermark(self, stamp: Optional[int]) -> None:
-        if stamp is not None and (self.watermark is None or stamp > self.watermark):
-            self.watermark = stamp
+        def new(alert: Any) -> bool:  # each alert of the listing once
+            listed.add(alert.id)
+            return not self.is_known(alert.id)
+
+        found = read_all_pages(self._fetch_page(stop), key=lambda alert: alert.id, page_size=self.page_size,
+                               keep=new).items
+        self._remember(listed)
+        return self._wanted(found)
+
+    def _fetch_page(self, stop: Optional[threading.Event]) -> FetchPage:
+        def fetch(page: int, size: int) -> Tuple[List[Any], int]:
+            if stop is not None and stop.is_set():
+                raise _Stopped()
+            return susp_events_page(self.connection, page, size, self.request.filters, self.request.lang)
+        return fetch
+
+    def _remember(self, listed: Set[int]) -> None:
+        """listed is what is pending now: what was pending and is not has departed."""
+        for alert_id in self.pending - listed:
+            self.departed[alert_id] = None
+        for alert_id in listed:
+            self.departed.pop(alert_id, None)
+        while len(self.departed) > self.max_remembered:
+            self.departed.popitem(last=False)
+        self.pending = listed
 
     def _wanted(self, alerts: List[Any]) -> List[Any]:
         """alerts of the requested types, oldest first (the order they were seen in)."""
         kept = [alert for alert in alerts if self.types is None or self.types.matches(alert)]
         return sorted(kept, key=lambda alert: (_stamp(alert) or 0, alert.id))
-
-    def _pages(self, stop: Optional[threading.Event]):
-        for page, total in susp_event_pages(self.connection, self.request.filters, self.request.lang,
-                                            self.page_size):
-            self.pages_read += 1
-            yield page, total
-            if stop is not None and stop.is_set():
-                raise _Stopped()
-
-    # --- the start ----------------------------------------------------------------------------
-    def baseline(self, stop: Optional[threading.Event] = None) -> List[Any]:
-        """Read every pending alert once: their ids are known, and they set the watermark. Returns them (the
-        requested types, oldest first) for emit_existing.
-
-        Read again, up to BASELINE_READS times, while the listing moved under the read (TotalCount changed
-        between pages): an alert handled meanwhile could have hidden another one at a page boundary.
-        """
-        found: Dict[int, Any] = {}
-        for _attempt in range(BASELINE_READS):
-            totals = set()
-            read = 0
-            for page, total in self._pages(stop):
-                totals.add(total)
-                fresh = [alert for alert in page if alert.id not in found]
-                for alert in fresh:
-                    found[alert.id] = alert
-                    self._raise_watermark(_stamp(alert))
-                read += len(page)
-                # The end, or a page with nothing new: a service that does not page (stop rather than loop).
-                if len(page) < self.page_size or read >= total or not fresh:
-                    break
-            if len(totals) <= 1:
-                break
-        for alert_id in sorted(found):  # lowest first: past MAX_REMEMBERED, the lowest ids make the floor
-            self.remember(alert_id)
-        return self._wanted(list(found.values()))
-
-    # --- each poll ----------------------------------------------------------------------------
-    def poll(self, stop: Optional[threading.Event] = None) -> List[Any]:
-        """The alerts listed as pending since the last poll, of the requested types, oldest first."""
-        cutoff = None if self.watermark is None else self.watermark - self.lookback_ms
-        new: List[Any] = []
-        read_now = set()
-        totals = set()
-        newest = None
-        read = 0
-        for page, total in self._pages(stop):
-            totals.add(total)
-            read += len(page)
-            page_has_new = False
-            page_has_unread = False
-            for alert in page:
-                stamp = _stamp(alert)
-                if stamp is not None and (newest is None or stamp > newest):
-                    newest = stamp
-                if alert.id in read_now:
-                    continue
-                read_now.add(alert.id)
-                page_has_unread = True
-                if not self.is_known(alert.id):
-                    page_has_new = True
-                    new.append(alert)
-            if len(page) < self.page_size or read >= total or not page_has_unread:
-                break  # the end of the listing (or a service that does not page)
-            oldest = _stamp(page[-1])
-            if not page_has_new and cutoff is not None and oldest is not None and oldest < cutoff:
-                break  # only alerts known or older than the watermark: the rest is older still
-        for alert in new:
-            self.remember(alert.id)
-        if len(totals) <= 1:
-            self._raise_watermark(newest)
-        return self._wanted(new)
 
 
 def _now() -> str:
@@ -578,19 +512,16 @@ async def main(queue: asyncio.Queue, args: Dict[str, Any]) -> None:
         connection = await _in_thread(settings.connect)  # imports the SDK: slow enough to keep off the loop
         tracker = AlertTracker(connection, settings.request)
         meta = {"endpoint": connection.endpoint or settings.endpoint, "region": settings.region}
-        started = False
+        baseline = True  # the first poll that gets through lists the alerts pending at the start
         while True:
             polled_at = _now()
             try:
-                if started:
-                    alerts = await _in_thread(tracker.poll, stop)
-                else:
-                    existing = await _in_thread(tracker.baseline, stop)
-                    started = True
-                    alerts = existing if settings.emit_existing else []
+                alerts = await _in_thread(tracker.poll, stop)
+                if baseline:
+                    baseline = False
                     logger.info("%d alerts pending at the start%s; polling every %s seconds",
-                                len(existing), ", sending them" if settings.emit_existing else "",
-                                settings.interval)
+                                len(alerts), ", sending them" if settings.emit_existing else "", settings.interval)
+                    alerts = alerts if settings.emit_existing else []
             except SasApiError as error:
                 if error.access_refused:
                     raise SourceAccessError("%s: %s" % (SOURCE, error.describe())) from None

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from jinja2 import Environment, nodes
+from jinja2 import Environment, StrictUndefined, nodes
 
 from ansible_collections.alibabacloud.sas.extensions.eda.plugins.event_source import sas_alerts
+from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import susp_events_page
 
 ROOT = Path(__file__).resolve().parents[4]
 RULEBOOKS = sorted((ROOT / "extensions" / "eda" / "rulebooks").glob("*.yml"))
@@ -92,6 +93,21 @@ def test_a_rulebook_templates_the_alert_id_only_and_prints_the_label(where, rule
             assert event_fields(text) <= allowed, (where, name, text)
     for ruleset in rulebook:  # the sources' arguments are rendered before any event
         assert not any(event_fields(text) for text in strings_in(ruleset.get("sources"))), where
+
+
+def test_a_rulebook_prints_an_alert_without_a_server(start_sas):
+    """A cloud-product alert (a leaked AccessKey) has no instance_name: what the rulebooks print still renders
+    (ansible-rulebook logged an ERROR for an undefined instance_name before the label)."""
+    sas = start_sas(alerts=5)
+    [alert_id] = sas.backend.add_alerts(1, name_key="ak_leak_use")
+    [model], _total = susp_events_page(sas.connection, 1, 1, {"id": alert_id, "dealed": "N"})
+    event = sas_alerts.event_for(model, {"endpoint": "tds.example", "region": None}, "2026-01-01T00:00:00Z")
+    assert "instance_name" not in event["sas_alert"]
+    strict = Environment(undefined=StrictUndefined)
+    printed = [strict.from_string(text).render(event=event) for _where, rulebook in rulebooks()
+               for name, arguments in actions(rulebook) if name in PRINTING_ACTIONS for text in strings_in(arguments)]
+    assert len(printed) >= len(RULEBOOKS) and event["sas_alert_label"].endswith(" on no server")
+    assert all(event["sas_alert_label"] in line for line in printed), printed
 
 
 @pytest.mark.parametrize("path", PLAYBOOKS_AND_ROLES, ids=lambda path: str(path.relative_to(ROOT)))

@@ -26,6 +26,8 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import BAD_RESPONSE, SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import listing_request
 from ansible_collections.alibabacloud.sas.plugins.modules import sas_alert_info
+from sas_emulator import dataset as emulator_dataset
+from sas_emulator.readings import READING_CHOICES
 
 INTERVAL = 0.05
 LOGGER = "alibabacloud.sas.sas_alerts"
@@ -43,20 +45,19 @@ def fast_polls(monkeypatch):
 
 
 class CountingTracker(sas_alerts.AlertTracker):
-    """The source's AlertTracker, counting what it did so that tests wait for polls rather than for time."""
+    """The source's AlertTracker, counting its polls so that tests wait for polls rather than for time."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.started = False
-        self.polls = 0  # polls finished, failed ones included
+        self.started = False  # the first poll (the baseline) got through
+        self.polls = 0  # polls finished after the baseline, failed ones included
         self.lock = threading.Lock()
 
-    def baseline(self, stop=None):
-        found = super().baseline(stop)
-        self.started = True
-        return found
-
     def poll(self, stop=None):
+        if not self.started:
+            found = super().poll(stop)
+            self.started = True
+            return found
         try:
             return super().poll(stop)
         finally:
@@ -201,44 +202,90 @@ def renumbered(sas, alert_id, new_id):
     return new_id
 
 
-def test_a_new_alert_whose_id_is_below_the_old_ones_is_still_new(start_sas, harness):
-    sas = start_sas(alerts=60)
-    lowest = min(sas.backend.alerts)
+def seen_before_every_other(sas, alert_id):
+    """The alert as the service may list it when its agent reported late: first and last seen before any other."""
+    with sas.backend._lock:
+        alert = sas.backend.alerts[alert_id]
+        alert.first_seen_ms = alert.last_seen_ms = min(other.last_seen_ms for other in sas.backend.alerts.values()) - 1
+    return alert_id
 
+
+# --- under every order of the pending listing (the emulator's reading pending_order) -------------------------
+
+PENDING_ORDERS = READING_CHOICES["pending_order"]
+
+
+def all_pending(count):
+    """A data set of count alerts, every one pending."""
+    data = emulator_dataset.generate(seed=7, alerts=count)
+    for alert in data["alerts"]:
+        alert["status"] = PENDING
+    return data
+
+
+def sent_once_each(sas, harness, arrive):
+    """Start the source, let arrive() add alerts (it returns their ids), poll: (the ids added, the ids sent)."""
     async def scenario():
         run = harness.start(source_args(sas))
-        await run.polls(2)
-        [added] = sas.backend.add_alerts(1)
-        low = renumbered(sas, added, lowest - 1000)
-        await run.polls(2)
-        assert run.ids() == [low]
-        await run.polls(2)
+        await run.polls(1)
         assert run.ids() == []
+        added = arrive()
+        await run.polls(2)
+        sent = run.ids()
+        await run.polls(3)  # the listing reshuffled, or not: nothing again
+        sent += run.ids()
         await run.stop()
+        return added, sent
 
-    asyncio.run(scenario())
+    return asyncio.run(scenario())
 
 
-def test_each_poll_reads_only_the_pages_it_needs(start_sas, harness):
-    sas = start_sas(alerts=300)
+@pytest.mark.parametrize("order", PENDING_ORDERS)
+def test_new_alerts_are_sent_once_whatever_the_order_of_the_pending_listing(start_sas, harness, order):
+    sas = start_sas(dataset=all_pending(250), pending_order=order)
+    added, sent = sent_once_each(sas, harness, lambda: sas.backend.add_alerts(5))
+    assert sorted(sent) == sorted(added)
+    first_page = set(sas.listing("N")[:100])
+    # but newest first, they are not all on the first page, where a poll that stops at a page with nothing new
+    # would have stopped
+    assert (order == "newest") == (set(added) <= first_page)
+
+
+@pytest.mark.parametrize("order", PENDING_ORDERS)
+def test_a_new_alert_whose_id_is_below_the_old_ones_is_still_new(start_sas, harness, order):
+    sas = start_sas(dataset=all_pending(250), pending_order=order)
+    lowest = min(sas.backend.alerts)
+    added, sent = sent_once_each(sas, harness, lambda: [renumbered(sas, sas.backend.add_alerts(1)[0], lowest - 1000)])
+    assert sent == added
+
+
+@pytest.mark.parametrize("order", PENDING_ORDERS)
+def test_a_new_alert_last_seen_before_every_other_is_still_new(start_sas, harness, order):
+    """An agent that reports late: the alert is new to the source but older than any TimeStart window."""
+    sas = start_sas(dataset=all_pending(250), pending_order=order)
+    added, sent = sent_once_each(sas, harness, lambda: [seen_before_every_other(sas, sas.backend.add_alerts(1)[0])])
+    assert sent == added
+
+
+def test_each_poll_reads_every_page_once(start_sas, harness):
+    sas = start_sas(dataset=all_pending(250))
 
     async def scenario():
         run = harness.start(source_args(sas))
         await run.started()
-        assert pages_read(sas)[:3] == [1, 2, 3]  # the baseline reads every pending alert once
         sas.clear_requests()
-        await run.polls(4)
-        assert set(pages_read(sas)) == {1}  # nothing new: the first page reaches what was seen
-        many = sas.backend.add_alerts(150)
-        await run.polls(2)  # the poll that finds them reads a third page: page 2 had new alerts
+        await run.polls(3)
+        first = pages_read(sas)
+        sas.backend.add_alerts(51)  # 301 alerts: four pages
+        await run.polls(2)
         sas.clear_requests()
         await run.polls(2)
-        # the 150 alerts within LOOKBACK_MS of the watermark span two pages; the third is not read again
-        assert set(pages_read(sas)) == {1, 2}
-        assert sorted(run.ids()) == sorted(many)
         await run.stop()
+        return first, pages_read(sas)
 
-    asyncio.run(scenario())
+    before, after = asyncio.run(scenario())
+    assert before[:9] == [1, 2, 3] * 3
+    assert after[:8] == [1, 2, 3, 4] * 2
 
 
 def test_alerts_added_while_a_poll_reads_its_pages_are_sent_once(start_sas, harness):
@@ -714,49 +761,48 @@ def tracker_for(sas, **kwargs):
     return sas_alerts.AlertTracker(sas.connection, request, **kwargs)
 
 
-def test_an_alert_handled_while_a_poll_reads_does_not_hide_another(start_sas):
-    sas = start_sas(alerts=40)
-    clock = [sas.backend.now_ms() / 1000.0 + 10]
-    sas.backend.clock = lambda: clock[0]
-    tracker = tracker_for(sas, lookback_ms=0)  # no margin: only the watermark rule keeps the hidden one in reach
-    tracker.baseline()
-    added = []
-    for _second in range(150):  # one second apart: LastTime and id both rise
-        clock[0] += 1
-        added += sas.backend.add_alerts(1)
-    listing = sas.listing("N")
-    handled, hidden = listing[0], listing[100]
+def ids_of(alerts):
+    return [alert.id for alert in alerts]
 
-    def between_pages(params):  # page 1 read: its first alert is handled, the rest move up a place
+
+@pytest.mark.parametrize("order", PENDING_ORDERS)
+def test_an_alert_handled_while_a_poll_reads_does_not_hide_another(start_sas, order):
+    sas = start_sas(dataset=all_pending(100), pending_order=order)
+    tracker = tracker_for(sas)
+    tracker.poll()
+    added = sas.backend.add_alerts(150)
+    handled = sas.listing("N")[0]
+
+    def between_pages(params):  # page 1 read: its first alert is handled, and the next page's first moves up
         if params.get("CurrentPage") == "2":
             sas.patch_alert(handled, status=HANDLED)
 
     sas.on_request("DescribeSuspEvents", between_pages, times=2)
-    first = [alert.id for alert in tracker.poll()]
-    assert hidden not in first  # it moved from the top of page 2 to the end of page 1, which had been read
-    assert len(first) == 149
-    # Its handling undone, the first alert is back on top (known): hidden is first on page 2 again, below a page
-    # of known alerts older than the newest LastTime read. Had the watermark risen, page 2 would not be read.
-    sas.patch_alert(handled, status=PENDING)
-    second = [alert.id for alert in tracker.poll()]
-    assert second == [hidden]
-    assert sorted(first + second) == sorted(added)
+    sas.clear_requests()
+    first = ids_of(tracker.poll())
+    # the TotalCount changed between pages: the listing was read again from the start, and nothing was hidden
+    assert pages_read(sas) == [1, 2, 3, 1, 2, 3]
+    assert sorted(first) == sorted(added)  # handled after it was read as pending, it counts too
+    sas.patch_alert(handled, status=PENDING)  # its handling undone: listed again, not new
+    assert tracker.poll() == []
 
 
-def test_memory_is_bounded_and_a_forgotten_alert_is_still_not_sent_again(start_sas):
+def test_memory_holds_the_pending_listing_and_the_latest_departures(start_sas):
     sas = start_sas(alerts=40)
     tracker = tracker_for(sas, max_remembered=5)
-    tracker.baseline()
-    sent = []
-    for count in (4, 3, 6):
-        sas.backend.add_alerts(count)
-        sent += [alert.id for alert in tracker.poll()]
-        assert len(tracker.known) <= 5
-    assert len(sent) == len(set(sent)) == 13
-    # the oldest ids were forgotten: floor covers them
-    assert tracker.floor >= min(sent) and all(tracker.is_known(alert_id) for alert_id in sent)
-    # each seen again, as when they recur: none is new
-    tracker.watermark = None
+    tracker.poll()
+    added = sas.backend.add_alerts(8)
+    assert ids_of(tracker.poll()) == added
+    for alert_id in added:
+        sas.patch_alert(alert_id, status=HANDLED)
+    assert tracker.poll() == []
+    remembered = set(tracker.departed)
+    assert len(remembered) == 5 and remembered <= set(added)
+    assert tracker.pending == set(sas.listing("N"))
+    # listed again (their handling undone): those remembered are not new, the 3 forgotten are sent again
+    for alert_id in added:
+        sas.patch_alert(alert_id, status=PENDING)
+    assert sorted(ids_of(tracker.poll())) == sorted(set(added) - remembered)
     assert tracker.poll() == []
 
 
