@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import COLLECTIONS_DIR
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.run_watch import RunWatch
 
-COLLECTIONS_DIR = Path(__file__).resolve().parents[4] / "build" / "collections"  # where tests/unit/conftest.py links
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="Linux /proc")
 
 # The run's main process forks its worker, which leads a session of its own and starts the module through
