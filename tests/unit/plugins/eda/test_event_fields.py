@@ -85,7 +85,7 @@ def test_the_shipped_rulebooks_are_all_checked():
     assert RULEBOOKS and len(rulebooks()) >= len(RULEBOOKS) + 2
 
 
-@pytest.mark.parametrize("where, rulebook", rulebooks(), ids=[where for where, _ in rulebooks()])
+@pytest.mark.parametrize("where, rulebook", rulebooks(), ids=[where for where, _rulebook in rulebooks()])
 def test_a_rulebook_templates_the_alert_id_only_and_prints_the_label(where, rulebook):
     for name, arguments in actions(rulebook):
         allowed = {ALERT_ID, LABEL} if name in PRINTING_ACTIONS else {ALERT_ID}
