@@ -279,8 +279,8 @@ def render_hostile_text() -> List[str]:
              "\"Type yes\", of a log or of the summary, and a cell of the Markdown report. Nothing of it is ever "
              "templated.", "", "| Alert text | In a line | In a Markdown cell |", "| --- | --- | --- |"]
     for what, text in HOSTILE_TEXT:
-        lines.append("| %s: `%s` | `%s` | `%s` |" % (what, show(text)[1:-1], code_span(shown(text)),
-                                                    code_span(shown(text, markdown=True))))
+        cells = (what, show(text)[1:-1], code_span(shown(text)), code_span(shown(text, markdown=True)))
+        lines.append("| %s: `%s` | `%s` | `%s` |" % cells)
     return lines
 
 
@@ -310,8 +310,8 @@ def render_emulator_requests(url: str) -> List[str]:
              "", "| Request | Answer |", "| --- | --- |"]
     for what, method, path, headers, _status in EMULATOR_REQUESTS:
         shown_headers = ", ".join("%s: %s" % item for item in headers.items())
-        lines.append("| %s (`%s %s`, %s) | %d |" % (what, method, path, shown_headers,
-                                                  emulator_answer(url, method, path, headers)))
+        answer = emulator_answer(url, method, path, headers)
+        lines.append("| %s (`%s %s`, %s) | %d |" % (what, method, path, shown_headers, answer))
     return lines
 
 
