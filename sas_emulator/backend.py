@@ -151,6 +151,11 @@ class Alert:
     operate_error_code: str | None = None
     operate_msg: str | None = None
     blocked_ip_until_ms: int | None = None
+    online_handling: bool = True  # CanBeDealOnLine while not expired (patch_alert can_be_deal_on_line)
+
+    @property
+    def can_be_deal_on_line(self) -> bool:
+        return self.status != C.STATUS_EXPIRED and self.online_handling
 
     @property
     def type(self) -> catalog.AlertType:
@@ -516,13 +521,15 @@ class SasBackend:
 
     def _offered_codes(self, alert: Alert) -> list[str]:
         """What DescribeSecurityEventOperations lists for the alert in its current state."""
+        if not alert.can_be_deal_on_line:
+            return []  # "processed only when CanBeDealOnLine is true" [DOC]; expired too (doc: empty list)
         if alert.status == C.STATUS_PENDING:
             return list(alert.operations)
         if alert.status == C.STATUS_FALSE_POSITIVE and alert.last_operation in WHITELIST_OPERATIONS | {None}:
             return [C.OP_RM_MARK_MIS_INFO]
         if alert.status == C.STATUS_HANDLED and alert.last_operation == C.OP_MANUAL_HANDLED:
             return [C.OP_CANCEL_MANUAL]
-        return []  # expired (doc: empty list), processing, ignored, handled by isolation
+        return []  # processing, ignored, handled by isolation
 
     def operations(self, alert_id: int) -> tuple[Alert, list[OperationOffer]]:
         with self._lock:
@@ -540,6 +547,8 @@ class SasBackend:
     def _suggested_params(self, code: str, alert: Alert) -> dict[str, Any]:
         if code == C.OP_BLOCK_IP:
             return {"expireTime": self.now_ms() + BLOCK_IP_DEFAULT_SECONDS * 1000}
+        if self.readings.suggested_sub_operation == "no":
+            return {}  # the operations that take a subOperation suggest none
         if code == C.OP_KILL_AND_QUARA:
             # Kill and quarantine while the process runs; once it is gone, quarantine only where the reading
             # has such a value (six). Under "two" there is none, so the suggestion stays
@@ -562,11 +571,14 @@ class SasBackend:
             alerts = self._usable_alerts(op, request.alert_ids)
             mark_rules = None
             if op == C.OP_ADVANCE_MARK_MIS_INFO:
+                if request.mark_rules == [] and self.readings.empty_mark_miss_param == "refused":
+                    raise InvalidParam("MarkMissParam holds no rule.", parameter="MarkMissParam")
                 if request.mark_rules is not None:
-                    # Replace semantics: the list, even empty, becomes the alert's rules.
+                    # Replace semantics: the list, even empty (reading empty_mark_miss_param=clears), becomes the
+                    # alert's rules.
                     mark_rules = [self._check_rule(rule, alerts) for rule in request.mark_rules]
                 elif self.readings.mark_miss_param == "required":
-                    raise InvalidParam("advance_mark_mis_info needs the whitelist rules ([] for none).",
+                    raise InvalidParam("advance_mark_mis_info needs the whitelist rules.",
                                        parameter="MarkMissParam")
                 # else (reading optional): whitelist the alerts, their rules stay as they are
             now = self.clock()
@@ -769,7 +781,7 @@ class SasBackend:
                 raise KeyError(alert_id)
 
     def patch_alert(self, alert_id: int, changes: dict[str, Any]) -> None:
-        """Change internal fields of one alert (process_alive, status, restricted_ops, level)."""
+        """Change internal fields of one alert (process_alive, status, restricted_ops, level, can_be_deal_on_line)."""
         with self._lock:
             alert = self.alerts.get(alert_id)
             if alert is None:
@@ -783,6 +795,8 @@ class SasBackend:
                     alert.restricted_ops = frozenset(value)
                 elif key == "level" and value in C.LEVELS:
                     alert.level = value
+                elif key == "can_be_deal_on_line" and isinstance(value, bool):
+                    alert.online_handling = value
                 else:
                     raise ValueError(f"cannot patch {key!r} = {value!r}")
 

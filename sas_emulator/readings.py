@@ -18,6 +18,8 @@ wire layer read them from that one object, so ``POST /_emulator/config`` changes
 | throttle_code                 | server.py    | the code and message of a throttled call (quota, fault)    |
 | server_error_status           | server.py    | the HTTP status ServiceUnavailable comes with              |
 | pending_order                 | backend.py   | the order of a listing SortColumn does not order           |
+| suggested_sub_operation       | backend.py   | do the operations suggest a subOperation for the alert?    |
+| empty_mark_miss_param         | backend.py   | MarkMissParam "[]": refused, or the alert's rules cleared  |
 The sources of each reading are in the README's "Readings" table.
 """
 
@@ -55,6 +57,13 @@ READING_CHOICES: dict[str, tuple[str, ...]] = {
     # is not the strictest (shuffled): it is the order the emulator always had, which the call-count tests of the
     # modules assume (a batch of alerts sits together on one page).
     "pending_order": ("newest", "oldest", "id", "shuffled"),
+    # No document says DescribeSecurityEventOperations suggests a subOperation. The default is the suggestion the
+    # emulator always made; neither is stricter: a client that always sends the default loses under yes, where
+    # the suggestion (quarantine only once the process is gone) succeeds and the default fails.
+    "suggested_sub_operation": ("yes", "no"),
+    # The service replaces an alert's rules with MarkMissParam [3P]; whether an empty list is refused or clears them
+    # is undocumented.
+    "empty_mark_miss_param": ("refused", "clears"),
 }
 STRICTEST = {name: values[0] for name, values in READING_CHOICES.items()}  # the defaults
 INTEGER_READINGS = ("queue_ms",)
@@ -74,6 +83,8 @@ class Readings:
     throttle_code: str = STRICTEST["throttle_code"]
     server_error_status: str = STRICTEST["server_error_status"]
     pending_order: str = STRICTEST["pending_order"]
+    suggested_sub_operation: str = STRICTEST["suggested_sub_operation"]
+    empty_mark_miss_param: str = STRICTEST["empty_mark_miss_param"]
 
     def __post_init__(self) -> None:
         for name in READING_NAMES:

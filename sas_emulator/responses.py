@@ -225,7 +225,7 @@ class SasResponses:
             "AlarmUniqueInfo": a.alarm_unique_info,
             "AppName": box.get("app_name"),
             "AutoBreaking": a.name.type_key == "precise_defense",
-            "CanBeDealOnLine": a.status != C.STATUS_EXPIRED,
+            "CanBeDealOnLine": a.can_be_deal_on_line,
             "CanCancelFault": a.status == C.STATUS_FALSE_POSITIVE,
             "ContainHwMode": False,
             "ContainerId": box.get("container_id"),
@@ -284,7 +284,7 @@ class SasResponses:
         host = a.host
         return {
             "AlarmUniqueInfo": a.alarm_unique_info,
-            "CanBeDealOnLine": a.status != C.STATUS_EXPIRED,
+            "CanBeDealOnLine": a.can_be_deal_on_line,
             "DataSource": DATA_SOURCE,
             "Details": [{"NameDisplay": catalog.localized(catalog.DETAIL_FIELDS[k], lang), "Type": "text", "Value": v}
                         for k, v in a.details],

@@ -20,7 +20,12 @@ from __future__ import annotations
 import math
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import MAX_PAGE_SIZE, PENDING_STATUS, status_name
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
+    EXPIRED_STATUS,
+    MAX_PAGE_SIZE,
+    PENDING_STATUS,
+    status_name,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
     DEFAULT_LANG,
     find_susp_event,
@@ -40,11 +45,13 @@ class AlertState:
     """What the listing says about one alert."""
 
     def __init__(self, alert_id: int, event_status: Optional[int], operate_error_code: Optional[str] = None,
-                 operate_time: Optional[int] = None):
+                 operate_time: Optional[int] = None, can_be_deal_on_line: bool = True):
         self.id = alert_id
         self.event_status = event_status
         self.operate_error_code = operate_error_code
         self.operate_time = operate_time  # epoch ms of the last handling, by the service's clock
+        # CanBeDealOnLine: false when the service lets nobody handle it (it then offers no operation)
+        self.can_be_deal_on_line = can_be_deal_on_line
 
     @property
     def status(self) -> str:
@@ -54,11 +61,16 @@ class AlertState:
     def pending(self) -> bool:
         return self.event_status == PENDING_STATUS
 
+    @property
+    def expired(self) -> bool:
+        return self.event_status == EXPIRED_STATUS
+
     @classmethod
     def from_model(cls, model: Any) -> AlertState:
         status, operate_time = model.event_status, getattr(model, "operate_time", None)
         return cls(int(model.id), int(status) if status is not None else None, model.operate_error_code,
-                   int(operate_time) if operate_time is not None else None)
+                   int(operate_time) if operate_time is not None else None,
+                   getattr(model, "can_be_deal_on_line", None) is not False)  # unknown: ask the service
 
 
 class ListingScan:

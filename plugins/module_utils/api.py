@@ -53,6 +53,7 @@ IGNORED_STATUS = 2
 FALSE_POSITIVE_STATUS = 8
 PROCESSING_STATUS = 16  # a handling task is running on the alert
 HANDLED_STATUS = 32
+EXPIRED_STATUS = 64  # the service offers no operation for it (DescribeSecurityEventOperations: an empty list)
 
 # The DescribeSuspEvents filter (SDK names) of each `status` option: Dealed N = pending, Y = handled, and
 # Status=0, the documented "All" [DOC] - a listing with neither is not documented to hold every status.

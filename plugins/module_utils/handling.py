@@ -4,9 +4,11 @@
 wait boundedly, and end every alert in exactly one outcome.
 
 The order of calls:
-1. statuses (alert_status.lookup_statuses): not pending -> already_handled, unknown -> not_found;
+1. statuses (alert_status.lookup_statuses): expired -> expired, not pending -> already_handled, unknown ->
+   not_found, CanBeDealOnLine false -> unsupported (no operations lookup: the service offers none);
 2. DescribeSecurityEventOperations for each remaining alert: operation missing or
-   UserCanOperate false -> unsupported; an alert gone meanwhile is looked up among handled alerts;
+   UserCanOperate false -> unsupported; nothing the request can send (no whitelist rule at all) -> failed,
+   nothing sent; an alert gone meanwhile is looked up among handled alerts;
 3. HandleSecurityEvents, at most 20 ids a call, one call per distinct OperationParams/MarkMissParam;
 4. DescribeSecurityEventOperationStatus per task, always with TaskId and SecurityEventIds, until every
    alert is final or wait_timeout passes; an alert that a final task does not hold has failed;
@@ -55,8 +57,9 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params 
     HOST_OPERATIONS,
     SUB_OPERATION_KEY,
     SUB_OPERATIONS,
-    offered_sub_operation,
+    default_sub_operation,
     status_after_success,
+    suggested_sub_operation,
     to_json,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import (
@@ -91,11 +94,13 @@ HANDLED = "handled"
 WOULD_HANDLE = "would_handle"
 SUBMITTED = "submitted"
 ALREADY_HANDLED = "already_handled"
+EXPIRED = "expired"  # the service let it expire: it offers no operation for it, so nobody can act on it
 UNSUPPORTED = "unsupported"
 NOT_FOUND = "not_found"
 FAILED = "failed"
 TIMED_OUT = "timed_out"
-OUTCOMES = (HANDLED, WOULD_HANDLE, SUBMITTED, ALREADY_HANDLED, UNSUPPORTED, NOT_FOUND, FAILED, TIMED_OUT)
+# The one table of outcomes: the summary, the RETURN docs and the triage report follow its order.
+OUTCOMES = (HANDLED, WOULD_HANDLE, SUBMITTED, ALREADY_HANDLED, EXPIRED, UNSUPPORTED, NOT_FOUND, FAILED, TIMED_OUT)
 # A write was (or in check mode would be) accepted for these.
 CHANGING_OUTCOMES = (HANDLED, WOULD_HANDLE, SUBMITTED, TIMED_OUT)
 FAILING_OUTCOMES = (FAILED, TIMED_OUT)
@@ -179,33 +184,61 @@ def _name(event_status: Optional[int]) -> Optional[str]:
 
 
 def plan_by_status(alert: AlertOutcome, state: Optional[AlertState], force: bool) -> bool:
-    """Settle alerts that must not be sent; True if the alert goes on to the operations lookup."""
+    """Settle, by what the listing says, alerts that must not be sent; True if the alert goes on to the
+    operations lookup."""
     if state is None:
         alert.end(NOT_FOUND, "the service has no alert with this id")
         return False
     alert.state_before = state
     if state.event_status == PROCESSING_STATUS:
         alert.end(ALREADY_HANDLED, "a handling task is already running on it: nothing sent")
-        return False
-    if not state.pending and not force:
+    elif state.expired:
+        alert.end(EXPIRED, "it expired: the service offers no operation for an expired alert; nothing sent")
+    elif not state.pending and not force:
         alert.end(ALREADY_HANDLED, "its status is %s, not pending: nothing sent (force acts on it anyway)"
                   % state.status)
-        return False
-    return True
+    elif state.pending and not state.can_be_deal_on_line:
+        # "an event can be processed only when CanBeDealOnLine is true" [DOC, HandleSimilarSecurityEvents]; no
+        # blocking, whitelisting nor ignoring [SDK, DescribeSuspEventDetail]: its operations are not asked for.
+        # What it means for a handled alert (an undo with force) is undocumented: those are asked.
+        alert.end(UNSUPPORTED, "the service does not let it be handled (CanBeDealOnLine is false): it offers no "
+                               "operation for it; nothing sent")
+    else:
+        return True
+    return False
+
+
+def end_not_pending(alert: AlertOutcome, state: AlertState, why: str) -> None:
+    """An alert found no longer pending after the first read, nothing sent for it: expired, or handled by another
+    hand; why says when it was found."""
+    if state.expired:
+        alert.end(EXPIRED, "it expired meanwhile (%s): the service offers no operation for an expired alert" % why,
+                  status_after=state.event_status)
+    else:
+        alert.end(ALREADY_HANDLED, "handled meanwhile (now %s): %s" % (state.status, why),
+                  status_after=state.event_status)
 
 
 class OperationPlan:
     """What the alert's operations say about sending operation to it: its OperationParams, and for
-    advance_mark_mis_info its MarkMissParam rules (existing ones first)."""
+    advance_mark_mis_info its MarkMissParam rules (existing ones first). unsupported: why the service does not
+    allow it; failure: why the request cannot be sent for this alert as given (it ends failed, nothing sent)."""
 
     def __init__(self, unsupported: Optional[str] = None, rule_problems: Optional[List[str]] = None,
                  mark_rules: Optional[List[WireRule]] = None, params: Optional[Dict[str, Any]] = None,
-                 warning: Optional[str] = None):
+                 warning: Optional[str] = None, failure: Optional[str] = None):
         self.unsupported = unsupported
+        self.failure = failure
         self.rule_problems = rule_problems or []
         self.mark_rules = mark_rules
         self.params = params
         self.warning = warning
+
+
+# An empty MarkMissParam is refused by one reading of the service and clears the alert's rules under another:
+# never sent.
+NO_RULE_TO_SEND = ("not sent: the alert has no whitelist rule and whitelist_rules gives none, and an empty rule "
+                   "list is refused by the service or clears the rules; give whitelist_rules to whitelist it")
 
 
 def plan_operation(operations: List[Operation], operation: str, whitelist_rules: Optional[List[WireRule]],
@@ -230,29 +263,40 @@ def plan_operation(operations: List[Operation], operation: str, whitelist_rules:
     if problems:
         return OperationPlan(rule_problems=problems)
     # Without new rules the alert is whitelisted with the rules it has: the service replaces the list, and
-    # one reading of it requires MarkMissParam, so the existing rules are always sent.
-    return OperationPlan(mark_rules=merge_rules(existing_rules(offered.get("mark_field") or []), whitelist_rules or []),
-                         params=params)
+    # one reading of it requires MarkMissParam, so the existing rules are always sent - and without any, nothing.
+    rules = merge_rules(existing_rules(offered.get("mark_field") or []), whitelist_rules or [])
+    if not rules:
+        return OperationPlan(failure=NO_RULE_TO_SEND)
+    return OperationPlan(mark_rules=rules, params=params)
 
 
 def plan_sub_operation(operation: str, params: Dict[str, Any], offered_params: Any) -> OperationPlan:
-    """The subOperation for one alert: the user's, else the one the service suggests for it.
+    """The subOperation for one alert: the user's; else the one the service suggests for it; else, when it suggests
+    none, the operation's default.
 
     Sources list two or six subOperation values for kill_and_quara; the service's own suggestion for
-    the alert is the one value sure to be accepted, so a different choice of the user's gets a warning.
+    the alert is the one value sure to be accepted, so a different choice of the user's gets a warning, and so
+    does the default where the operation has other values to choose from.
     """
-    suggested = offered_sub_operation(operation, offered_params)
+    suggested = suggested_sub_operation(offered_params)
+    known = suggested if suggested in SUB_OPERATIONS[operation] else None
     chosen = params.get(SUB_OPERATION_KEY)
-    if chosen is None:
-        if suggested is None:
-            return OperationPlan("the service suggests no subOperation for %s on this alert: give sub_operation"
-                                 % operation)
-        return OperationPlan(params=dict(params, **{SUB_OPERATION_KEY: suggested}))
-    warning = None
-    if suggested is not None and suggested != chosen:
-        warning = ("sub_operation=%s is not the one the service suggests for this alert (%s); sent as given"
-                   % (chosen, suggested))
-    return OperationPlan(params=params, warning=warning)
+    if chosen is not None:
+        warning = None
+        if known is not None and known != chosen:
+            warning = ("sub_operation=%s is not the one the service suggests for this alert (%s); sent as given"
+                       % (chosen, known))
+        return OperationPlan(params=params, warning=warning)
+    if suggested is None:
+        default = default_sub_operation(operation)
+        warning = None if len(SUB_OPERATIONS[operation]) == 1 else (
+            "the service suggests no subOperation for %s on this alert; sent %s, the default (give sub_operation "
+            "to choose)" % (operation, default))
+        return OperationPlan(params=dict(params, **{SUB_OPERATION_KEY: default}), warning=warning)
+    if known is None:
+        return OperationPlan("the service suggests a subOperation for %s on this alert that this collection does "
+                             "not know: give sub_operation" % operation)
+    return OperationPlan(params=dict(params, **{SUB_OPERATION_KEY: known}))
 
 
 def batches(sends: OrderedDict[int, SendKey]) -> List[Tuple[SendKey, List[int]]]:
@@ -354,6 +398,7 @@ class Handler:
 
         sends: OrderedDict[int, SendKey] = OrderedDict()
         problems = []
+        warnings: OrderedDict[str, List[int]] = OrderedDict()  # one warning for all the alerts it is about
         for alert_id in candidates:
             offered = operations[alert_id]
             if offered is None:
@@ -366,13 +411,17 @@ class Handler:
             plan = self.plan_alert(offered)
             if plan.unsupported:
                 self.alerts[alert_id].end(UNSUPPORTED, plan.unsupported)
+            elif plan.failure:
+                self.alerts[alert_id].end(FAILED, plan.failure)
             elif plan.rule_problems:
                 problems.append("alert %d: %s" % (alert_id, "; ".join(plan.rule_problems)))
             else:
                 if plan.warning:
-                    self.warnings.append("alert %d: %s" % (alert_id, plan.warning))
+                    warnings.setdefault(plan.warning, []).append(alert_id)
                 sends[alert_id] = (to_json(plan.params),
                                    mark_miss_param(plan.mark_rules) if plan.mark_rules is not None else None)
+        self.warnings.extend("%s %s: %s" % ("alerts" if len(ids) > 1 else "alert", ", ".join(map(str, ids)), warning)
+                             for warning, ids in warnings.items())
         if problems:
             # A whitelist rule that does not fit is a mistake in the play: refuse it all, send nothing.
             raise OptionError("whitelist_rules do not fit these alerts, nothing was sent: %s. "
@@ -394,8 +443,7 @@ class Handler:
             if state is None:
                 alert.end(NOT_FOUND, "the alert disappeared before it was handled")
             else:
-                alert.end(ALREADY_HANDLED, "handled meanwhile (now %s): nothing sent" % state.status,
-                          status_after=state.event_status)
+                end_not_pending(alert, state, "nothing sent")
 
     # --- writes ----------------------------------------------------------------------------
     def send_while_run_lives(self, todo: List[Tuple[SendKey, List[int]]]) -> bool:
@@ -519,8 +567,7 @@ class Handler:
             elif state.pending:
                 resend.append(alert_id)
             else:
-                alert.end(ALREADY_HANDLED, "handled meanwhile (now %s): nothing sent" % state.status,
-                          status_after=state.event_status)
+                end_not_pending(alert, state, "nothing sent")
         if resend and not lost:  # one alert the operation no longer fits must not sink the batch
             resend = self.end_unsupported(resend, "HandleSecurityEvents refused the call (%s)" % error.describe())
         return resend
@@ -615,8 +662,7 @@ class Handler:
         if state is None:
             alert.end(NOT_FOUND, "the alert disappeared before it was handled (left out of task %s)" % alert.task_id)
         elif not state.pending:
-            alert.end(ALREADY_HANDLED, "handled meanwhile (now %s): left out of task %s"
-                      % (state.status, alert.task_id), status_after=state.event_status)
+            end_not_pending(alert, state, "left out of task %s" % alert.task_id)
         else:
             alert.status_after = state.event_status  # still pending: see end_unsupported
 

@@ -45,7 +45,7 @@ class Operation(NamedTuple):
     code: str
     source: str  # who names the code: SDK, DOC (API reference), 3P (third-party material only)
     status_after: Optional[int] = HANDLED_STATUS  # EventStatus once it succeeded; None: unchanged
-    sub_operations: Tuple[str, ...] = ()  # subOperation values; a single one is the default
+    sub_operations: Tuple[str, ...] = ()  # subOperation values, the default first (default_sub_operation)
     options: Tuple[str, ...] = ()  # sas_alert_handle options it takes beside remark (and sub_operation)
     acts_on_host: bool = False  # acts on the server or container; the triage lists these apart
     undo: bool = False  # undoes handling: it acts on alerts no longer pending, so it needs force
@@ -215,9 +215,10 @@ def build_operation_params(operation: str, operation_params: Optional[Dict[str, 
                               "%d days (now is %d), got %r" % (MAX_BLOCK_DAYS, now_ms, expire))
     elif "sub_operation" in takes:
         allowed = OPERATIONS_BY_CODE[operation].sub_operations
-        chosen = sub_operation or params.get(SUB_OPERATION_KEY) or (allowed[0] if len(allowed) == 1 else None)
+        chosen = sub_operation or params.get(SUB_OPERATION_KEY) or \
+            (default_sub_operation(operation) if len(allowed) == 1 else None)
         if chosen is None:
-            return params  # each alert takes the subOperation the service suggests for it (offered_sub_operation)
+            return params  # each alert takes the one the service suggests for it (handling.plan_sub_operation)
         if chosen not in allowed:
             raise OptionError("sub_operation=%r is not valid for operation=%s: use one of %s, or leave it out to "
                               "use the one the service suggests for each alert"
@@ -226,11 +227,17 @@ def build_operation_params(operation: str, operation_params: Optional[Dict[str, 
     return params
 
 
-def offered_sub_operation(operation: str, offered_params: Any) -> Optional[str]:
+def default_sub_operation(operation: str) -> str:
+    """The subOperation sent when neither the user nor the service names one: the first of the operation's values
+    (kill_and_quara: killAndQuaraFileByMd5andPath, the default of the [3P] alert-handling workflow)."""
+    return OPERATIONS_BY_CODE[operation].sub_operations[0]
+
+
+def suggested_sub_operation(offered_params: Any) -> Optional[str]:
     """The subOperation the service suggests for one alert (its DescribeSecurityEventOperations OperationParams),
-    when it is one this collection knows for operation; None otherwise."""
+    known to this collection or not; None when it suggests none (no document says it always does)."""
     value = offered_params.get(SUB_OPERATION_KEY) if isinstance(offered_params, dict) else None
-    return value if value in OPERATIONS_BY_CODE[operation].sub_operations else None
+    return None if value in (None, "") else str(value)
 
 
 def to_json(value: Any) -> str:

@@ -14,6 +14,9 @@ description:
   - Before any write it reads each alert's status (DescribeSuspEvents) and the operations the service
     allows for it (DescribeSecurityEventOperations, one call per alert). Only alerts that are pending
     and for which the service allows I(operation) (C(UserCanOperate)) are sent, at most 20 ids per call.
+  - What the listing already says costs no operations lookup - an expired alert (the service offers it no
+    operation) ends C(expired); a pending alert whose C(CanBeDealOnLine) is false (the service lets nobody handle
+    it) ends C(unsupported).
   - Every alert ends in exactly one RV(results[].outcome). C(changed) is true when an alert was handled
     or sent (C(handled), C(submitted), C(timed_out)), or in check mode would be (C(would_handle)).
     A second run of the same task sends nothing and reports C(changed=false).
@@ -118,15 +121,20 @@ options:
         (quarantine only), C(killProcessByPidandPathandCmdline) or C(killContainerProcessByMd5AndPath).
       - For C(virus_quara) and C(virus_quara_bin) - C(quaraFileByMd5andPath), the default.
       - Left out for C(kill_and_quara), each alert gets the C(subOperation) the service suggests for it
-        (the C(operation_params) of M(alibabacloud.sas.sas_alert_operations_info)); an alert for which it
-        suggests none ends C(unsupported). The sources disagree on which values the service takes (two or six),
-        so a value given that differs from the one suggested for an alert is sent as given, with a warning.
+        (the C(operation_params) of M(alibabacloud.sas.sas_alert_operations_info)). Where it suggests none (no
+        document says it always does), C(killAndQuaraFileByMd5andPath), the default, is sent, with a warning that
+        names it and the alerts. A suggestion this collection does not know ends the alert C(unsupported).
+        The sources disagree on which values the service takes (two or six), so a value given that differs from
+        the one suggested for an alert is sent as given, with a warning.
     type: str
   whitelist_rules:
     description:
       - For C(advance_mark_mis_info), the whitelist rules to add. Left out, the alerts are whitelisted with
         the rules they already have, sent unchanged (C(MarkMissParam) is always sent, as one reading of the
         service requires it).
+      - An empty rule list is never sent - the service may refuse it or take it as "remove every rule". So, with
+        I(whitelist_rules) left out, an alert that has no rule ends C(failed) with nothing sent, its reason
+        saying to give I(whitelist_rules); the other alerts are whitelisted.
       - The service replaces an alert's rules with what is sent, so the module sends the alert's existing
         rules first, then the new ones that are not already there; nothing set before is lost.
       - Each rule's I(field) must be one of the alert's whitelist fields and I(operate) one the field
@@ -242,7 +250,8 @@ notes:
   - The RAM policy needs C(yundun-sas:DescribeSuspEvents), C(yundun-sas:DescribeSecurityEventOperations),
     C(yundun-sas:HandleSecurityEvents) and C(yundun-sas:DescribeSecurityEventOperationStatus).
   - "API calls for N alerts, all pending: about one C(DescribeSuspEvents) page per 100 of them, N
-    C(DescribeSecurityEventOperations), one C(HandleSecurityEvents) per 20, one
+    C(DescribeSecurityEventOperations) (none for an expired alert, nor for one whose C(can_be_deal_on_line) is
+    false), one C(HandleSecurityEvents) per 20, one
     C(DescribeSecurityEventOperationStatus) per call sent and per I(poll_interval) until done, and after
     the wait about two C(DescribeSuspEvents) pages per 100 alerts handled or failed (one call each for
     one or two alerts) to read RV(results[].status_after). A call whose answer was lost costs one more
@@ -396,7 +405,11 @@ results:
         - C(submitted) - sent with I(wait=false); the result is not known yet. Also sent before the run was
           killed - nobody waited for the result (RV(results[].reason) says so).
         - C(already_handled) - not pending (or handled meanwhile), nothing sent.
-        - C(unsupported) - the service does not allow I(operation) for it; RV(results[].reason) says why.
+        - C(expired) - the service let it expire (status C(expired)) and offers no operation for it; nothing
+          sent, with or without I(force). Nobody can act on it any more, so it does not fail the module.
+        - C(unsupported) - the service does not allow I(operation) for it; RV(results[].reason) says why. Also
+          a pending alert whose C(can_be_deal_on_line) is false, settled from the listing (nothing asked, nothing
+          sent).
         - C(not_found) - the service has no such alert.
         - C(failed) - the service could not handle it; see RV(results[].error_code) and RV(results[].hint).
           Also an alert whose allowed operations could not be read, its retries spent (throttled, unavailable,
@@ -406,6 +419,9 @@ results:
           allowed ends C(not_found), C(already_handled) or C(unsupported), as it would had the service
           refused the whole call for it.
           Also an alert not sent because the run was killed (RV(results[].reason) starts with C(not sent)).
+          Also, for C(advance_mark_mis_info) without I(whitelist_rules), an alert that has no whitelist rule - nothing
+          sent, since an empty rule list is refused by the service or clears the rules; RV(results[].reason) says
+          to give I(whitelist_rules). It fails the module, as the whitelisting asked for did not happen.
         - C(timed_out) - no final status within I(wait_timeout); RV(results[].task_id) to follow up. When the
           answer of its call was lost, the task id is null and RV(results[].reason) says whether it was sent
           again (never for an operation on the host) - check the alert with M(alibabacloud.sas.sas_alert_info).
@@ -453,8 +469,8 @@ summary:
   description: How many alerts ended in each outcome (every outcome is listed, zeros included).
   returned: always
   type: dict
-  sample: {handled: 18, would_handle: 0, submitted: 0, already_handled: 2, unsupported: 1, not_found: 0,
-           failed: 1, timed_out: 0}
+  sample: {handled: 18, would_handle: 0, submitted: 0, already_handled: 2, expired: 0, unsupported: 1,
+           not_found: 0, failed: 1, timed_out: 0}
 task_ids:
   description: The ids of the handling tasks created, in the order they were sent.
   returned: always

@@ -262,6 +262,21 @@ alerts:
       description: When the alert was first seen, in epoch milliseconds.
       type: int
       sample: 1777858802000
+    alarm_unique_info:
+      description:
+        - The unique id of the alert event the alert belongs to. The service gathers the repeats of one detection
+          on one server into one alert event (DescribeAlarmEventDetail takes this id), so alerts that share it are
+          the same threat seen again; group by it to read each threat once.
+      type: str
+      sample: 4b1b5d9e2c6a8f3e1d7c9b0a5e4f3d2c
+    can_be_deal_on_line:
+      description:
+        - Whether the service lets the alert be handled at all - blocked, quarantined, whitelisted or ignored; false
+          for an expired alert. An alert can be handled only when it is true.
+        - When false, M(alibabacloud.sas.sas_alert_handle) sends nothing for a pending alert, and does not even ask
+          which operations it allows; it ends C(unsupported) (C(expired) when its status is C(expired)).
+      type: bool
+      sample: true
     details:
       description: What the service says about the alert (source IP, file path, ...).
       type: list

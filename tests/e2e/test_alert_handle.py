@@ -11,6 +11,7 @@ from sas_data import (
     ACCESS_KEY_SECRET,
     FAST,
     LENIENT,
+    PENDING,
     QUOTA,
     STRICTEST,
     Data,
@@ -223,7 +224,7 @@ def test_a_mix_of_outcomes_each_honest(emulator, run_play, data):
     assert entries[offline]["status_after"] == "pending" and entries[handled]["status_after"] == shown
     assert entries[handled]["task_id"] == entries[offline]["task_id"] == result["task_ids"][0]
     assert result["summary"] == {"handled": 1, "would_handle": 0, "submitted": 0, "already_handled": 1,
-                                 "unsupported": 2, "not_found": 1, "failed": 1, "timed_out": 0}
+                                 "expired": 0, "unsupported": 2, "not_found": 1, "failed": 1, "timed_out": 0}
     assert result["msg"] == ("1 of 6 alerts did not end handled: 1 failed (block_ip.AgentOffline: 1); "
                              "see results for each alert")
     sent = writes(emulator)
@@ -291,10 +292,11 @@ def test_whitelist_merge_keeps_every_existing_rule(emulator, run_play, data, mar
         assert ("loginUser", "regex", "^deploy-[0-9]+$") in after
 
 
-@pytest.mark.parametrize("mark_miss_param", ["required", "optional"])
-def test_whitelisting_without_new_rules_sends_the_rules_the_alert_has(emulator, run_play, data, mark_miss_param):
-    # issue 9: "only whitelist this alert" - allowed, and MarkMissParam is sent whether or not it is required
-    emulator.configure(mark_miss_param=mark_miss_param)
+@pytest.mark.parametrize("readings", [STRICTEST, LENIENT], ids=["strictest", "lenient"])
+def test_whitelisting_without_new_rules_sends_the_rules_the_alert_has(emulator, run_play, data, readings):
+    # issue 9: "only whitelist this alert" - allowed, and MarkMissParam is sent whether or not it is required;
+    # issue 17: never as an empty list, refused (strictest) or taken as "clear the rules" (lenient)
+    emulator.configure(**readings)
     with_rules, without_rules = None, None
     for alert in data.alerts(op="advance_mark_mis_info"):
         if emulator.alert(alert["id"])["whitelist_rules"]:
@@ -303,14 +305,62 @@ def test_whitelisting_without_new_rules_sends_the_rules_the_alert_has(emulator, 
             without_rules = without_rules or alert["id"]
     assert with_rules and without_rules
     before = emulator.alert(with_rules)["whitelist_rules"]
-    play = run_play([handle("result", alert_ids=[with_rules, without_rules], operation="advance_mark_mis_info",
-                            **FAST)], emulator=emulator)
-    assert play.rc == 0, play.stdout
-    assert [entry["outcome"] for entry in play["result"]["results"]] == ["handled", "handled"]
-    sent = {sent_ids(entry)[0]: entry for entry in writes(emulator)}
-    assert [rule["fieldValue"] for rule in rules_on_wire(sent[with_rules])] == [rule["value"] for rule in before]
-    assert sent[without_rules]["params"]["MarkMissParam"] == "[]"
+    play = run_play([handle("result", ignore_errors=True, alert_ids=[with_rules, without_rules],
+                            operation="advance_mark_mis_info", **FAST)], emulator=emulator)
+    result = play["result"]
+    assert result["failed"] is True and result["changed"] is True
+    handled, unsent = result["results"]
+    assert handled["outcome"] == "handled"
+    assert (unsent["outcome"], unsent["task_id"], unsent["status_after"]) == ("failed", None, "pending")
+    assert "give whitelist_rules" in unsent["reason"]
+    assert result["msg"] == "1 of 2 alerts did not end handled: 1 failed (no error code: 1); see results for each alert"
+    [sent] = writes(emulator)
+    assert sent_ids(sent) == [with_rules]
+    assert [rule["fieldValue"] for rule in rules_on_wire(sent)] == [rule["value"] for rule in before]
     assert emulator.alert(with_rules)["whitelist_rules"] == before
+    assert emulator.alert(without_rules)["status"] == PENDING
+
+
+@pytest.mark.parametrize("readings", [STRICTEST, LENIENT], ids=["strictest", "lenient"])
+def test_kill_and_quara_without_sub_operation_sends_the_suggestion_or_the_default(emulator, run_play, data,
+                                                                                  readings):
+    # issue 17, point 2: the lenient set suggests no subOperation; before, every alert then ended unsupported
+    emulator.configure(**readings)
+    alert_id = data.one(op="kill_and_quara", online=True, allowed=True, alive=True)
+    play = run_play([handle("result", alert_ids=[alert_id], operation="kill_and_quara", **FAST)], emulator=emulator)
+    assert play.rc == 0, play.stdout
+    assert [entry["outcome"] for entry in play["result"]["results"]] == ["handled"]
+    [sent] = writes(emulator)
+    assert sent["params"]["OperationParams"] == '{"subOperation":"killAndQuaraFileByMd5andPath"}'
+    warned = "the service suggests no subOperation for kill_and_quara on this alert; sent killAndQuaraFileByMd5andPath"
+    shown = " ".join((play.stdout + play.stderr).split())  # ansible wraps a long warning
+    assert (warned in shown) is (readings["suggested_sub_operation"] == "no")
+
+
+@pytest.mark.parametrize("readings", [STRICTEST, LENIENT], ids=["strictest", "lenient"])
+def test_what_the_listing_says_settles_an_alert_without_asking_its_operations(emulator, run_play, data, readings):
+    # issue 17, points 5 and 9: an expired alert ends expired, an alert the service does not let anyone handle
+    # (CanBeDealOnLine false) unsupported; neither costs a DescribeSecurityEventOperations call
+    emulator.configure(**readings)
+    expired = data.one(status=64)
+    not_online, handled = [alert["id"] for alert in data.alerts(op="block_ip", online=True, allowed=True)[:2]]
+    emulator.patch_alert(not_online, can_be_deal_on_line=False)
+    play = run_play([handle("block", alert_ids=[expired, not_online, handled], operation="block_ip",
+                            block_duration="1d", **FAST),
+                     handle("forced", alert_ids=[expired], operation="ignore", force=True, **FAST)], emulator=emulator)
+    assert play.rc == 0, play.stdout
+    block = by_id(play["block"])
+    assert {alert_id: entry["outcome"] for alert_id, entry in block.items()} == {
+        expired: "expired", not_online: "unsupported", handled: "handled"}
+    assert (block[expired]["status_before"], block[expired]["status_after"]) == ("expired", "expired")
+    assert block[expired]["reason"] == "it expired: the service offers no operation for an expired alert; nothing sent"
+    assert "CanBeDealOnLine is false" in block[not_online]["reason"]
+    assert play["block"]["summary"]["expired"] == 1 and play["block"]["changed"] is True
+    assert [entry["outcome"] for entry in play["forced"]["results"]] == ["expired"]  # force changes nothing
+    assert play["forced"]["changed"] is False
+    lookups = [int(entry["params"]["SecurityEventId"]) for entry in calls(emulator, "DescribeSecurityEventOperations")]
+    assert lookups == [handled]  # one call saved per alert the listing settles
+    assert [sent_ids(entry) for entry in writes(emulator)] == [[handled]]
 
 
 def test_check_mode_predicts_and_writes_nothing(emulator, run_play, data):
@@ -539,7 +589,7 @@ def test_audit_log_that_cannot_be_used_fails_before_any_call_and_check_mode_writ
     assert emulator.requests() and writes(emulator) == [] and not checked.exists()
 
 
-NO_OUTCOME = {"handled": 0, "would_handle": 0, "submitted": 0, "already_handled": 0, "unsupported": 0,
+NO_OUTCOME = {"handled": 0, "would_handle": 0, "submitted": 0, "already_handled": 0, "expired": 0, "unsupported": 0,
               "not_found": 0, "failed": 0, "timed_out": 0}
 
 

@@ -273,10 +273,8 @@ def test_mark_miss_param_required(emu, client) -> None:
     error = client_error(lambda: handle(client, "advance_mark_mis_info", [alert["Id"]]))
     assert (error.code, error.status_code) == ("InvalidParam", 400) and '"MarkMissParam"' in error.data["Message"]
     assert emu.alert(alert["Id"])["whitelist_rules"] == rules
-    # [] is a list of no rules: replace semantics remove every rule of the alert
-    done = wait_task(client, handle(client, "advance_mark_mis_info", [alert["Id"]], mark_miss_param="[]"))
-    assert done.task_status == "Success" and status_of(client, alert["Id"]) == 8
-    assert emu.alert(alert["Id"])["whitelist_rules"] == []
+    # [] is a list of no rules: refused or taken as "clear the rules", by the reading empty_mark_miss_param
+    # (test_offer_readings.py)
 
 
 def test_mark_miss_param_optional_whitelists_and_keeps_the_rules(emu, client) -> None:
@@ -398,7 +396,7 @@ def test_config_reports_the_readings_and_a_reset_keeps_them(emu) -> None:
         "status_call": "both_required", "queue_ms": 0, "bad_id_in_batch": "refuse", "alert_type_vocabulary": "zh",
         "id_lookup": "some", "final_status": "table", "mark_miss_param": "required",
         "kill_and_quara_sub_operations": "two", "throttle_code": "Throttling.User", "server_error_status": "503",
-        "pending_order": "newest"}
+        "pending_order": "newest", "suggested_sub_operation": "yes", "empty_mark_miss_param": "refused"}
     answer = emu.configure(status_call="either", queue_ms=25, final_status="processing")
     assert (answer["status_call"], answer["queue_ms"], answer["final_status"]) == ("either", 25, "processing")
     emu.reset()

@@ -31,6 +31,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import LEFT
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import check_rules
 
 BLOCK_IP = {"expireTime": 4102444800000}  # 2100-01-01: always in the future
+EXPIRED = 64
 
 
 class FakeTime:
@@ -113,7 +114,10 @@ def pick_offline(sas, op, exclude=()):
 def test_plan_by_status():
     cases = [(None, False, "not_found"), (AlertState(1, PROCESSING), True, "already_handled"),
              (AlertState(1, IGNORED), False, "already_handled"), (AlertState(1, IGNORED), True, None),
-             (AlertState(1, PENDING), False, None)]
+             (AlertState(1, PENDING), False, None),
+             # issue 17, point 5: an expired alert is said to be expired, forced or not
+             (AlertState(1, EXPIRED), False, "expired"), (AlertState(1, EXPIRED, can_be_deal_on_line=False), True,
+                                                          "expired")]
     for state, force, expected in cases:
         alert = AlertOutcome(1)
         goes_on = plan_by_status(alert, state, force)
@@ -121,6 +125,22 @@ def test_plan_by_status():
     alert = AlertOutcome(1)
     plan_by_status(alert, AlertState(1, IGNORED), False)
     assert alert.reason == "its status is ignored, not pending: nothing sent (force acts on it anyway)"
+    plan_by_status(alert, AlertState(1, EXPIRED), True)
+    assert alert.reason == "it expired: the service offers no operation for an expired alert; nothing sent"
+    assert alert.status_after == EXPIRED
+
+
+@pytest.mark.parametrize("status, force, expected", [
+    (PENDING, False, "unsupported"), (IGNORED, False, "already_handled"), (FALSE_POSITIVE, True, None)])
+def test_plan_by_status_settles_a_pending_alert_that_cannot_be_dealt_with_online(status, force, expected):
+    # issue 17, point 9: "processed only when CanBeDealOnLine is true" [DOC]; for an alert no longer pending (an
+    # undo, with force) what it means is undocumented: the service is asked
+    alert = AlertOutcome(1)
+    goes_on = plan_by_status(alert, AlertState(1, status, can_be_deal_on_line=False), force)
+    assert (alert.outcome, goes_on) == (expected, expected is None)
+    if expected == "unsupported":
+        assert alert.reason == ("the service does not let it be handled (CanBeDealOnLine is false): it offers no "
+                                "operation for it; nothing sent")
 
 
 def ops(*entries):
@@ -683,3 +703,33 @@ def test_check_mode_does_not_ask_whether_the_run_lives(sas):
     alert_ids = sas.pick(2)
     report, _time = run(sas, check_mode=True, alert_ids=alert_ids, run_alive=alive_for(0))
     assert outcomes(report) == dict.fromkeys(alert_ids, "would_handle")
+
+
+# --- issue 17, points 5 and 9: what the listing already says costs no operations lookup ---------------------
+
+@pytest.mark.parametrize("force", [False, True])
+def test_an_expired_alert_ends_expired_with_no_lookup_and_nothing_sent(sas, force):
+    [expired] = sas.pick(status=EXPIRED)
+    [pending] = sas.pick(op="ignore")
+    report, _time = run(sas, alert_ids=[expired, pending], force=force)
+    result = {entry["id"]: entry for entry in report.results}[expired]
+    assert (result["outcome"], result["status_before"], result["status_after"]) == ("expired", "expired", "expired")
+    assert result["reason"] == "it expired: the service offers no operation for an expired alert; nothing sent"
+    assert report.summary["expired"] == 1 and not report.failed
+    # one lookup, the pending alert's: the expired one costs none
+    assert [call["params"]["SecurityEventId"] for call in sas.calls("DescribeSecurityEventOperations")] == [
+        str(pending)]
+    assert [sent_ids(write) for write in sas.writes()] == [[pending]]
+
+
+@pytest.mark.parametrize("operation, params", [("block_ip", BLOCK_IP), ("ignore", {})])
+def test_an_alert_that_cannot_be_dealt_with_online_costs_no_lookup(sas, operation, params):
+    not_online, other = sas.pick(2, op="block_ip", online=True)
+    sas.patch_alert(not_online, can_be_deal_on_line=False)
+    report, _time = run(sas, alert_ids=[not_online, other], operation=operation, operation_params=params)
+    assert outcomes(report) == {not_online: "unsupported", other: "handled"}
+    assert "CanBeDealOnLine is false" in report.results[0]["reason"]
+    # one lookup, the other alert's: a call saved per such alert
+    assert [int(call["params"]["SecurityEventId"]) for call in sas.calls("DescribeSecurityEventOperations")] == [
+        other]
+    assert [sent_ids(write) for write in sas.writes()] == [[other]]

@@ -11,6 +11,7 @@ import re
 import yaml
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import operation_params as op
+from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import OUTCOMES
 from ansible_collections.alibabacloud.sas.plugins.modules import sas_alert_handle
 
 OPTIONS = yaml.safe_load(sas_alert_handle.DOCUMENTATION)["options"]
@@ -77,3 +78,12 @@ def test_options_that_only_some_operations_take_name_them():
     for option in ("block_duration", "expire_time", "whitelist_rules"):
         for code in op.operations_taking(option):
             assert "C(%s)" % code in description(option), (option, code)
+
+
+def test_every_outcome_is_documented_in_the_order_of_the_table():
+    # issue 17, point 5: an outcome added to handling.OUTCOMES (expired) reaches the RETURN docs too
+    returned = yaml.safe_load(sas_alert_handle.RETURN)
+    lines = returned["results"]["contains"]["outcome"]["description"]
+    documented = [match.group(1) for line in lines for match in [re.match(r"C\(([a-z_]+)\) - ", line)] if match]
+    assert documented == list(OUTCOMES)
+    assert list(returned["summary"]["sample"]) == list(OUTCOMES)

@@ -285,6 +285,22 @@ def test_every_report_outcome_is_in_the_order_those_that_need_a_person_first():
     assert order[:len(ATTENTION_OUTCOMES) + 1] == list(ATTENTION_OUTCOMES) + ["not_run"]
 
 
+def test_an_expired_alert_has_its_own_outcome_and_section_and_needs_no_attention():
+    # issue 17, point 5: the service let it expire and offers nothing for it - said, and nobody can act on it
+    plan = make_plan()
+    handled = handled_all(plan)
+    handled[1] = call(group(plan, "quara"), [result(4, "expired", status_before="expired", status_after="expired",
+                                                    reason="it expired: nothing sent")])
+    report = report_of(plan, handled)
+    assert outcomes(report)[4] == "expired" and report["summary"]["by_outcome"]["expired"] == 1
+    assert "expired" in REPORT_OUTCOMES and "expired" not in ATTENTION_OUTCOMES
+    assert report["summary"]["needs_attention"] == 2  # the failed and the timed-out alerts, as before
+    order = report_order(report["summary"]["by_outcome"])
+    assert order.index("already_handled") < order.index("expired") < order.index("unsupported")
+    headings = [text for kind, text in blocks(parse(render_markdown(report))) if kind == "h2"]
+    assert "expired (1)" in headings and headings.index("expired (1)") > headings.index("handled (2)")
+
+
 def alerts_with(outcomes):
     """A report with one alert of each outcome, as build_report writes them."""
     alerts = [dict(id=index, name="alert %d" % index, type="t", level="remind", host={"instance_name": "h"},
