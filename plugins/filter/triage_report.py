@@ -13,7 +13,7 @@ description:
   - Joins a plan of P(alibabacloud.sas.triage_plan#filter) with the registered results of the
     M(alibabacloud.sas.sas_alert_handle) calls made for its groups.
   - Each listed alert gets one C(outcome) - one of the module's (C(handled), C(would_handle), C(submitted),
-    C(already_handled), C(unsupported), C(not_found), C(failed), C(timed_out)), or C(unmatched) (no rule),
+    C(already_handled), C(unsupported), C(expired), C(not_found), C(failed), C(timed_out)), or C(unmatched) (no rule),
     C(excluded) (a rule with action C(none)), C(not_run) (the run stopped before handling it, see C(stopped)),
     C(error) (its module call failed before giving it an outcome).
 positional: _input, handled
