@@ -5,13 +5,12 @@ served oldest first over three pages, so the new alerts are on its last page."""
 
 from __future__ import annotations
 
+import json
 import shutil
-import subprocess
 import time
 
 import pytest
-import yaml
-from conftest import base_env
+from rulebook_run import rulebook_run
 from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET, sent_ids, writes
 
 from sas_emulator.testing import start_emulator
@@ -31,31 +30,10 @@ def rulebook(tmp_path, collections_path):
                               "--reading", "pending_order=oldest",
                               "--access-key-id", ACCESS_KEY_ID, "--access-key-secret", ACCESS_KEY_SECRET,
                               request_log=tmp_path / "requests.jsonl")
-    (tmp_path / "policy.yml").write_text(yaml.safe_dump({"sas_triage_rules": POLICY}))
-    report_dir = tmp_path / "reports"
-    (tmp_path / "vars.yml").write_text(yaml.safe_dump({
-        "sas_triage_policy_file": str(tmp_path / "policy.yml"), "sas_triage_report_dir": str(report_dir),
-        "sas_alerts_interval": INTERVAL}))
-    (tmp_path / "inventory.yml").write_text(yaml.safe_dump({"all": {"hosts": {"localhost": {
-        "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}}}))
-    home = tmp_path / "home"
-    home.mkdir()
-    env = dict(base_env(home, collections_path), ALIBABA_CLOUD_SAS_ENDPOINT=emulator.url,
-               ALIBABA_CLOUD_ACCESS_KEY_ID=ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET=ACCESS_KEY_SECRET)
-    log = (tmp_path / "rulebook.log").open("w")
-    process = subprocess.Popen(
-        ["ansible-rulebook", "-i", str(tmp_path / "inventory.yml"), "-r", "alibabacloud.sas.triage_new_alerts",
-         "--vars", str(tmp_path / "vars.yml"), "--print-events"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=tmp_path)
     try:
-        yield emulator, process, report_dir, tmp_path / "rulebook.log"
+        with rulebook_run(tmp_path, collections_path, emulator, POLICY, INTERVAL, print_events=True) as run:
+            yield emulator, run.process, run.report_dir, run.log
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
         emulator.stop()
 
 
@@ -102,7 +80,7 @@ def test_each_new_alert_is_triaged_once_within_three_polls(rulebook):
     # the triage ran for each new alert alone: one report each, the suspicious one unmatched
     reports = sorted(report_dir.glob("triage-*.json"))
     outcomes = {alert["id"]: alert["outcome"] for path in reports
-                for alert in yaml.safe_load(path.read_text())["alerts"]}
+                for alert in json.loads(path.read_text())["alerts"]}
     assert outcomes == {matching[0]: "handled", matching[1]: "handled", other[0]: "unmatched"}
     assert len(reports) == 3, [path.name for path in reports]
     log = output.read_text()

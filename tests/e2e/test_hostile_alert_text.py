@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import time
 import unicodedata
 
 import pytest
-import yaml
 from conftest import base_env
+from rulebook_run import rulebook_run
 from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET, QUOTA
 from triage_run import TriageRunner
 
@@ -90,31 +89,12 @@ def test_the_plan_and_the_markdown_report_show_hostile_text_escaped(tmp_path, co
 def test_the_rulebook_log_shows_the_label_escaped_and_a_cloud_alert_without_error(tmp_path, collections_path,
                                                                                   hostile):
     emulator, marker = hostile
-    (tmp_path / "policy.yml").write_text(yaml.safe_dump({"sas_triage_rules": POLICY}))
-    report_dir = tmp_path / "reports"
-    (tmp_path / "vars.yml").write_text(yaml.safe_dump({
-        "sas_triage_policy_file": str(tmp_path / "policy.yml"), "sas_triage_report_dir": str(report_dir),
-        "sas_alerts_interval": 2}))
-    (tmp_path / "inventory.yml").write_text(yaml.safe_dump({"all": {"hosts": {"localhost": {
-        "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}}}))
-    home = tmp_path / "home"
-    home.mkdir()
-    env = dict(base_env(home, collections_path), ALIBABA_CLOUD_SAS_ENDPOINT=emulator.url,
-               ALIBABA_CLOUD_ACCESS_KEY_ID=ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET=ACCESS_KEY_SECRET)
-    output = tmp_path / "rulebook.log"
-    with output.open("w") as log:
-        process = subprocess.Popen(
-            ["ansible-rulebook", "-i", str(tmp_path / "inventory.yml"), "-r", "alibabacloud.sas.triage_new_alerts",
-             "--vars", str(tmp_path / "vars.yml")],
-            env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=tmp_path)
-        try:
-            wait_for(lambda: emulator.stats()["calls"].get("DescribeSuspEvents", 0) >= 1, 120, output)
-            on_host = emulator.add_alerts(1, level="serious", host_uuid=emulator.hosts()[0]["uuid"])[0]
-            cloud = emulator.add_alerts(1, level="serious", name_key="suspicious_api_call")[0]
-            wait_for(lambda: len(list(report_dir.glob("triage-*.md"))) >= 2, 120, output)
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    with rulebook_run(tmp_path, collections_path, emulator, POLICY, 2) as run:
+        output, report_dir = run.log, run.report_dir
+        wait_for(lambda: emulator.stats()["calls"].get("DescribeSuspEvents", 0) >= 1, 120, output)
+        on_host = emulator.add_alerts(1, level="serious", host_uuid=emulator.hosts()[0]["uuid"])[0]
+        cloud = emulator.add_alerts(1, level="serious", name_key="suspicious_api_call")[0]
+        wait_for(lambda: len(list(report_dir.glob("triage-*.md"))) >= 2, 120, output)
     text = output.read_text(errors="replace")
     announced = [line for line in text.splitlines() if line.startswith("New alert ")]
     assert len(announced) == 2, text
