@@ -45,7 +45,7 @@ def read_policy_file(path: Any, cwd: Optional[str] = None) -> PolicyFile:
     if not isinstance(path, str) or not path.strip():
         raise PolicyError("sas_triage_policy_file must be the path of a YAML file, got %r" % (path,))
     where = resolve(path, cwd)
-    raw = _read(where)
+    raw = _read(where, cwd or os.getcwd())
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -67,12 +67,12 @@ def read_policy_file(path: Any, cwd: Optional[str] = None) -> PolicyFile:
     return PolicyFile(rules, where, hashlib.sha256(raw).hexdigest())
 
 
-def _read(where: str) -> bytes:
+def _read(where: str, cwd: str) -> bytes:
     # O_NONBLOCK: a FIFO planted at the path must not hang the run before the regular-file check.
     try:
         fd = os.open(where, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise PolicyError("policy file %s cannot be read: %s" % (where, _why(exc))) from None
+        raise PolicyError("policy file %s cannot be read: %s" % (where, _why(exc, cwd))) from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
@@ -87,9 +87,9 @@ def _read(where: str) -> bytes:
     return raw
 
 
-def _why(exc: OSError) -> str:
+def _why(exc: OSError, cwd: str) -> str:
     if isinstance(exc, FileNotFoundError):
-        return "no such file (a relative path is taken from the directory ansible-playbook runs in, %s)" % os.getcwd()
+        return "no such file (a relative path is taken from the directory ansible-playbook runs in, %s)" % cwd
     if isinstance(exc, PermissionError):
         return "permission denied"
     return exc.strerror or str(exc)
