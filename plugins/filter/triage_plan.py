@@ -78,8 +78,10 @@ _value:
       description:
         - One entry per alert (a duplicate id once) - C(id), C(name), C(type), C(level), C(status),
           C(last_time) (C(YYYY-MM-DD HH:MM:SS) in UTC+8, the service's time zone, as the service gives it),
-          C(host) (C(instance_name), C(instance_id), C(internet_ip), C(intranet_ip), C(uuid)), C(rule), C(action),
-          C(params), C(recommended) (C(action), C(params), C(why); action C(review) means a person decides) and
+          C(host) (C(instance_name), C(instance_id), C(internet_ip), C(intranet_ip), C(uuid) - the server's own),
+          C(evidence) (from the alert's C(details) - C(source_ip), C(user), C(file_path), C(md5), C(cmdline), and
+          C(first_time) and C(last_time); each null when the alert has none), C(rule), C(action), C(params),
+          C(recommended) (C(action), C(params), C(why); action C(review) means a person decides) and
           C(disposition) - C(handle), C(excluded) (a rule with action C(none)) or C(unmatched).
       type: list
       elements: dict
@@ -96,7 +98,9 @@ _value:
           on the host), C(by_rule), C(by_action), C(unmatched_recommended).
       type: dict
     destructive:
-      description: The groups whose operation acts on hosts (block, kill, quarantine...), each with its first alerts.
+      description:
+        - The groups whose operation acts on hosts (block, kill, quarantine...), each with its first alerts, each
+          alert with its evidence - the source IP a block blocks, the file and process a kill or quarantine acts on.
       type: list
       elements: dict
     lines:

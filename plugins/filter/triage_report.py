@@ -102,8 +102,8 @@ _value:
       person must know beyond the outcomes - the other data site's pending alerts), C(summary) (C(alerts),
       C(needs_attention), C(by_outcome) with every outcome, C(by_action) and C(by_rule) with the outcomes
       that occur) and C(alerts) - one entry per listed alert with C(id), C(name), C(type), C(level), C(host),
-      C(rule), C(action), C(params), C(recommended), C(outcome), C(reason), C(error_code), C(hint), C(task_id),
-      C(status_before), C(status_after).
+      C(evidence) (as in the alerts of P(alibabacloud.sas.triage_plan#filter)), C(rule), C(action), C(params),
+      C(recommended), C(outcome), C(reason), C(error_code), C(hint), C(task_id), C(status_before), C(status_after).
   type: dict
 """
 

@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import HOST_OPERATIONS
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import MAX_REMARK_LENGTH
 from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import NAME_LENGTH, shown
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_evidence import evidence, evidence_line
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import NO_ACTION, Rule
 
 HANDLE = "handle"
@@ -78,6 +79,7 @@ def alert_summary(alert: Dict[str, Any]) -> Dict[str, Any]:
         "status": alert.get("status"),
         "last_time": alert.get("last_time"),
         "host": {field: alert.get(field) for field in HOST_FIELDS},
+        "evidence": evidence(alert),
     }
 
 
@@ -192,8 +194,10 @@ def _destructive(entries: List[Dict[str, Any]], groups: List[Dict[str, Any]]) ->
 
 
 def alert_line(entry: Dict[str, Any]) -> str:
-    """One planned alert on one line, for a person: its id, its name and its host, each shown escaped."""
-    return "%s %s on %s" % (shown(entry["id"]), shown(entry["name"], limit=NAME_LENGTH), host_label(entry["host"]))
+    """One planned alert on one line, for a person: its id, its name, its host and its evidence (what the write
+    acts on: the host's own IP is not the source IP a block blocks), each shown escaped."""
+    return "%s %s on %s: %s" % (shown(entry["id"]), shown(entry["name"], limit=NAME_LENGTH),
+                                host_label(entry["host"]), evidence_line(entry["evidence"]))
 
 
 def plan_lines(plan: Dict[str, Any], rules: List[Rule]) -> List[str]:

@@ -9,6 +9,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import FAILING_OUTCOMES, OUTCOMES
 from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import shown
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_evidence import evidence_line
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan import (
     EXCLUDED,
     UNMATCHED,
@@ -29,7 +30,7 @@ def build_report(plan: Dict[str, Any], handled: Optional[List[Dict[str, Any]]],
     outcomes = _outcomes_by_id(handled or [], context.get("stopped"))
     alerts = []
     for planned in plan["alerts"]:
-        entry = {key: planned[key] for key in ("id", "name", "type", "level", "host", "rule", "action")}
+        entry = {key: planned[key] for key in ("id", "name", "type", "level", "host", "evidence", "rule", "action")}
         entry["params"] = planned["params"]
         entry["recommended"] = planned["recommended"]
         entry.update((key, None) for key in RESULT_KEYS)
@@ -163,11 +164,11 @@ def report_order(by_outcome: Dict[str, int]) -> List[str]:
 
 
 def alert_table(outcome: str, alerts: List[Dict[str, Any]]) -> str:
-    """The alerts of one outcome: id and name, level, host, what was done (or is recommended) and why."""
+    """The alerts of one outcome: id and name, level, host, evidence, what was done (or is recommended) and why."""
     if outcome == UNMATCHED:
-        return table(["Alert", "Level", "Host", "Recommended", "Why"],
+        return table(["Alert", "Level", "Host", "Evidence", "Recommended", "Why"],
                      [_described(alert) + _recommended(alert) for alert in alerts])
-    return table(["Alert", "Level", "Host", "Rule: action", "Details"],
+    return table(["Alert", "Level", "Host", "Evidence", "Rule: action", "Details"],
                  [_described(alert) + _done(alert) for alert in alerts])
 
 
@@ -176,7 +177,7 @@ def _described(alert: Dict[str, Any]) -> List[str]:
     name = host.get("instance_name") or host.get("instance_id") or host.get("uuid")
     ip = host.get("internet_ip") or host.get("intranet_ip")
     return ["%s %s" % (cell(alert["id"]), cell(alert["name"])), cell(alert["level"]),
-            cell(name) + (" " + cell(ip) if ip else "")]
+            cell(name) + (" " + cell(ip) if ip else ""), evidence_line(alert["evidence"], markdown=True)]
 
 
 def _recommended(alert: Dict[str, Any]) -> List[str]:

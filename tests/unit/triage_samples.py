@@ -21,6 +21,13 @@ REVERSE_SHELL = ("Abnormal process behavior", "Reverse shell")
 CONTAINER = ("Container cluster anomalies", "Privileged container started")
 API_CALL = ("Cloud service threat detection", "Suspicious API call")
 
+# the details of an unusual logon as sas_alert_info returns them (DescribeSuspEvents Details, English)
+LOGON_DETAILS = [
+    {"name_display": "Logon source IP", "type": "text", "value": "198.51.100.179", "value_display": "198.51.100.179"},
+    {"name_display": "Logon user", "type": "text", "value": "deploy", "value_display": "deploy"},
+    {"name_display": "Logon location", "type": "text", "value": "Moscow", "value_display": "Moscow"},
+]
+
 # leave jump hosts alone, block logons, quarantine web shells, ignore reminders
 POLICY = [
     {"name": "leave-jump-hosts", "match": {"instance_name_regex": "^jump-"}, "action": "none"},

@@ -170,8 +170,8 @@ def test_policy_plan_handle_report():
     markdown = triage_markdown.triage_markdown(report)
     assert markdown.startswith("# Security Center triage: prod\n\nFrom 2027-01-15T08:00:00Z to 2027-01-15T08:02:00Z "
                                "(UTC), 5 alerts listed, **2 need attention**.\n\n| Outcome | Alerts |\n")
-    assert "\n| 12 异地登录 | suspicious | db-master 203.0.113.10 | block-logons: block\\_ip | agent offline; " \
-           "BlockIp.AgentOffline; start the agent |\n" in markdown
+    assert "\n| 12 异地登录 | suspicious | db-master 203.0.113.10 | last 2027-01-15 07:55:00 | block-logons: " \
+           "block\\_ip | agent offline; BlockIp.AgentOffline; start the agent |\n" in markdown
 
 
 def test_triage_report_filter_passes_the_stop_reason():

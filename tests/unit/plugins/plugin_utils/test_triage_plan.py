@@ -341,7 +341,9 @@ NOT_PRINTABLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
 
 
 def test_plan_lines_show_alert_text_escaped_and_never_forge_a_line():
-    hostile = [make_alert(1, ("Unusual logon", HOSTILE_NAME), host=HOSTILE_HOST, ip=HOSTILE_IP),
+    hostile_details = [{"name_display": "Logon user", "type": "text", "value": HOSTILE_HOST}]
+    hostile = [make_alert(1, ("Unusual logon", HOSTILE_NAME), host=HOSTILE_HOST, ip=HOSTILE_IP,
+                          details=hostile_details),
                make_alert(2, ("Unusual logon", HOSTILE_NAME), host=None, ip=None, intranet_ip=None,
                           instance_id=HOSTILE_HOST)]
     benign = [make_alert(1), make_alert(2)]
@@ -353,8 +355,9 @@ def test_plan_lines_show_alert_text_escaped_and_never_forge_a_line():
     forged = "\\n    ON HOSTS: nothing x 0 (rule none)"
     name = "ECS login\\x1b]0;all fine\\x07\\x1b[32m from unusual location" + forged
     host = "web-01\\r\\u202e10-bew" + forged
-    assert "    1 %s on %s (203.0.113.9%s)" % (name, host, forged) in lines
-    assert "    2 %s on %s" % (name, host) in lines
+    last = "last 2027-01-15 07:55:00"
+    assert "    1 %s on %s (203.0.113.9%s): user %s, %s" % (name, host, forged, host, last) in lines
+    assert "    2 %s on %s: %s" % (name, host, last) in lines
 
 
 def test_a_long_name_ends_in_an_ellipsis_in_the_plan_and_not_in_the_plan_data():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from triage_samples import CONTAINER, LOGON, NOW_MS, POLICY, REVERSE_SHELL, WEBSHELL, make_alert
+from triage_samples import CONTAINER, LOGON, LOGON_DETAILS, NOW_MS, POLICY, REVERSE_SHELL, WEBSHELL, make_alert
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import OUTCOMES
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils import triage_report
@@ -28,7 +28,8 @@ from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report imp
 def make_plan():
     alerts = [
         make_alert(1, LOGON),  # block-logons
-        make_alert(2, LOGON, host="web-prod-02"),  # block-logons
+        make_alert(2, LOGON, host="web-prod-02", details=LOGON_DETAILS,
+                   occurrence_time="2027-01-15 07:50:00"),  # block-logons
         make_alert(3, LOGON, host="jump-01"),  # leave-jump-hosts (none)
         make_alert(4, WEBSHELL),  # quarantine-webshells
         make_alert(5, CONTAINER, level="remind"),  # ignore-reminders
@@ -260,13 +261,14 @@ def test_the_markdown_report_has_a_summary_the_rules_and_a_section_per_outcome_a
     assert headings == ["Security Center triage: prod", "failed (1)", "timed_out (1)", "handled (2)",
                         "already_handled (1)", "unmatched (1)", "excluded (1)"]
     rows = [row for kind, row in found if kind == "tr"]
-    assert ["2 ECS login from unusual location", "suspicious", "web-prod-02 203.0.113.10", "block-logons: block_ip",
-            "agent offline; BlockIp.AgentOffline; start the agent"] in rows
-    assert ["7 ECS login from unusual location", "suspicious", "web-prod-03 203.0.113.10", "block-logons: block_ip",
-            "task still running; task 9001"] in rows
-    assert ["6 Reverse shell", "serious", "web-prod-01 203.0.113.10", "kill_process",
+    assert ["2 ECS login from unusual location", "suspicious", "web-prod-02 203.0.113.10",
+            "source IP 198.51.100.179, user deploy, first 2027-01-15 07:50:00, last 2027-01-15 07:55:00",
+            "block-logons: block_ip", "agent offline; BlockIp.AgentOffline; start the agent"] in rows
+    assert ["7 ECS login from unusual location", "suspicious", "web-prod-03 203.0.113.10",
+            "last 2027-01-15 07:55:00", "block-logons: block_ip", "task still running; task 9001"] in rows
+    assert ["6 Reverse shell", "serious", "web-prod-01 203.0.113.10", "last 2027-01-15 07:55:00", "kill_process",
             "a reverse shell gives an attacker control: kill the process, then quarantine its file"] in rows
-    assert ["Alert", "Level", "Host", "Recommended", "Why"] in rows
+    assert ["Alert", "Level", "Host", "Evidence", "Recommended", "Why"] in rows
     assert markdown.endswith(" |\n") and not markup_in(parse(markdown)) - {"heading_open", "strong_open"}
 
 
@@ -304,7 +306,8 @@ def test_an_expired_alert_has_its_own_outcome_and_section_and_needs_no_attention
 def alerts_with(outcomes):
     """A report with one alert of each outcome, as build_report writes them."""
     alerts = [dict(id=index, name="alert %d" % index, type="t", level="remind", host={"instance_name": "h"},
-                   rule="r", action="ignore", params={}, recommended={"action": "review", "params": {}, "why": "w"},
+                   evidence={}, rule="r", action="ignore", params={},
+                   recommended={"action": "review", "params": {}, "why": "w"},
                    outcome=outcome, reason=None, error_code=None, hint=None, task_id=None)
               for index, outcome in enumerate(outcomes, 1)]
     return {"account": "a", "check_mode": False, "started_at": "s", "finished_at": "f", "stopped": None,
@@ -321,7 +324,10 @@ def test_each_outcome_has_its_section(monkeypatch):
 
 
 def test_alert_text_in_the_markdown_report_is_shown_escaped_and_forges_nothing():
-    alerts = [make_alert(1, ("Unusual logon", HOSTILE), level="serious" + FORGED_ROW, host=HOSTILE, ip=HOSTILE),
+    hostile_details = [{"name_display": "Logon source IP", "type": "text", "value": HOSTILE},
+                       {"name_display": "命令行", "type": "text", "value": HOSTILE}]
+    alerts = [make_alert(1, ("Unusual logon", HOSTILE), level="serious" + FORGED_ROW, host=HOSTILE, ip=HOSTILE,
+                         details=hostile_details, last_time=HOSTILE),
               make_alert(2, ("Unusual logon", HOSTILE), host="jump-01", ip=None, intranet_ip=HOSTILE),
               make_alert(3, ("Suspicious program", HOSTILE), host=None, ip=None, intranet_ip=None,
                          instance_id=HOSTILE)]
@@ -337,15 +343,21 @@ def test_alert_text_in_the_markdown_report_is_shown_escaped_and_forges_nothing()
     assert [token.tag for token in tokens if token.type == "heading_open"] == ["h1", "h2", "h2", "h2"]
     found = blocks(tokens)
     rows = [row for kind, row in found if kind == "tr"]
-    assert {len(row) for row in rows} == {2, 5}
+    assert {len(row) for row in rows} == {2, 6}
     shown_text = "<img src=x onerror=alert(1)>![b](https[:]//evil.example/beacon.png)\\x1b]0;pwned\\x07\\u202e`x`" \
                  "\\r\\n| 99 forged | serious | trusted-01 | allow: ignore | - |"
+    [evidence] = [row[3] for row in rows if row[0].startswith("1 ")]
+    cut = shown_text[:100]  # each value of the evidence ends in an ellipsis past 120 characters
+    assert evidence.startswith("source IP " + cut) and ", process " + cut in evidence and ", last " + cut in evidence
+    assert evidence.count("\u2026") == 3
     assert ["1 " + shown_text, "serious\\r\\n| 99 forged | serious | trusted-01 | allow: ignore | - |",
-            "%s %s" % (shown_text, shown_text), "block|logons <b>![x](https[:]//evil.example/r.png): block_ip",
+            "%s %s" % (shown_text, shown_text), evidence,
+            "block|logons <b>![x](https[:]//evil.example/r.png): block_ip",
             "; ".join([shown_text] * 3 + ["task " + shown_text])] in rows
-    assert ["2 " + shown_text, "suspicious", "jump-01 " + shown_text, "leave *jump* hosts _alone_: none",
+    assert ["2 " + shown_text, "suspicious", "jump-01 " + shown_text, "last 2027-01-15 07:55:00",
+            "leave *jump* hosts _alone_: none",
             "rule leave *jump* hosts _alone_ leaves it alone"] in rows
-    assert ["3 " + shown_text, "suspicious", shown_text, "review",
+    assert ["3 " + shown_text, "suspicious", shown_text, "last 2027-01-15 07:55:00", "review",
             "no default for this type: review it in the console"] in rows
     assert found[0] == ("h1", "Security Center triage: prod" + shown_text)
     assert len(rows) == 4 + 3 + 3 * 2  # the outcomes' and the rules' tables, one per outcome: no row forged
