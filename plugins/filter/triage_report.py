@@ -27,7 +27,22 @@ options:
     type: list
     elements: dict
   account:
-    description: The account (inventory host) the run was for.
+    description: The account the run was for (the triage role's C(sas_triage_account), its inventory host by default).
+    type: str
+  policy_file:
+    description:
+      - The path of the policy file that decided (C(policy_file) of P(alibabacloud.sas.triage_settings#filter)).
+    type: str
+  policy_sha256:
+    description:
+      - The sha256 of that file as it was read (C(policy_sha256) of P(alibabacloud.sas.triage_settings#filter)).
+    type: str
+  awx_job_id:
+    description:
+      - The AWX job that ran the triage (the C(awx_job_id) or C(tower_job_id) extra variable AWX passes), or null.
+    type: str
+  awx_user_name:
+    description: Who launched that AWX job (the C(awx_user_name) or C(tower_user_name) extra variable), or null.
     type: str
   check_mode:
     description: Whether the run was a dry run.
@@ -98,7 +113,10 @@ EXAMPLES = r"""
 RETURN = r"""
 _value:
   description:
-    - C(check_mode), C(started_at), C(finished_at), C(account), C(stopped), C(other_site), C(warnings) (what a
+    - C(check_mode), C(started_at), C(finished_at), C(account), C(provenance) (what decided and who ran it -
+      C(policy_file), C(policy_sha256), C(collection_version), C(ansible_core_version), C(user) - the AWX launcher
+      under AWX, else the local user -, C(awx_job_id); the Markdown report shows them in one line), C(stopped),
+      C(other_site), C(warnings) (what a
       person must know beyond the outcomes - the other data site's pending alerts), C(summary) (C(alerts),
       C(needs_attention), C(by_outcome) with every outcome, C(by_action) and C(by_rule) with the outcomes
       that occur) and C(alerts) - one entry per listed alert with C(id), C(name), C(type), C(level), C(host),
@@ -109,15 +127,17 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report import build_report
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report import build_report, provenance
 
 
 def triage_report(plan, handled=None, account=None, check_mode=False, started_at=None, finished_at=None,
-                  stopped=None, other_site=None):
+                  stopped=None, other_site=None, policy_file=None, policy_sha256=None, awx_job_id=None,
+                  awx_user_name=None):
     if not isinstance(plan, dict) or "alerts" not in plan:
         raise AnsibleFilterError("triage_report takes the plan that alibabacloud.sas.triage_plan returns")
     context = dict(account=account, check_mode=check_mode, started_at=started_at, finished_at=finished_at,
-                   stopped=stopped or None, other_site=other_site or None)
+                   stopped=stopped or None, other_site=other_site or None,
+                   provenance=provenance(policy_file, policy_sha256, awx_job_id, awx_user_name))
     return build_report(plan, handled, context)
 
 

@@ -5,10 +5,15 @@ or the reason it was not sent, and the counts per outcome, action and rule; and 
 
 from __future__ import annotations
 
+import getpass
 from typing import Any, Dict, Iterable, List, Optional
+
+from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import FAILING_OUTCOMES, OUTCOMES
 from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import shown
+from ansible_collections.alibabacloud.sas.plugins.module_utils.version import COLLECTION_VERSION
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.policy_file import RULES_KEY
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_evidence import evidence_line
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan import (
     EXCLUDED,
@@ -48,6 +53,7 @@ def build_report(plan: Dict[str, Any], handled: Optional[List[Dict[str, Any]]],
         "started_at": context.get("started_at"),
         "finished_at": context.get("finished_at"),
         "account": context.get("account"),
+        "provenance": context.get("provenance") or provenance(),
         "stopped": context.get("stopped"),
         "other_site": context.get("other_site"),
         # what a person must know beyond the outcomes, in the report, the summary line and the job's stats
@@ -56,6 +62,28 @@ def build_report(plan: Dict[str, Any], handled: Optional[List[Dict[str, Any]]],
         "alerts": alerts,
     }
     return report
+
+
+def provenance(policy_file: Optional[str] = None, policy_sha256: Optional[str] = None,
+               awx_job_id: Any = None, awx_user_name: Optional[str] = None) -> Dict[str, Any]:
+    """What decided a run and who ran it: the policy file and its sha256 (null for rules given as a variable),
+    the collection's and ansible-core's versions, and the user - AWX's launcher under AWX, else the local one."""
+    under_awx = awx_job_id not in (None, "")
+    return {
+        "policy_file": policy_file or None,
+        "policy_sha256": policy_sha256 or None,
+        "collection_version": COLLECTION_VERSION,
+        "ansible_core_version": ANSIBLE_CORE_VERSION,
+        "user": (awx_user_name or None) if under_awx else _local_user(),
+        "awx_job_id": str(awx_job_id) if under_awx else None,
+    }
+
+
+def _local_user() -> Optional[str]:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container's uid with no passwd entry and no $USER
+        return None
 
 
 def other_site_warning(other_site: Optional[Dict[str, Any]]) -> Optional[str]:
@@ -140,6 +168,7 @@ def render_markdown(report: Dict[str, Any]) -> str:
                                                       cell(summary["alerts"]),
                                                       ", **%s need attention**" % cell(attention) if attention else ""),
     ]
+    blocks.append(provenance_line(report["provenance"]))
     blocks.extend("**Warning:** %s." % cell(warning) for warning in report["warnings"])
     if report["stopped"]:
         blocks.append("**Stopped before handling:** %s." % cell(report["stopped"]))
@@ -153,6 +182,16 @@ def render_markdown(report: Dict[str, Any]) -> str:
         alerts = [alert for alert in report["alerts"] if alert["outcome"] == outcome]
         blocks.append("## %s (%s)\n\n%s" % (cell(outcome), cell(by_outcome[outcome]), alert_table(outcome, alerts)))
     return "\n\n".join(blocks) + "\n"
+
+
+def provenance_line(found: Dict[str, Any]) -> str:
+    """Policy playbooks/policy.yml (sha256 9f2c...), alibabacloud.sas 0.1.0, ansible-core 2.17.5, run by alice
+    in AWX job 42."""
+    policy = ("Policy %s (sha256 %s)" % (cell(found["policy_file"]), cell(found["policy_sha256"]))
+              if found["policy_file"] else "Policy given as %s" % cell(RULES_KEY))
+    awx = " in AWX job %s" % cell(found["awx_job_id"]) if found["awx_job_id"] else ""
+    return "%s, alibabacloud.sas %s, ansible-core %s, run by %s%s." % (
+        policy, cell(found["collection_version"]), cell(found["ansible_core_version"]), cell(found["user"]), awx)
 
 
 def report_order(by_outcome: Dict[str, int]) -> List[str]:

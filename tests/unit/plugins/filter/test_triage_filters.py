@@ -157,7 +157,9 @@ def test_policy_plan_handle_report():
          "error": {"code": "Throttling.User"}},
     ]
     report = triage_report.triage_report(plan, handled, account="prod", check_mode=False,
-                                         started_at="2027-01-15T08:00:00Z", finished_at="2027-01-15T08:02:00Z")
+                                         started_at="2027-01-15T08:00:00Z", finished_at="2027-01-15T08:02:00Z",
+                                         policy_file="/srv/policy.yml", policy_sha256="ab" * 32,
+                                         awx_job_id=42, awx_user_name="alice")
     by_id = {alert["id"]: alert for alert in report["alerts"]}
     assert [alert["id"] for alert in report["alerts"]] == [11, 12, 13, 14, 15]
     assert {alert_id: alert["outcome"] for alert_id, alert in by_id.items()} == {
@@ -165,11 +167,13 @@ def test_policy_plan_handle_report():
     assert by_id[14]["error_code"] == "Throttling.User" and "Throttling" in by_id[14]["reason"]
     assert "quara" in by_id[15]["reason"]
     assert report["account"] == "prod"
+    assert report["provenance"]["policy_sha256"] == "ab" * 32
+    assert (report["provenance"]["user"], report["provenance"]["awx_job_id"]) == ("alice", "42")
     assert report["summary"]["needs_attention"] == 2
     assert report["summary"]["by_rule"]["block-logons"] == {"handled": 1, "failed": 1}
     markdown = triage_markdown.triage_markdown(report)
     assert markdown.startswith("# Security Center triage: prod\n\nFrom 2027-01-15T08:00:00Z to 2027-01-15T08:02:00Z "
-                               "(UTC), 5 alerts listed, **2 need attention**.\n\n| Outcome | Alerts |\n")
+                               "(UTC), 5 alerts listed, **2 need attention**.\n\nPolicy /srv/policy.yml (sha256 ")
     assert "\n| 12 异地登录 | suspicious | db-master 203.0.113.10 | last 2027-01-15 07:55:00 | block-logons: " \
            "block\\_ip | agent offline; BlockIp.AgentOffline; start the agent |\n" in markdown
 

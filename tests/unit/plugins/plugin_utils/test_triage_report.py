@@ -9,9 +9,11 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 from triage_samples import CONTAINER, LOGON, LOGON_DETAILS, NOW_MS, POLICY, REVERSE_SHELL, WEBSHELL, make_alert
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import OUTCOMES
+from ansible_collections.alibabacloud.sas.plugins.module_utils.version import COLLECTION_VERSION
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils import triage_report
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan import plan_triage
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import check_policy
@@ -19,6 +21,7 @@ from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report imp
     ATTENTION_OUTCOMES,
     REPORT_OUTCOMES,
     build_report,
+    provenance,
     render_markdown,
     report_order,
     summarize,
@@ -248,11 +251,15 @@ def markup_in(tokens):
 def test_the_markdown_report_has_a_summary_the_rules_and_a_section_per_outcome_attention_first():
     plan = make_plan()
     report = report_of(plan, handled_all(plan), account="prod", started_at="2027-01-15T08:00:00Z",
-                       finished_at="2027-01-15T08:01:00Z")
+                       finished_at="2027-01-15T08:01:00Z",
+                       provenance=provenance("/srv/triage/policy.yml", "9f" * 32, 42, "alice"))
     markdown = render_markdown(report)
+    provenance_line = ("Policy /srv/triage/policy.yml (sha256 %s), alibabacloud.sas %s, ansible-core %s, run by alice "
+                       "in AWX job 42." % ("9f" * 32, COLLECTION_VERSION, ANSIBLE_CORE_VERSION))
     assert markdown.startswith(
         "# Security Center triage: prod\n\n"
         "From 2027-01-15T08:00:00Z to 2027-01-15T08:01:00Z (UTC), 7 alerts listed, **2 need attention**.\n\n"
+        + provenance_line + "\n\n"
         "| Outcome | Alerts |\n| --- | ---: |\n| failed | 1 |\n| timed\\_out | 1 |\n| handled | 2 |\n"
         "| already\\_handled | 1 |\n| unmatched | 1 |\n| excluded | 1 |\n\n"
         "| Rule | Outcomes |\n| --- | --- |\n| block-logons | 1 handled, 1 failed, 1 timed\\_out |\n")
@@ -310,8 +317,8 @@ def alerts_with(outcomes):
                    recommended={"action": "review", "params": {}, "why": "w"},
                    outcome=outcome, reason=None, error_code=None, hint=None, task_id=None)
               for index, outcome in enumerate(outcomes, 1)]
-    return {"account": "a", "check_mode": False, "started_at": "s", "finished_at": "f", "stopped": None,
-            "other_site": None, "warnings": [], "summary": summarize(alerts), "alerts": alerts}
+    return {"account": "a", "provenance": provenance(), "check_mode": False, "started_at": "s", "finished_at": "f",
+            "stopped": None, "other_site": None, "warnings": [], "summary": summarize(alerts), "alerts": alerts}
 
 
 def test_each_outcome_has_its_section(monkeypatch):
@@ -376,3 +383,32 @@ def test_the_other_site_s_pending_alerts_are_a_warning_escaped_in_the_markdown()
                                               "pending": 3, "reason": None})]
     markdown = render_markdown(report)
     assert "**Warning:** the other data site \\(https" in markdown and ") holds 3 pending alerts" in markdown
+
+
+# --- provenance: which policy decided, with what, and who ran it ----------------------------------------------
+
+def test_the_report_records_the_policy_the_versions_and_the_awx_launcher():
+    plan = make_plan()
+    report = report_of(plan, None, provenance=provenance("/srv/triage/policy.yml", "9f" * 32, 42, "alice"))
+    assert report["provenance"] == {
+        "policy_file": "/srv/triage/policy.yml", "policy_sha256": "9f" * 32, "collection_version": COLLECTION_VERSION,
+        "ansible_core_version": ANSIBLE_CORE_VERSION, "user": "alice", "awx_job_id": "42"}
+
+
+def test_outside_awx_the_user_is_the_local_one_and_rules_given_as_a_variable_have_no_file(monkeypatch):
+    monkeypatch.setattr(triage_report.getpass, "getuser", lambda: "bob")
+    found = provenance(None, None, None, "alice")  # a launcher without a job is no AWX run
+    assert (found["user"], found["awx_job_id"], found["policy_file"]) == ("bob", None, None)
+    assert triage_report.provenance_line(found) == (
+        "Policy given as sas\\_triage\\_rules, alibabacloud.sas %s, ansible-core %s, run by bob."
+        % (COLLECTION_VERSION, ANSIBLE_CORE_VERSION))
+    monkeypatch.setattr(triage_report.getpass, "getuser", lambda: (_ for _ in ()).throw(KeyError("uid 1000")))
+    assert provenance()["user"] is None
+    assert report_of(make_plan(), None)["provenance"]["collection_version"] == COLLECTION_VERSION
+
+
+def test_the_provenance_line_is_shown_escaped():
+    found = provenance("policy\n# forged.yml", "[x](https://evil.example)", "7", "<b>eve</b>")
+    assert triage_report.provenance_line(found) == (
+        "Policy policy\\\\n\\# forged.yml (sha256 \\[x\\]\\(https\\[:\\]//evil.example\\)), alibabacloud.sas %s, "
+        "ansible-core %s, run by \\<b\\>eve\\</b\\> in AWX job 7." % (COLLECTION_VERSION, ANSIBLE_CORE_VERSION))
