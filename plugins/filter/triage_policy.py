@@ -11,10 +11,13 @@ author:
   - alibabacloud.sas maintainers (@alibabacloud)
 description:
   - Checks every rule of a triage policy and returns the rules as data, defaults filled in.
-  - Stops the play with a message that names the rule and the problem when a rule has no name, two rules
-    share a name, a rule has an unknown key, an unknown or refused action, a match key that is not an alert
-    field, a bad regular expression, an empty match, or params its action does not take (or bad values for them,
-    such as a block duration that is not C(<n>m), C(<n>h) or C(<n>d)).
+  - Stops the play with one message that names every mistake at once, each with its rule and field, when a rule
+    has no name, two rules share a name, a rule has an unknown key, an unknown or refused action, a match key that
+    is not an alert field, a value no alert can have (a C(level) other than C(serious), C(suspicious) or C(remind),
+    an unknown C(status)), a bad regular expression, an empty match, or params its action does not take (or params
+    of the wrong type or with bad values, such as a block duration that is not C(<n>m), C(<n>h) or C(<n>d)).
+  - An C(alarm_event_type) none of the names this collection knows is no error (the service's wording differs by
+    site and language); P(alibabacloud.sas.triage_settings#filter) warns about it.
   - The role M(alibabacloud.sas.triage) runs it first, so a malformed policy never reaches the service.
 positional: _input
 options:

@@ -51,7 +51,15 @@ _value:
   type: dict
   contains:
     problems:
-      description: One message for each setting that cannot work; the other keys mean something only when it is empty.
+      description:
+        - One message for each setting that cannot work and each mistake of the policy (each naming its rule and
+          field, all found at once); the other keys mean something only when it is empty.
+      type: list
+      elements: str
+    warnings:
+      description:
+        - What may be a mistake but is no error - a rule matching an alert type none of the names this collection
+          knows (the service's wording differs by site and language). Each is also shown as an Ansible warning.
       type: list
       elements: str
     rules:
@@ -76,6 +84,7 @@ _value:
 """
 
 from ansible.errors import AnsibleFilterError
+from ansible.utils.display import Display
 from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_settings import check_settings
@@ -89,6 +98,8 @@ def triage_settings(settings):
         checked = check_settings(settings)
     except ValueError as exc:
         raise AnsibleFilterError(str(exc)) from None
+    for warning in checked["warnings"]:
+        Display().warning("triage policy: %s." % warning)
     # Rule names, values and patterns are data: marked unsafe, no later task can template them.
     return wrap_var(checked)
 

@@ -209,8 +209,8 @@ def plan_lines(plan: Dict[str, Any], rules: List[Rule]) -> List[str]:
     for rule in rules:
         if not rule.enabled:
             lines.append("  rule %s: disabled" % shown(rule.name))
-        elif counts["by_rule"].get(rule.name):
-            lines.append("  rule %s: %d -> %s" % (shown(rule.name), counts["by_rule"][rule.name],
+        else:  # 0 included: a rule that matches nothing is seen
+            lines.append("  rule %s: %d -> %s" % (shown(rule.name), counts["by_rule"].get(rule.name, 0),
                                                   shown(describe_action(rule.action, rule.params))))
     for group in plan["destructive"]:
         lines.append("ON HOSTS: %s x %d (rule %s)" % (group["action"], group["count"],

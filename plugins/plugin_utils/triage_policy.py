@@ -17,7 +17,12 @@ import difflib
 import time
 from typing import Any, Dict, List, Optional
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import ALERT_FIELDS
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
+    ALERT_FIELDS,
+    ALERT_TYPE_NAMES,
+    EVENT_STATUS_NAMES,
+    LEVELS,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
     ADVANCE_MARK_MIS_INFO,
     OPERATION_CODES,
@@ -40,13 +45,29 @@ RULE_KEYS = ("name", "match", "action", "params", "enabled", "description")
 REGEX_SUFFIX = "_regex"
 WHITELIST_RULE_KEYS = ("field", "operate", "value", "scope")
 SCALARS = (str, int, float, bool)
+# The params taken as text; expire_time may also be a time YAML read as one (2026-12-31T23:00:00+08:00 unquoted).
+TEXT_PARAMS = ("block_duration", "sub_operation", "remark")
 MAX_NAME_LENGTH = 200
+# The alert fields whose every value the collection knows: any other value would match no alert.
+KNOWN_VALUES = {
+    "level": LEVELS,
+    "status": tuple(EVENT_STATUS_NAMES.values()),
+    "event_status": tuple(EVENT_STATUS_NAMES),
+}
+# The alert type fields: a value none of ALERT_TYPE_NAMES is only a warning, the service words them by site and
+# language in ways no source lists in full.
+TYPE_FIELDS = ("alarm_event_type", "alarm_event_type_display")
+KNOWN_TYPES = tuple(name for names in ALERT_TYPE_NAMES for name in names)
 # Operations a triage of pending alerts may plan; undo operations act on handled alerts only.
 TRIAGE_ACTIONS = tuple(code for code in OPERATION_CODES if code not in UNDO_OPERATIONS) + (NO_ACTION,)
 
 
 class PolicyError(ValueError):
-    """A malformed policy; the message names the rule and the problem."""
+    """A malformed policy; problems holds every mistake found, each naming its rule and field."""
+
+    def __init__(self, problems: Any):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("; ".join(self.problems))
 
 
 class Rule:
@@ -92,50 +113,91 @@ def _condition_holds(actual: Any, kind: str, expected: Any) -> bool:
 
 
 def check_policy(rules: Any, now_ms: Optional[int] = None) -> List[Rule]:
-    """Every rule checked; PolicyError names the first bad rule and what is wrong with it."""
+    """Every rule checked; PolicyError names every mistake of every rule at once, each with its rule and field."""
     if rules is None:
         return []
     if not isinstance(rules, list):
         raise PolicyError("sas_triage_rules must be a list of rules, got %s" % type(rules).__name__)
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+    problems: List[str] = []
     checked: List[Rule] = []
     seen: Dict[str, int] = {}
     for index, raw in enumerate(rules):
-        rule = _check_rule(index, raw, now_ms)
-        if rule.name in seen:
-            raise PolicyError("rules #%d and #%d are both named %r: give each rule its own name"
-                              % (seen[rule.name] + 1, index + 1, rule.name))
-        seen[rule.name] = index
-        checked.append(rule)
+        rule = _check_rule(index, raw, now_ms, problems)
+        name = raw.get("name") if isinstance(raw, dict) else None
+        if isinstance(name, str) and name in seen:
+            problems.append("rules #%d and #%d are both named %r: give each rule its own name"
+                            % (seen[name] + 1, index + 1, name))
+        elif isinstance(name, str):
+            seen[name] = index
+        if rule is not None:
+            checked.append(rule)
+    if problems:
+        raise PolicyError(problems)
     return checked
 
 
-def _check_rule(index: int, raw: Any, now_ms: int) -> Rule:
+def _check_rule(index: int, raw: Any, now_ms: int, problems: List[str]) -> Optional[Rule]:
+    """The rule, or None with each of its mistakes added to problems."""
     where = "rule #%d" % (index + 1)
     if not isinstance(raw, dict):
-        raise PolicyError("%s is not a mapping: write it as {name, match, action, params}" % where)
-    name = raw.get("name")
+        problems.append("%s is not a mapping: write it as {name, match, action, params}" % where)
+        return None
+    found = len(problems)
+    name = _collect(problems, _check_name, where, raw.get("name"))
+    where = "rule %r" % name if name is not None else where
+    unknown = [key for key in raw if key not in RULE_KEYS]
+    if unknown:
+        problems.append("%s: unknown key %s%s; a rule takes %s"
+                        % (where, _quote(unknown), _did_you_mean(unknown[0], RULE_KEYS), ", ".join(RULE_KEYS)))
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        problems.append("%s: enabled must be true or false, got %r" % (where, enabled))
+    description = raw.get("description")
+    if description is not None and not isinstance(description, str):
+        problems.append("%s: description must be text" % where)
+    action = _collect(problems, _check_action, where, raw.get("action"))
+    conditions = _check_match(where, raw.get("match"), problems)
+    params = _collect(problems, _check_params, where, action, raw.get("params"), now_ms) if action else None
+    if len(problems) > found:
+        return None
+    return Rule(name, conditions, action, params, enabled, description)
+
+
+def _collect(problems: List[str], check, *args: Any) -> Any:
+    """check(*args), or None with its PolicyError added to problems: one mistake does not hide the next."""
+    try:
+        return check(*args)
+    except PolicyError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _check_name(where: str, name: Any) -> str:
     if not isinstance(name, str) or not name.strip():
         raise PolicyError("%s has no name: give each rule a unique name" % where)
     try:
-        check_text("rule #%d name" % (index + 1), name, MAX_NAME_LENGTH)  # it reaches reports and the audit trail
+        check_text("%s name" % where, name, MAX_NAME_LENGTH)  # it reaches reports and the audit trail
     except OptionError as exc:
         raise PolicyError(str(exc)) from None
-    where = "rule %r" % name
-    unknown = [key for key in raw if key not in RULE_KEYS]
-    if unknown:
-        raise PolicyError("%s: unknown key %s%s; a rule takes %s"
-                          % (where, _quote(unknown), _did_you_mean(unknown[0], RULE_KEYS), ", ".join(RULE_KEYS)))
-    enabled = raw.get("enabled", True)
-    if not isinstance(enabled, bool):
-        raise PolicyError("%s: enabled must be true or false, got %r" % (where, enabled))
-    description = raw.get("description")
-    if description is not None and not isinstance(description, str):
-        raise PolicyError("%s: description must be text" % where)
-    action = _check_action(where, raw.get("action"))
-    conditions = _check_match(where, raw.get("match"))
-    params = _check_params(where, action, raw.get("params"), now_ms)
-    return Rule(name, conditions, action, params, enabled, description)
+    return name
+
+
+def policy_warnings(rules: List[Rule]) -> List[str]:
+    """What may be a mistake but is no error: an alert type none of the names this collection knows."""
+    warnings = []
+    for rule in rules:
+        for field, kind, expected in rule.conditions:
+            if field not in TYPE_FIELDS or kind == "regex":
+                continue
+            unknown = [value for value in (expected if kind == "one_of" else [expected])
+                       if str(value) not in KNOWN_TYPES]
+            if unknown:
+                warnings.append("rule %r: match.%s %s is none of the alert types this collection knows%s; the "
+                                "service's wording differs by site and language, so the rule is kept: check that it "
+                                "matches what sas_alert_info returns" % (rule.name, field, _quote(unknown),
+                                                                       _did_you_mean(unknown[0], KNOWN_TYPES)))
+    return warnings
 
 
 def _check_action(where: str, action: Any) -> str:
@@ -155,32 +217,50 @@ def _check_action(where: str, action: Any) -> str:
     return action
 
 
-def _check_match(where: str, match: Any) -> List[tuple]:
+def _check_match(where: str, match: Any, problems: List[str]) -> List[tuple]:
+    """The match's conditions; each key's mistake added to problems."""
     if not isinstance(match, dict) or not match:
-        raise PolicyError("%s: match must be a non-empty mapping of alert fields, for example "
-                          "{level: serious, alarm_event_type: Unusual logon}" % where)
-    conditions = []
-    for key, expected in match.items():
-        field = key[:-len(REGEX_SUFFIX)] if isinstance(key, str) and key.endswith(REGEX_SUFFIX) else key
-        if field not in ALERT_FIELDS:
-            raise PolicyError("%s: match key %r is not an alert field%s (sas_alert_info returns fields such as "
-                              "level, alarm_event_type, alarm_event_name_display, instance_name, uuid, status)"
-                              % (where, key, _did_you_mean(str(field), sorted(ALERT_FIELDS))))
-        if field != key:
-            if not isinstance(expected, str) or not expected:
-                raise PolicyError("%s: match.%s must be a non-empty regular expression" % (where, key))
-            conditions.append((field, "regex", _compile(where, key, expected)))
-        elif isinstance(expected, list):
-            if not expected or not all(isinstance(value, SCALARS) for value in expected):
-                raise PolicyError("%s: match.%s must be a non-empty list of values (one of them must equal the "
-                                  "alert's)" % (where, key))
-            conditions.append((field, "one_of", list(expected)))
-        elif isinstance(expected, SCALARS) and expected != "":
-            conditions.append((field, "equal", expected))
-        else:
-            raise PolicyError("%s: match.%s must be a value, a list of values, or (as %s%s) a regular expression; "
-                              "got %r" % (where, key, key, REGEX_SUFFIX, expected))
-    return conditions
+        problems.append("%s: match must be a non-empty mapping of alert fields, for example "
+                        "{level: serious, alarm_event_type: Unusual logon}" % where)
+        return []
+    conditions = [_collect(problems, _check_condition, where, key, expected) for key, expected in match.items()]
+    return [condition for condition in conditions if condition is not None]
+
+
+def _check_condition(where: str, key: Any, expected: Any) -> tuple:
+    """(field, kind, expected) of one match key: kind is equal, one_of or regex."""
+    field = key[:-len(REGEX_SUFFIX)] if isinstance(key, str) and key.endswith(REGEX_SUFFIX) else key
+    if field not in ALERT_FIELDS:
+        raise PolicyError("%s: match key %r is not an alert field%s (sas_alert_info returns fields such as "
+                          "level, alarm_event_type, alarm_event_name_display, instance_name, uuid, status)"
+                          % (where, key, _did_you_mean(str(field), sorted(ALERT_FIELDS))))
+    if field != key:
+        if not isinstance(expected, str) or not expected:
+            raise PolicyError("%s: match.%s must be a non-empty regular expression" % (where, key))
+        return field, "regex", _compile(where, key, expected)
+    if isinstance(expected, list):
+        if not expected or not all(isinstance(value, SCALARS) for value in expected):
+            raise PolicyError("%s: match.%s must be a non-empty list of values (one of them must equal the "
+                              "alert's)" % (where, key))
+        _check_known(where, field, expected)
+        return field, "one_of", list(expected)
+    if isinstance(expected, SCALARS) and expected != "":
+        _check_known(where, field, [expected])
+        return field, "equal", expected
+    raise PolicyError("%s: match.%s must be a value, a list of values, or (as %s%s) a regular expression; "
+                      "got %r" % (where, key, key, REGEX_SUFFIX, expected))
+
+
+def _check_known(where: str, field: str, values: List[Any]) -> None:
+    """A value no alert can have (level critical, status open) matches nothing: a mistake, not a rule."""
+    known = KNOWN_VALUES.get(field)
+    if known is None:
+        return
+    unknown = [value for value in values if str(value) not in {str(name) for name in known}]
+    if unknown:
+        raise PolicyError("%s: match.%s %s is not a value sas_alert_info gives%s; it gives %s"
+                          % (where, field, _quote(unknown), _did_you_mean(unknown[0], [str(v) for v in known]),
+                             ", ".join(str(name) for name in known)))
 
 
 def _compile(where: str, key: str, pattern: str):
@@ -210,21 +290,27 @@ def _check_params(where: str, action: str, params: Any, now_ms: int) -> Dict[str
         return {}
     allowed = friendly_options(action)
     unknown = [key for key in params if key not in allowed]
+    problems = []
     if unknown:
-        raise PolicyError("%s: action %s does not take %s; it takes %s"
-                          % (where, action, _quote(unknown), ", ".join(allowed)))
-    remark = params.get("remark")
-    if remark is not None and (not isinstance(remark, str) or not remark.strip()):
-        raise PolicyError("%s: params.remark must be non-empty text" % where)
+        problems.append("%s: action %s does not take %s; it takes %s"
+                        % (where, action, _quote(unknown), ", ".join(allowed)))
+    problems.extend("%s: params.%s must be non-empty text, got %r" % (where, key, params[key])
+                    for key in TEXT_PARAMS if params.get(key) is not None and not _is_text(params[key]))
+    if problems:
+        raise PolicyError(problems)
     try:
-        check_text("params.remark", remark, MAX_REMARK_LENGTH)
-        build_operation_params(action, None, _text(params.get("block_duration")), _text(params.get("expire_time")),
-                               _text(params.get("sub_operation")), now_ms)
+        check_text("params.remark", params.get("remark"), MAX_REMARK_LENGTH)
+        build_operation_params(action, None, params.get("block_duration"), _text(params.get("expire_time")),
+                               params.get("sub_operation"), now_ms)
         if action == ADVANCE_MARK_MIS_INFO and params.get("whitelist_rules") is not None:
             _check_whitelist_rules(params["whitelist_rules"])
     except OptionError as exc:
         raise PolicyError("%s: params: %s" % (where, exc)) from None
     return dict(params)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
 
 
 def _check_whitelist_rules(rules: Any) -> None:

@@ -13,7 +13,11 @@ import os
 from typing import Any, Dict, List, Optional
 
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.policy_file import RULES_KEY, read_policy_file, resolve
-from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import PolicyError, check_policy
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import (
+    PolicyError,
+    check_policy,
+    policy_warnings,
+)
 
 # The role's variables this check reads, by the names they have here.
 SETTINGS = {
@@ -27,20 +31,21 @@ SETTINGS = {
 
 def check_settings(settings: Dict[str, Any], cwd: Optional[str] = None,
                    now_ms: Optional[int] = None) -> Dict[str, Any]:
-    """{problems, rules, policy_file, policy_sha256, max_actions, report_dir, audit_log}.
+    """{problems, warnings, rules, policy_file, policy_sha256, max_actions, report_dir, audit_log}.
 
-    problems names every setting that cannot work (all of them at once); the rest is meaningful only
-    when it is empty. rules are the checked rules as data.
+    problems names every setting that cannot work and every mistake of the policy (all of them at once); the rest
+    is meaningful only when it is empty. warnings: what may be a mistake but is no error (an unknown alert type).
+    rules are the checked rules as data.
     """
     unknown = sorted(set(settings) - set(SETTINGS))
     if unknown:
         raise ValueError("triage_settings takes %s, not %s" % (", ".join(SETTINGS), ", ".join(unknown)))
     problems: List[str] = []
-    checked: Dict[str, Any] = {"rules": [], "policy_file": None, "policy_sha256": None}
+    checked: Dict[str, Any] = {"rules": [], "warnings": [], "policy_file": None, "policy_sha256": None}
     try:
         checked.update(_policy(settings.get("policy_file"), settings.get("rules"), cwd, now_ms))
     except PolicyError as exc:
-        problems.append("triage policy: %s." % exc)
+        problems.extend("triage policy: %s." % problem for problem in exc.problems)
     checked["max_actions"] = _max_actions(settings.get("max_actions"), problems)
     checked["report_dir"] = _path("report_dir", settings.get("report_dir"), cwd, problems)
     checked["audit_log"] = _path("audit_log", settings.get("audit_log"), cwd, problems)
@@ -68,7 +73,8 @@ def _policy(policy_file: Any, rules: Any, cwd: Optional[str], now_ms: Optional[i
     elif not isinstance(rules, list) or not rules:
         raise PolicyError("%s must be a non-empty list of rules, got %s"
                           % (RULES_KEY, "an empty list" if rules == [] else type(rules).__name__))
-    source["rules"] = [rule.to_dict() for rule in check_policy(rules, now_ms)]
+    checked = check_policy(rules, now_ms)
+    source.update(rules=[rule.to_dict() for rule in checked], warnings=policy_warnings(checked))
     return source
 
 

@@ -326,7 +326,22 @@ CASES: Tuple[Case, ...] = (
          policy_rule(action="advance_mark_mis_info",
                      params={"whitelist_rules": [dict(RULE, operate="regex", value="*.exe")]}),
          "whitelist_rules[0].value '*.exe' is not a valid regular expression"),
+    Case("policy-level-critical", "policy", POLICY, policy_rule(match={"level": "critical"}),
+         "rule 'block-logons': match.level 'critical' is not a value sas_alert_info gives; it gives serious, "
+         "suspicious, remind"),
+    Case("policy-unknown-status", "policy", POLICY, policy_rule(match={"status": ["pending", "open"]}),
+         "match.status 'open' is not a value sas_alert_info gives"),
+    Case("policy-block_duration-a-number", "policy", POLICY, policy_rule(params={"block_duration": 7}),
+         "rule 'block-logons': params.block_duration must be non-empty text, got 7"),
+    Case("policy-every-mistake-at-once", "policy", POLICY,
+         {"sas_triage_rules": [{"name": "a", "match": {"level": "critical"}, "action": "ignore"},
+                               {"name": "b", "match": {"status": "open"}, "action": "blok_ip"}]},
+         "rule 'a': match.level 'critical' is not a value sas_alert_info gives; it gives serious, suspicious, remind; "
+         "rule 'b': unknown action 'blok_ip'"),
     Case("control-policy", "policy", POLICY, policy_rule(), None),
+    # a type the collection does not know is the service's wording at some site: a warning, not a refusal
+    Case("control-policy-unknown-alert-type", "policy", POLICY,
+         policy_rule(match={"alarm_event_type": "Logon from unusual place"}), None),
     # --- role ----------------------------------------------------------------------------------
     Case("role-max_actions-not-int", "role", ROLE, {"sas_triage_max_actions": "many"}, "sas_triage_max_actions"),
     Case("role-confirm-not-bool", "role", ROLE, {"sas_triage_confirm": "perhaps"}, "sas_triage_confirm"),
@@ -344,6 +359,13 @@ CASES: Tuple[Case, ...] = (
     Case("control-role", "role", ROLE, {"sas_triage_filters": {"levels": ["serious"]}, "sas_triage_max_actions": 10},
          None),
     Case("control-role-bare-audit-file-name", "role", ROLE, {"sas_triage_audit_log": "audit.jsonl"}, None),
+    Case("role-policy-file-every-mistake", "role", ROLE,
+         **policy_file("sas_triage_rules:\n  - {name: crit, match: {level: critical}, action: ignore}\n"
+                       "  - {name: slow, match: {level: serious}, action: block_ip, params: {block_duration: 7}}\n",
+                       sas_triage_max_actions=-1),
+         expect="triage policy: rule 'crit': match.level 'critical' is not a value sas_alert_info gives; it gives "
+                "serious, suspicious, remind. triage policy: rule 'slow': params.block_duration must be non-empty "
+                "text, got 7. sas_triage_max_actions must be a whole number"),
     # --- policy files: data, never variables or templates -----------------------------------------
     Case("policy-file-sets-confirm", "policy-file", ROLE, **policy_file(POLICY_FILE + "sas_triage_confirm: false\n"),
          expect="unknown key 'sas_triage_confirm'; a policy file sets only sas_triage_rules"),

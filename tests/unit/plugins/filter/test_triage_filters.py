@@ -17,6 +17,7 @@ from ansible_collections.alibabacloud.sas.plugins.filter import (
     triage_plan,
     triage_policy,
     triage_report,
+    triage_settings,
 )
 
 # Not triage_samples.POLICY: this one matches a list of types (Chinese logons are blocked too), has a
@@ -196,3 +197,15 @@ def test_triage_plan_takes_what_triage_policy_returns():
     assert triage_plan.triage_plan(alerts, checked) == triage_plan.triage_plan(alerts, rules)
     assert [entry["disposition"] for entry in triage_plan.triage_plan(alerts, checked)["alerts"]] == [
         "handle", "excluded", "unmatched"]
+
+
+def test_triage_settings_shows_each_unknown_alert_type_as_an_ansible_warning(monkeypatch, tmp_path):
+    shown_warnings = []
+    monkeypatch.setattr(triage_settings.Display, "warning", lambda self, message: shown_warnings.append(message))
+    rules = POLICY + [{"name": "site-wording", "match": {"alarm_event_type": "Logon from unusual place"},
+                       "action": "ignore"}]
+    checked = triage_settings.triage_settings({"rules": rules, "max_actions": 10, "report_dir": str(tmp_path),
+                                               "audit_log": str(tmp_path / "audit.jsonl")})
+    assert checked["problems"] == [] and len(checked["rules"]) == 4
+    assert shown_warnings == ["triage policy: %s." % warning for warning in checked["warnings"]]
+    assert len(shown_warnings) == 1 and "'Logon from unusual place'" in shown_warnings[0]

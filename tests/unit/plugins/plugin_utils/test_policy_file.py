@@ -186,6 +186,25 @@ def test_every_problem_is_named_at_once(tmp_path):
     assert len(checked["problems"]) == 3  # no policy, the cap, the report directory
 
 
+def test_every_mistake_of_the_policy_is_a_problem_of_its_own_and_an_unknown_type_a_warning(tmp_path):
+    write(tmp_path, "sas_triage_rules:\n"
+                    "  - {name: crit, match: {level: critical}, action: ignore}\n"
+                    "  - {name: typed, match: {alarm_event_type: Unusal logon}, action: ignore}\n"
+                    "  - {name: blocker, match: {status: open}, action: block_ip, params: {block_duration: 7}}\n")
+    checked = check_settings(settings(policy_file="policy.yml", max_actions=-1), cwd=str(tmp_path), now_ms=NOW_MS)
+    assert [problem.split(":")[:2] for problem in checked["problems"]] == [
+        ["triage policy", " rule 'crit'"], ["triage policy", " rule 'blocker'"], ["triage policy", " rule 'blocker'"],
+        ["sas_triage_max_actions must be a whole number, 0 or more (the most alerts one run may handle), got -1."]]
+    assert "match.status 'open'" in checked["problems"][1] and "params.block_duration" in checked["problems"][2]
+
+
+def test_an_unknown_alert_type_is_a_warning_of_an_accepted_policy(tmp_path):
+    write(tmp_path, "sas_triage_rules:\n  - {name: typed, match: {alarm_event_type: 异地登录}, action: ignore}\n")
+    checked = check_settings(settings(policy_file="policy.yml"), cwd=str(tmp_path), now_ms=NOW_MS)
+    assert checked["problems"] == [] and checked["rules"][0]["name"] == "typed"
+    assert len(checked["warnings"]) == 1 and "rule 'typed': match.alarm_event_type '异地登录'" in checked["warnings"][0]
+
+
 def test_cap_given_as_text_on_the_command_line_is_a_number(tmp_path):
     write(tmp_path, RULE)
     assert check_settings(settings(policy_file="policy.yml", max_actions="50"), cwd=str(tmp_path))["max_actions"] == 50

@@ -292,10 +292,13 @@ def test_lines_mention_every_matched_rule_the_destructive_groups_and_the_unmatch
     assert "kill_process" in unmatched[0] and "review" in unmatched[0]
 
 
-def test_lines_leave_out_rules_that_matched_nothing():
-    lines = plan([make_alert(1)], POLICY)["lines"]
-    assert any("block-logons" in line for line in lines)
-    assert not any("quarantine-webshells" in line for line in lines)
+def test_lines_list_every_enabled_rule_with_its_count_zero_included():
+    rules = POLICY + [{"name": "ignore-old", "match": {"level": "remind"}, "action": "ignore", "enabled": False}]
+    lines = plan([make_alert(1)], rules)["lines"]
+    assert lines[1:6] == ["  rule leave-jump-hosts: 0 -> none",
+                          "  rule block-logons: 1 -> block_ip (block_duration=7d)",
+                          "  rule quarantine-webshells: 0 -> quara", "  rule ignore-reminders: 0 -> ignore",
+                          "  rule ignore-old: disabled"]
     assert not any("No rule matched" in line for line in lines)
 
 

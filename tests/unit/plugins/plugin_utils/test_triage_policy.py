@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from triage_samples import NOW_MS, WEBSHELL, make_alert, needed_params
 
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import EVENT_STATUS_NAMES
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
     UNDO_OPERATIONS,
     friendly_options,
@@ -18,6 +19,7 @@ from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy imp
     TRIAGE_ACTIONS,
     PolicyError,
     check_policy,
+    policy_warnings,
 )
 
 
@@ -147,6 +149,23 @@ MALFORMED = [
     pytest.param({"action": "ignore", "params": "remark"}, "rule 'bad'", ["params"], id="params-not-a-mapping"),
     pytest.param({"enabled": "no"}, "rule 'bad'", ["enabled", "'no'"], id="enabled-not-a-bool"),
     pytest.param({"action": None}, "rule 'bad'", ["action"], id="no-action"),
+    pytest.param({"match": {"level": "critical"}}, "rule 'bad'",
+                 ["match.level 'critical' is not a value sas_alert_info gives", "serious, suspicious, remind"],
+                 id="level-critical"),
+    pytest.param({"match": {"level": ["serious", "high"]}}, "rule 'bad'", ["match.level 'high'"],
+                 id="level-one-of-unknown"),
+    pytest.param({"match": {"status": "open"}}, "rule 'bad'", ["match.status 'open'", "pending"],
+                 id="status-unknown"),
+    pytest.param({"match": {"status": "pendng"}}, "rule 'bad'", ["(did you mean pending?)"], id="status-typo"),
+    pytest.param({"match": {"event_status": 3}}, "rule 'bad'", ["match.event_status 3"], id="event_status-unknown"),
+    pytest.param({"action": "block_ip", "params": {"block_duration": 7}}, "rule 'bad'",
+                 ["params.block_duration must be non-empty text, got 7"], id="block_duration-a-number"),
+    pytest.param({"action": "kill_and_quara", "params": {"sub_operation": ["killByMd5andPath"]}}, "rule 'bad'",
+                 ["params.sub_operation must be non-empty text"], id="sub_operation-a-list"),
+    pytest.param({"action": "ignore", "params": {"remark": 5}}, "rule 'bad'", ["params.remark must be non-empty text"],
+                 id="remark-a-number"),
+    pytest.param({"action": "advance_mark_mis_info", "params": {"whitelist_rules": "cmdline contains x"}},
+                 "rule 'bad'", ["whitelist_rules must be a non-empty list"], id="whitelist_rules-text"),
 ]
 
 
@@ -183,6 +202,45 @@ def test_malformed_policy_structure_is_refused(rules, parts):
 def test_a_bad_rule_further_down_is_named_not_the_first():
     with pytest.raises(PolicyError, match=r"rule 'third': unknown action 'blok_ip' \(did you mean block_ip\?\)"):
         check([rule("first"), rule("second"), rule("third", action="blok_ip")])
+
+
+def test_every_mistake_of_every_rule_is_reported_at_once():
+    with pytest.raises(PolicyError) as caught:
+        check([rule("first", {"level": "critical", "hostname": "web"}, "block_ip", params={"block_duration": 7}),
+               rule("fine"),
+               rule("third", {"status": "open"}, "blok_ip", enabled="yes", extra=1),
+               {"match": {"level": "remind"}, "action": "ignore"},
+               rule("fine")])
+    assert caught.value.problems == [
+        "rule 'first': match.level 'critical' is not a value sas_alert_info gives; it gives serious, suspicious, "
+        "remind",
+        "rule 'first': match key 'hostname' is not an alert field (did you mean name?) (sas_alert_info returns "
+        "fields such as level, alarm_event_type, alarm_event_name_display, instance_name, uuid, status)",
+        "rule 'first': params.block_duration must be non-empty text, got 7",
+        "rule 'third': unknown key 'extra'; a rule takes name, match, action, params, enabled, description",
+        "rule 'third': enabled must be true or false, got 'yes'",
+        "rule 'third': unknown action 'blok_ip' (did you mean block_ip?); use one of " + ", ".join(TRIAGE_ACTIONS),
+        "rule 'third': match.status 'open' is not a value sas_alert_info gives; it gives "
+        + ", ".join(EVENT_STATUS_NAMES.values()),
+        "rule #4 has no name: give each rule a unique name",
+        "rules #2 and #5 are both named 'fine': give each rule its own name",
+    ]
+    assert str(caught.value) == "; ".join(caught.value.problems)
+
+
+def test_known_values_are_accepted_as_text_or_numbers():
+    [checked] = check([rule("ok", {"level": ["serious", "remind"], "status": "pending", "event_status": "1"})])
+    assert checked.matches(make_alert(1, level="remind"))
+
+
+def test_an_unknown_alert_type_is_a_warning_not_an_error():
+    checked = check([rule("site-wording", {"alarm_event_type": ["Unusual logon", "Unusal logon", "异常登录"]}),
+                     rule("regex", {"alarm_event_type_regex": "anything"}),
+                     rule("known", {"alarm_event_type_display": "Web shell"})])
+    assert policy_warnings(checked) == [
+        "rule 'site-wording': match.alarm_event_type 'Unusal logon' is none of the alert types this collection knows "
+        "(did you mean Unusual logon?); the service's wording differs by site and language, so the rule is kept: "
+        "check that it matches what sas_alert_info returns"]
 
 
 @pytest.mark.parametrize("action", UNDO_OPERATIONS)
