@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo demo-eda test unit bad-input-doc emulator-tests e2e reliability-ci reliability sanity lint venv clean
+.PHONY: demo demo-eda test unit bad-input-doc emulator-tests e2e reliability-ci reliability sanity lint publish-check \
+	ee-context de-context venv clean
 
 venv: $(STAMP)
 
@@ -21,19 +22,39 @@ demo: $(STAMP)
 demo-eda: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo-eda.sh
 
-test: lint unit emulator-tests e2e reliability-ci sanity
+test: lint publish-check unit emulator-tests e2e reliability-ci sanity
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/antsibull-changelog lint
-# ansible-lint runs offline (.ansible-lint). It finds alibabacloud.sas through a collections path whose
-# ansible_collections/alibabacloud/sas links to this checkout. ANSIBLE_HOME keeps its cache in build/
-# so that no copy installed in ~/.ansible shadows the checkout.
-	mkdir -p build/collections/ansible_collections/alibabacloud build/ansible-home
-	ln -sfn "$(CURDIR)" build/collections/ansible_collections/alibabacloud/sas
-	PATH="$(CURDIR)/$(BIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/build/collections" \
-	  ANSIBLE_HOME="$(CURDIR)/build/ansible-home" \
-	  $(BIN)/ansible-lint $(wildcard playbooks roles extensions meta execution-environment.yml)
+	$(BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+# ansible-lint as a reviewer runs it: bare, from the repository root, with the settings of .ansible-lint
+# (production profile). It builds this collection and installs it into .ansible/collections, so that
+# alibabacloud.sas.* resolves to this checkout and not to a copy installed elsewhere. That copy is removed
+# afterwards: git does not ignore .ansible/, and `make sanity` copies every file git does not ignore.
+	cd "$(CURDIR)" && env -u ANSIBLE_COLLECTIONS_PATH PATH="$(CURDIR)/$(BIN):$$PATH" ansible-lint; \
+	  status=$$?; rm -rf .ansible; exit $$status
+
+# What Galaxy and Automation Hub run on an upload: galaxy-importer on the built tarball, offline and
+# without ansible-test (which needs a container engine); any warning fails too.
+PUBLISH := build/publish
+publish-check: $(STAMP)
+	rm -rf $(PUBLISH) && mkdir -p $(PUBLISH)
+	$(BIN)/ansible-galaxy collection build --output-path $(PUBLISH) . >/dev/null
+	cd $(PUBLISH) && PATH="$(CURDIR)/$(BIN):$$PATH" ANSIBLE_HOME="$(CURDIR)/$(PUBLISH)/ansible-home" \
+	  GALAXY_IMPORTER_RUN_ANSIBLE_TEST=false GALAXY_IMPORTER_CHECK_REQUIRED_TAGS=true \
+	  GALAXY_IMPORTER_ANSIBLE_LOCAL_TMP="$(CURDIR)/$(PUBLISH)/tmp" \
+	  $(CURDIR)/$(BIN)/python -m galaxy_importer.main alibabacloud-sas-*.tar.gz >importer.log 2>&1 \
+	  || { cat importer.log; exit 1; }
+	@grep -E '^(WARNING|ERROR)' $(PUBLISH)/importer.log && exit 1 || tail -n 1 $(PUBLISH)/importer.log
+
+# Build contexts of the execution and decision environments with this checkout's collection in them (the
+# shipped definitions install alibabacloud.sas by name); then: podman build -f build/ee/Containerfile build/ee
+ee-context: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/environment-context.sh execution-environment.yml build/ee
+
+de-context: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/environment-context.sh decision-environment.yml build/de
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
