@@ -125,10 +125,12 @@ def check_policy(rules: Any, now_ms: Optional[int] = None) -> List[Rule]:
     for index, raw in enumerate(rules):
         rule = _check_rule(index, raw, now_ms, problems)
         name = raw.get("name") if isinstance(raw, dict) else None
-        if isinstance(name, str) and name in seen:
+        if not isinstance(name, str) or not name.strip():
+            continue  # _check_rule named the problem
+        if name in seen:
             problems.append("rules #%d and #%d are both named %r: give each rule its own name"
                             % (seen[name] + 1, index + 1, name))
-        elif isinstance(name, str):
+        else:
             seen[name] = index
         if rule is not None:
             checked.append(rule)

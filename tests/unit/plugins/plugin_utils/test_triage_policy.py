@@ -228,6 +228,13 @@ def test_every_mistake_of_every_rule_is_reported_at_once():
     assert str(caught.value) == "; ".join(caught.value.problems)
 
 
+def test_two_rules_without_a_name_are_two_missing_names_not_a_repeated_one():
+    with pytest.raises(PolicyError) as caught:
+        check([rule(""), rule("")])
+    assert caught.value.problems == ["rule #1 has no name: give each rule a unique name",
+                                     "rule #2 has no name: give each rule a unique name"]
+
+
 def test_known_values_are_accepted_as_text_or_numbers():
     [checked] = check([rule("ok", {"level": ["serious", "remind"], "status": "pending", "event_status": "1"})])
     assert checked.matches(make_alert(1, level="remind"))
