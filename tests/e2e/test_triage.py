@@ -9,6 +9,7 @@ import pty
 import select
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 import yaml
@@ -19,6 +20,7 @@ from triage_run import TriageRunner
 from sas_emulator.testing import start_emulator
 
 PENDING = 1
+GALAXY = Path(__file__).resolve().parents[2] / "galaxy.yml"
 # A policy that exercises each kind of rule on the e2e data (seed 7): host operations, status-only
 # operations, an exclusion, a disabled rule, and a type left to the recommendations.
 POLICY = [
@@ -85,6 +87,54 @@ def test_check_mode_makes_no_write_and_reports_every_alert(emulator, triage, pen
     assert run.audit() == []
     # Nothing changed in the service.
     assert {alert["id"] for alert in all_alerts(emulator) if alert["status"] == PENDING} == pending_before
+
+
+def test_the_report_shows_each_alert_s_evidence_and_what_decided(emulator, triage):
+    from ansible.release import __version__ as ansible_core_version
+
+    # AWX passes its job id and launcher as extra variables; a rule on a type worded as another site may word it
+    site_wording = {"name": "site-wording", "match": {"alarm_event_type": "Logon from unusual place"},
+                    "action": "ignore"}
+    run = triage(emulator, check=True, rules=POLICY + [site_wording],
+                 extra={"sas_triage_account": "prod hangzhou", "awx_job_id": 4242, "awx_user_name": "alice"})
+    assert run.rc == 0, run.output
+    assert "triage policy: rule 'site-wording': match.alarm_event_type 'Logon from unusual place' is none of the " \
+           "alert types this collection knows" in " ".join(run.output.split())
+    assert "  rule site-wording: 0 -> ignore" in run.output and "  rule kill-reverse-shells: " in run.output
+    report = run.report()
+    assert report["account"] == "prod hangzhou" and run.reports()[0].name.startswith("triage-prod_hangzhou-")
+    assert report["provenance"] == {"policy_file": None, "policy_sha256": None,
+                                    "collection_version": yaml.safe_load(GALAXY.read_text())["version"],
+                                    "ansible_core_version": ansible_core_version, "user": "alice",
+                                    "awx_job_id": "4242"}
+    checked = {"block_ip": 0, "kill_and_quara": 0}
+    for alert in report["alerts"]:
+        details = emulator.alert(alert["id"])["details"]
+        evidence = alert["evidence"]
+        assert evidence["first_time"] and evidence["last_time"]
+        if alert["action"] == "block_ip":
+            # the IP a block blocks is the logon's source, never the server's own
+            assert evidence["source_ip"] == details["login_source_ip"] != alert["host"]["internet_ip"]
+            assert evidence["user"] == details["login_user"]
+            checked["block_ip"] += 1
+        if alert["action"] == "kill_and_quara":
+            assert (evidence["file_path"], evidence["md5"], evidence["cmdline"]) == (
+                details["file_path"], details["md5"], details["cmdline"])
+            checked["kill_and_quara"] += 1
+    assert all(checked.values()), checked
+    [blocked] = [alert for alert in report["alerts"] if alert["action"] == "block_ip"][:1]
+    assert "    %s %s on " % (blocked["id"], blocked["name"]) in run.output
+    assert "source IP %s, user %s" % (blocked["evidence"]["source_ip"], blocked["evidence"]["user"]) in run.output
+    markdown = run.reports(".md")[0].read_text()
+    assert "\n\nPolicy given as sas\\_triage\\_rules, alibabacloud.sas %s, ansible-core %s, run by alice in AWX job " \
+           "4242.\n\n" % (report["provenance"]["collection_version"], ansible_core_version) in markdown
+    assert "| %s | block-unusual-logons: block\\_ip |" % markdown_evidence(blocked["evidence"]) in markdown
+
+
+def markdown_evidence(evidence: dict) -> str:
+    """A logon's evidence cell as the Markdown report shows it (IPs, user names and times need no escape)."""
+    return "source IP %s, user %s, first %s, last %s" % (evidence["source_ip"], evidence["user"],
+                                                         evidence["first_time"], evidence["last_time"])
 
 
 @pytest.mark.parametrize("readings", [STRICTEST, LENIENT], ids=["strictest", "lenient"])

@@ -4,6 +4,7 @@ with the real ansible-playbook from a working directory of the user's, against t
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import subprocess
 
@@ -46,6 +47,13 @@ def test_a_relative_policy_file_is_the_working_directory_s_never_the_collection_
     report = json.loads(reports[0].read_text())
     assert {alert["rule"] for alert in report["alerts"]} <= {"ignore-reminders", None}
     assert (workdir / "audit.jsonl").exists(), "a bare audit file name is in the working directory"
+    # the report records which file decided, as it was read
+    policy = workdir / "policies" / "example.yml"
+    assert (report["provenance"]["policy_file"], report["provenance"]["policy_sha256"]) == (
+        str(policy), hashlib.sha256(policy.read_bytes()).hexdigest())
+    markdown = reports[0].with_suffix(".md").read_text()
+    assert "\n\nPolicy %s (sha256 %s), alibabacloud.sas " % (str(policy).replace("_", "\\_"),
+                                                            report["provenance"]["policy_sha256"]) in markdown
 
 
 def test_a_policy_file_cannot_set_variables_and_stops_the_run_before_any_call(emulator, triage, workdir):
@@ -69,6 +77,22 @@ def test_a_templated_rule_name_is_text_in_check_mode_and_in_a_real_run(emulator,
         report = run.report()
         assert {alert["rule"] for alert in report["alerts"]} == {name, None}
     assert writes(emulator), "the real run handled the reminders"
+
+
+def test_every_mistake_of_a_policy_file_is_named_before_any_call(emulator, triage, workdir):
+    (workdir / "policies" / "example.yml").write_text(
+        "sas_triage_rules:\n"
+        "  - {name: crit, match: {level: critical}, action: ignore}\n"
+        "  - {name: typo, match: {status: open}, action: blok_ip}\n"
+        "  - {name: slow, match: {level: serious}, action: block_ip, params: {block_duration: 7}}\n")
+    run = triage(emulator, extra={"sas_triage_policy_file": "policies/example.yml"})
+    assert run.rc != 0
+    output = " ".join(run.output.split())
+    for fragment in ("rule 'crit': match.level 'critical' is not a value sas_alert_info gives",
+                     "rule 'typo': unknown action 'blok_ip'", "rule 'typo': match.status 'open'",
+                     "rule 'slow': params.block_duration must be non-empty text, got 7"):
+        assert fragment in output, (fragment, run.output[-3000:])
+    assert emulator.requests() == []
 
 
 @pytest.mark.parametrize("extra, expected", [
