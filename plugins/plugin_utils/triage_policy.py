@@ -195,11 +195,14 @@ def policy_warnings(rules: List[Rule]) -> List[str]:
             unknown = [value for value in (expected if kind == "one_of" else [expected])
                        if str(value) not in KNOWN_TYPES]
             if unknown:
-                warnings.append("rule %r: match.%s %s is none of the alert types this collection knows%s; the "
-                                "service's wording differs by site and language, so the rule is kept: check that it "
-                                "matches what sas_alert_info returns" % (rule.name, field, _quote(unknown),
-                                                                       _did_you_mean(unknown[0], KNOWN_TYPES)))
+                warnings.append(_unknown_type_warning(rule.name, field, unknown))
     return warnings
+
+
+def _unknown_type_warning(name: str, field: str, unknown: List[Any]) -> str:
+    return ("rule %r: match.%s %s is none of the alert types this collection knows%s; the service's wording "
+            "differs by site and language, so the rule is kept: check that it matches what sas_alert_info returns"
+            % (name, field, _quote(unknown), _did_you_mean(unknown[0], KNOWN_TYPES)))
 
 
 def _check_action(where: str, action: Any) -> str:
