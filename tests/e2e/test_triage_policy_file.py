@@ -52,8 +52,9 @@ def test_a_relative_policy_file_is_the_working_directory_s_never_the_collection_
     assert (report["provenance"]["policy_file"], report["provenance"]["policy_sha256"]) == (
         str(policy), hashlib.sha256(policy.read_bytes()).hexdigest())
     markdown = reports[0].with_suffix(".md").read_text()
-    assert "\n\nPolicy %s (sha256 %s), alibabacloud.sas " % (str(policy).replace("_", "\\_"),
-                                                            report["provenance"]["policy_sha256"]) in markdown
+    shown_path = str(policy).replace("_", "\\_")  # as the Markdown shows it
+    assert "\n\nPolicy %s (sha256 %s), alibabacloud.sas " % (shown_path, report["provenance"]["policy_sha256"]) \
+        in markdown
 
 
 def test_a_policy_file_cannot_set_variables_and_stops_the_run_before_any_call(emulator, triage, workdir):
