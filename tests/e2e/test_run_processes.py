@@ -16,9 +16,12 @@ def test_an_orphan_in_a_session_of_its_own_is_found_by_its_marker_and_ended(tmp_
     started = subprocess.run(["sh", "-c", "setsid sleep 300 >/dev/null 2>&1 & echo $!"], env=env,
                              capture_output=True, text=True, check=True)
     orphan = int(started.stdout)  # its shell has exited: the sleep was handed to init
+    deadline = time.monotonic() + 10
+    while os.getsid(orphan) != orphan or "sleep 300" not in run_processes.marked().get(orphan, ""):
+        assert time.monotonic() < deadline, "setsid did not make the sleep a session leader"  # it execs, then sleeps
+        time.sleep(0.05)
     found = run_processes.marked()
     assert orphan in found and "sleep 300" in found[orphan]
-    assert os.getsid(orphan) == orphan
     run_processes.end(found)
     deadline = time.monotonic() + 10
     while orphan in run_processes.marked():

@@ -58,7 +58,7 @@ def test_list_defaults(client: SpyClient) -> None:
 
 
 def test_paging_is_complete_and_stable(sas_emulator) -> None:
-    emu = sas_emulator("--alerts", "250", "--seed", "3")
+    emu = sas_emulator("--alerts", "250", "--seed", "3", "--reading", "pending_order=newest")
     client = make_client(emu)
     seen: list[int] = []
     for page, expected in ((1, 100), (2, 100), (3, 50)):

@@ -14,6 +14,7 @@ from sas_emu_helpers import handle, list_alerts, make_client, offered, run_cli, 
 
 from sas_emulator import catalog
 from sas_emulator import dataset as ds
+from sas_emulator.readings import STRICTEST
 from sas_emulator.server import EmulatorConfig, EmulatorServer
 from sas_emulator.testing import EmulatorError, EmulatorHandle
 
@@ -47,8 +48,11 @@ def arrivals_threads() -> list[threading.Thread]:
 
 @pytest.fixture
 def emu(fresh_emulator: EmulatorHandle) -> Iterator[EmulatorHandle]:
-    """The shared emulator; reset afterwards too, so the added alerts do not outlive the test."""
+    """The shared emulator, listing the newest pending alerts first (the reading these tests read the arrivals
+    by); reset afterwards too, so the added alerts do not outlive the test."""
+    fresh_emulator.configure(pending_order="newest")
     yield fresh_emulator
+    fresh_emulator.configure(pending_order=STRICTEST["pending_order"])
     fresh_emulator.reset()
 
 
@@ -168,7 +172,7 @@ def test_a_reset_removes_them_and_ids_keep_counting(emu, client) -> None:
 # --- at a rate ------------------------------------------------------------------------------------------
 
 def test_new_alerts_per_minute_adds_them_and_stops_on_shutdown(sas_emulator) -> None:
-    emu = sas_emulator("--alerts", "10", "--new-alerts-per-minute", "600")
+    emu = sas_emulator("--alerts", "10", "--new-alerts-per-minute", "600", "--reading", "pending_order=newest")
     assert emu.config()["new_alerts_per_minute"] == 600.0
     started = time.monotonic()
     added = wait_for_added(emu, 3, timeout=2.0)

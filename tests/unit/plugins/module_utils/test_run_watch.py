@@ -15,9 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import COLLECTIONS_DIR
 
+from ansible_collections.alibabacloud.sas.plugins.module_utils import run_watch
 from ansible_collections.alibabacloud.sas.plugins.module_utils.run_watch import RunWatch
+
+# the folder that holds ansible_collections/, for the child processes to import the collection from
+COLLECTIONS_DIR = Path(run_watch.__file__).parents[5]
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="Linux /proc")
 
