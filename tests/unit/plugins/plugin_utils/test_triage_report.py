@@ -402,6 +402,7 @@ def test_outside_awx_the_user_is_the_local_one_and_rules_given_as_a_variable_hav
     assert triage_report.provenance_line(found) == (
         "Policy given as sas\\_triage\\_rules, alibabacloud.sas %s, ansible-core %s, run by bob."
         % (COLLECTION_VERSION, ANSIBLE_CORE_VERSION))
+
     def no_such_user():
         raise KeyError("uid 1000")
 
