@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m sas_emulator",
         description="Wire-level emulator of Alibaba Cloud Security Center (Sas 2018-12-03) for the five alert "
-                    "handling APIs. Loopback only by default; never talks to the real service.")
+                    "handling APIs and alert notes. Loopback only by default; never talks to the real service.")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to bind (default 127.0.0.1, loopback); any other address (0.0.0.0, a LAN "
                              "address) prints a warning on stderr: the emulator accepts the test keys and is not "

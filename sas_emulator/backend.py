@@ -32,6 +32,10 @@ Processing for good (task_stuck_rate); an agent-side op finds the agent offline 
 `<op>.Failure` (event_failed_rate). Someone in the console (console_handles) handles random pending alerts
 with ignore (2) or manual_handled (32) as the console does, at once.
 
+Notes (CreateSuspEventNote, add_note): any alert, whatever its status, keeps the notes added to it, oldest first,
+each with an id that counts up for the life of the backend and the time it was added; a reset drops them with the
+alerts they were on.
+
 Alerts arrive while the emulator runs (add_alerts; arrivals.py): pending, first and last seen now, so they list
 first, with ids above every id the emulator has held: ids count up for the life of the backend, as task ids do,
 and are never reused, not after remove_alert, not after a reset.
@@ -128,6 +132,13 @@ class WhitelistRule:
     value: str
 
 
+@dataclass(frozen=True)
+class Note:
+    id: int
+    text: str
+    time_ms: int
+
+
 @dataclass
 class Alert:
     id: int
@@ -152,6 +163,7 @@ class Alert:
     operate_msg: str | None = None
     blocked_ip_until_ms: int | None = None
     online_handling: bool = True  # CanBeDealOnLine while not expired (patch_alert can_be_deal_on_line)
+    notes: tuple[Note, ...] = ()  # a tuple, replaced on each note: a copy listed meanwhile keeps what it saw
 
     @property
     def can_be_deal_on_line(self) -> bool:
@@ -275,6 +287,7 @@ class SasBackend:
         self._lock = threading.RLock()
         self._next_task_id = 29051101  # like the doc examples' 290511xx; never reset
         self._next_alert_id = FIRST_ALERT_ID  # raised above the data set's ids by _load; never lowered
+        self._next_note_id = C.FIRST_NOTE_ID  # never reset
         self.alerts_added = 0  # since the start or the last reset (GET /_emulator/stats)
         self._dataset = copy.deepcopy(dataset)
         self._load(self._dataset)
@@ -719,6 +732,20 @@ class SasBackend:
             unfinished = [q for e, q in zip(found, queued) if e.status == C.EVENT_PROCESSING]
             return aggregate_task_status(found, queued=bool(unfinished) and all(unfinished)), found
 
+    # --- notes ------------------------------------------------------------------------------
+    def add_note(self, alert_id: int, text: str) -> Note:
+        """Add a note to one alert, in any status; an unknown alert is refused as the other calls refuse it
+        ([GUESS]: the CreateSuspEventNote page lists no error for it)."""
+        with self._lock:
+            self._advance()
+            alert = self.alerts.get(alert_id)
+            if alert is None:
+                raise SecurityEventNotExists(f"EventId {alert_id}.")
+            note = Note(self._next_note_id, text, self.now_ms())
+            self._next_note_id += 1
+            alert.notes = (*alert.notes, note)
+            return note
+
     # --- chaos: someone in the console ------------------------------------------------------
     def console_handles(self, count: int) -> int:
         """Handle up to ``count`` random pending alerts at once, as a person in the console: ignore (2) or
@@ -820,7 +847,7 @@ class SasBackend:
                 "blocked_ip_until_ms": alert.blocked_ip_until_ms,
                 "last_seen_ms": alert.last_seen_ms, "first_seen_ms": alert.first_seen_ms,
                 "details": dict(alert.details), "whitelist_rules": [vars(r) for r in self.rules_for(alert)],
-                "tasks": tasks,
+                "tasks": tasks, "notes": [vars(note) for note in alert.notes],
             }
 
     def hosts_view(self) -> list[dict[str, Any]]:

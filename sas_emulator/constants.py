@@ -20,12 +20,14 @@ ACTION_DESCRIBE_SUSP_EVENT_DETAIL = "DescribeSuspEventDetail"
 ACTION_DESCRIBE_SECURITY_EVENT_OPERATIONS = "DescribeSecurityEventOperations"
 ACTION_HANDLE_SECURITY_EVENTS = "HandleSecurityEvents"
 ACTION_DESCRIBE_SECURITY_EVENT_OPERATION_STATUS = "DescribeSecurityEventOperationStatus"
+ACTION_CREATE_SUSP_EVENT_NOTE = "CreateSuspEventNote"
 SUPPORTED_ACTIONS = (
     ACTION_DESCRIBE_SUSP_EVENTS,
     ACTION_DESCRIBE_SUSP_EVENT_DETAIL,
     ACTION_DESCRIBE_SECURITY_EVENT_OPERATIONS,
     ACTION_HANDLE_SECURITY_EVENTS,
     ACTION_DESCRIBE_SECURITY_EVENT_OPERATION_STATUS,
+    ACTION_CREATE_SUSP_EVENT_NOTE,
 )
 
 # --- Signature (ACS3-HMAC-SHA256, Alibaba Cloud's signature method V3 [DOC][SDK]) -----------------
@@ -171,6 +173,16 @@ RESULT_SUCCESS = "Success"
 RESULT_AGENT_OFFLINE = "AgentOffline"
 RESULT_PROCESS_NOT_EXIST = "ProcessNotExist"
 RESULT_FAILURE = "Failure"  # [GUESS] no specific cause: a purged alert, the chaos event_failed_rate
+
+# --- CreateSuspEventNote -------------------------------------------------------------------------
+# The longest Note stored [GUESS]: the API page gives no limit; it is the collection's own (sas_alert_handle note).
+MAX_NOTE_LENGTH = 500
+# The success body's Code and Message, as the API page's example has them: Code "200", and a Message that reads like
+# an error (sic) [DOC]. A client must read Success, never Message.
+NOTE_SUCCESS_CODE = "200"
+NOTE_SUCCESS_MESSAGE = "There was an error with your request."
+# The first NoteId (EventNotes); ids count up for the life of the emulator, as task ids do [GUESS].
+FIRST_NOTE_ID = 1000001
 
 # --- QPS (the quota page) -------------------------------------------------------------------------
 # [GUESS] 10 calls per second per API per account; --qps sets the emulator's bucket.

@@ -131,26 +131,32 @@ class ServiceUnavailable(SasError):
 
 # --- SAS errors [DOC] -----------------------------------------------------------------------------
 
-class SecurityEventNotExists(SasError):
+class ServiceError(SasError):
+    """Answered by Security Center itself, not by the gateway in front of it: CreateSuspEventNote may answer these
+    in a body with Success false (the reading note_refusal)."""
+
+
+class SecurityEventNotExists(ServiceError):
     status = 400
     code = "SecurityEventNotExists"
     message = "Security event not exists."
 
 
-class OperationTaskNotExists(SasError):
+class OperationTaskNotExists(ServiceError):
     status = 400
     code = "OperationTaskNotExists"
     message = "The specified operation task does not exist"
 
 
-class IllegalParam(SasError):
+class IllegalParam(ServiceError):
     status = 400
     code = "IllegalParam"
     message = "Illegal param"
 
 
-class NoPermission(SasError):
-    # 403 on the DescribeSecurityEventOperationStatus page (421750) and other SAS pages; the no_permission fault.
+class NoPermission(ServiceError):
+    # 403 on the DescribeSecurityEventOperationStatus page (421750), the CreateSuspEventNote page and other SAS pages;
+    # the no_permission fault.
     status = 403
     code = "NoPermission"
     message = "caller has no permission"
@@ -163,7 +169,7 @@ class HandleNoPermission(NoPermission):
     status = 400
 
 
-class InvalidParam(SasError):
+class InvalidParam(ServiceError):
     """SAS business validation (e.g. an operation the alert does not offer, the content of OperationParams or
     MarkMissParam). ``parameter`` names the parameter after the documented text."""
 
@@ -179,7 +185,7 @@ class InvalidParam(SasError):
         super().__init__(detail, headers=headers)
 
 
-class ServerError(SasError):
+class ServerError(ServiceError):
     status = 500
     code = "ServerError"
     message = "ServerError"

@@ -20,6 +20,7 @@ wire layer read them from that one object, so ``POST /_emulator/config`` changes
 | pending_order                 | backend.py   | the order of a listing SortColumn does not order           |
 | suggested_sub_operation       | backend.py   | do the operations suggest a subOperation for the alert?    |
 | empty_mark_miss_param         | backend.py   | MarkMissParam "[]": refused, or the alert's rules cleared  |
+| note_refusal                  | server.py    | a refused note: a 200 body with Success false, or an error |
 The sources of each reading are in the README's "Readings" table.
 """
 
@@ -64,6 +65,10 @@ READING_CHOICES: dict[str, tuple[str, ...]] = {
     # The service replaces an alert's rules with MarkMissParam [3P]; whether an empty list is refused or clears them
     # is undocumented.
     "empty_mark_miss_param": ("refused", "clears"),
+    # CreateSuspEventNote answers Success, Code and HttpStatusCode in its body ("Code 200 means success, another value
+    # failure") [DOC], and its page lists error codes with HTTP statuses [DOC]: how the service refuses a note is not
+    # said. in_body, the default, is stricter: a client that only catches errors would count a refused note as added.
+    "note_refusal": ("in_body", "as_error"),
 }
 STRICTEST = {name: values[0] for name, values in READING_CHOICES.items()}  # the defaults
 INTEGER_READINGS = ("queue_ms",)
@@ -85,6 +90,7 @@ class Readings:
     pending_order: str = STRICTEST["pending_order"]
     suggested_sub_operation: str = STRICTEST["suggested_sub_operation"]
     empty_mark_miss_param: str = STRICTEST["empty_mark_miss_param"]
+    note_refusal: str = STRICTEST["note_refusal"]
 
     def __post_init__(self) -> None:
         for name in READING_NAMES:

@@ -156,6 +156,7 @@ class SasResponses:
             C.ACTION_DESCRIBE_SECURITY_EVENT_OPERATIONS: self.describe_security_event_operations,
             C.ACTION_HANDLE_SECURITY_EVENTS: self.handle_security_events,
             C.ACTION_DESCRIBE_SECURITY_EVENT_OPERATION_STATUS: self.describe_security_event_operation_status,
+            C.ACTION_CREATE_SUSP_EVENT_NOTE: self.create_susp_event_note,
         }
 
     def dispatch(self, action: str, params: Params, request_id: str) -> dict[str, Any]:
@@ -236,7 +237,7 @@ class SasResponses:
             "Details": [{"NameDisplay": catalog.localized(catalog.DETAIL_FIELDS[k], lang), "Type": "text",
                          "Value": v, "ValueDisplay": v} for k, v in a.details],
             "DisplaySandboxResult": False,
-            "EventNotes": [],
+            "EventNotes": [{"Note": n.text, "NoteId": n.id, "NoteTime": format_time(n.time_ms)} for n in a.notes],
             "EventStatus": a.status,
             "EventSubType": name,
             "HasTraceInfo": a.has_trace_info,
@@ -381,6 +382,24 @@ class SasResponses:
                 {"SecurityEventId": str(e.alert_id), "Status": e.status, "ErrorCode": e.error_code or None}
                 for e in events],
         }}
+
+    # CreateSuspEventNote ---------------------------------------------------------------------------
+    def create_susp_event_note(self, params: Params) -> dict[str, Any]:
+        alert_id = _int(params, "EventId", required=True)
+        note = _required(params, "Note")  # an empty Note is a missing one, as for any required parameter [GUESS]
+        _int(params, "ResourceDirectoryAccountId")  # an integer [SDK]; the emulator plays one account
+        if len(note) > C.MAX_NOTE_LENGTH:  # the gateway checks the metadata, which gives no length: the service
+            raise InvalidParam(f"At most {C.MAX_NOTE_LENGTH} characters, got {len(note)}.", parameter="Note")
+        self.backend.add_note(alert_id, note)
+        return {"Success": True, "Code": C.NOTE_SUCCESS_CODE, "Message": C.NOTE_SUCCESS_MESSAGE,
+                "HttpStatusCode": 200}
+
+
+def refusal_body(error: SasError, request_id: str) -> dict[str, Any]:
+    """A refusal as CreateSuspEventNote may answer it (reading note_refusal=in_body): HTTP 200, Success false, the
+    error's code, message and HTTP status in the body, the fields of its success body [SDK]."""
+    return {"RequestId": request_id, "Success": False, "Code": error.code, "Message": error.full_message,
+            "HttpStatusCode": error.status}
 
 
 def _alias(field: str) -> tuple[str, str]:

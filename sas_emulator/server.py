@@ -48,11 +48,12 @@ from .exceptions import (
     MissingParameter,
     NoPermission,
     SasError,
+    ServiceError,
     ServiceUnavailable,
     ThrottlingUser,
 )
 from .readings import READING_NAMES, THROTTLE_MESSAGES, Readings, check_reading
-from .responses import SasResponses, error_body, new_request_id
+from .responses import SasResponses, error_body, new_request_id, refusal_body
 from .signing import Credentials, Verifier
 from .values import is_count, is_number
 
@@ -72,7 +73,7 @@ RACE_FAULTS = (FAULT_HANDLED_ELSEWHERE, FAULT_VANISH, FAULT_RESTRICTED)
 FAULTS = (FAULT_THROTTLE, FAULT_UNAVAILABLE, FAULT_INTERNAL_ERROR, FAULT_NO_PERMISSION, FAULT_DROP, FAULT_TIMEOUT,
           FAULT_RESET_AFTER_COMMIT, *RACE_FAULTS)
 # Where a call names its alerts, first one first.
-ALERT_ID_PARAMS = ("SecurityEventIds.1", "SecurityEventId", "SuspiciousEventId", "Id")
+ALERT_ID_PARAMS = ("SecurityEventIds.1", "SecurityEventId", "SuspiciousEventId", "Id", "EventId")
 ERROR_FAULTS: dict[str, type[SasError]] = {
     FAULT_THROTTLE: ThrottlingUser,
     FAULT_UNAVAILABLE: ServiceUnavailable,
@@ -87,6 +88,13 @@ SECRET_PARAMS = frozenset({"Signature", "SecurityToken", "AccessKeySecret"})
 MAX_BODY_BYTES = 1 << 20
 # What a control call's Sec-Fetch-Site may say: a request of a page of the emulator itself, or typed by hand.
 OWN_FETCH_SITES = ("same-origin", "none")
+
+
+def refused_in_body(action: str, error: SasError, readings: Readings) -> bool:
+    """Whether error is answered as a 200 body with Success false (reading note_refusal): CreateSuspEventNote's
+    refusals by the service itself; the gateway's (signature, parameters, throttling, 5xx) stay error answers."""
+    return (action == C.ACTION_CREATE_SUSP_EVENT_NOTE and readings.note_refusal == "in_body"
+            and isinstance(error, ServiceError))
 
 
 def as_played(error: SasError, readings: Readings) -> SasError:
@@ -649,7 +657,10 @@ class RequestHandler(BaseHTTPRequestHandler):
             return
         except SasError as exc:
             exc = as_played(exc, server.config)
-            status, response, extra_headers = exc.status, error_body(exc, request_id), exc.headers
+            if refused_in_body(action, exc, server.config):
+                response = refusal_body(exc, request_id)  # status stays 200
+            else:
+                status, response, extra_headers = exc.status, error_body(exc, request_id), exc.headers
             record["error_code"] = exc.code
         except Exception as exc:  # a bug in the emulator must still answer like the service would
             sys.stderr.write(f"sas_emulator: internal error on {action}: {exc!r}\n")

@@ -131,6 +131,21 @@ def test_handle_and_status_round_trip(client: SpyClient) -> None:
         wait_task(client, task_id)
 
 
+def test_note_bodies_and_event_notes_round_trip(fresh_emulator, client: SpyClient) -> None:
+    alert = find_pending(client)[0]
+    client.create_susp_event_note(sas_models.CreateSuspEventNoteRequest(event_id=alert["Id"], note="handled"))
+    assert_faithful(client.last_raw, sas_models.CreateSuspEventNoteResponseBody)
+    assert client.last_raw["Success"] is True and client.last_raw["Code"] == "200"  # a string in this model
+    fresh_emulator.configure(note_refusal="in_body")
+    client.create_susp_event_note(sas_models.CreateSuspEventNoteRequest(event_id=1, note="handled"))
+    assert_faithful(client.last_raw, sas_models.CreateSuspEventNoteResponseBody)
+    assert (client.last_raw["Success"], client.last_raw["HttpStatusCode"]) == (False, 400)
+    client.describe_susp_events(sas_models.DescribeSuspEventsRequest(id=alert["Id"], status="0", lang="en"))
+    assert_faithful(client.last_raw, sas_models.DescribeSuspEventsResponseBody)
+    [note] = client.last_raw["SuspEvents"][0]["EventNotes"]
+    assert set(note) == {"Note", "NoteId", "NoteTime"} and is_json_type(note["NoteId"], int)
+
+
 def test_error_bodies_are_pop_errors(fresh_emulator) -> None:
     client = make_client(fresh_emulator)
     with pytest.raises(ClientException) as caught:
