@@ -26,6 +26,9 @@ GENERATED = ("MANIFEST.json", "FILES.json")
 # A README section under a heading that names the source repository is for its developers.
 DEVELOPER_HEADING = re.compile(r"source repository", re.IGNORECASE)
 HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+# A file of the installed collection, as the shipped documents name it to users: $sas/<path> (where $sas is the
+# collection's directory) or ~/.ansible/collections/ansible_collections/alibabacloud/sas/<path>.
+INSTALLED_FILE = re.compile(r"(?:\$sas|ansible_collections/alibabacloud/sas)/([\w./-]*\w)")
 
 
 def without_developer_sections(markdown: str) -> str:
@@ -101,6 +104,19 @@ def test_the_readme_marks_its_developer_sections_and_keeps_the_rest(shipped):
     assert "## Development (in the source repository)" in readme
     for section in ("## Install", "## Triage as code", "## Modules", "## Authentication", "## The emulator"):
         assert section in users, section
+
+
+def test_every_file_the_shipped_documents_tell_users_to_use_is_shipped(shipped):
+    named = {}
+    for path, text in shipped.items():
+        if path.endswith(".md"):
+            for name in INSTALLED_FILE.findall(without_developer_sections(text)):
+                named.setdefault(name, path)
+    # What the README's "Triage as code" runs from the installed collection: the example policy and the
+    # emulator's demo data set (the emulator's own __main__ is checked above).
+    assert {"playbooks/policies/example.yml", "sas_emulator/datasets/demo.json", "requirements.txt"} <= set(named)
+    missing = {name: path for name, path in named.items() if name not in shipped}
+    assert not missing, "documents name files the tarball does not ship: %s" % missing
 
 
 def test_sanity_ignores_name_only_shipped_files(shipped):
