@@ -1,6 +1,7 @@
 # Copyright: (c) 2026, alibabacloud.sas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The audit trail of sas_alert_handle: one JSON line just before and one just after each write call.
+"""The audit trail of sas_alert_handle: one JSON line just before and one just after each write call
+(HandleSecurityEvents: handle_request, handle_response; CreateSuspEventNote: note_request, note_response).
 
 A run killed at any moment leaves a trail that names every alert it may have written: a request
 line without its response line is a call whose answer nobody saw. The trail is a record for
@@ -15,6 +16,7 @@ import fcntl
 import json
 import os
 import stat
+import threading
 import time
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional
 
@@ -22,6 +24,8 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import Sas
 
 REQUEST_EVENT = "handle_request"
 RESPONSE_EVENT = "handle_response"
+NOTE_REQUEST_EVENT = "note_request"
+NOTE_RESPONSE_EVENT = "note_response"
 ACCEPTED = "accepted"
 ERROR = "error"
 # error_kind of a response line when the module itself raised (not a SasApiError): the call may have gone out.
@@ -31,7 +35,8 @@ UNEXPECTED = "unexpected"
 REQUEST_KEYS = ("time", "event", "operation", "alert_ids", "operation_params", "remark", "whitelist_rules",
                 "attempt")
 RESPONSE_KEYS = ("task_id", "result", "error_code", "error_kind", "message", "request_id")
-RESERVED_KEYS = REQUEST_KEYS + RESPONSE_KEYS
+NOTE_KEYS = ("note_text",)  # not "note": a natural audit_context key, which earlier versions let users take
+RESERVED_KEYS = REQUEST_KEYS + RESPONSE_KEYS + NOTE_KEYS
 
 FILE_MODE = 0o600
 # O_APPEND: every write lands at the end, even with other processes appending; CLOEXEC: no child inherits it;
@@ -109,16 +114,33 @@ def response_event(request: Mapping[str, Any], task_id: Optional[int], error: Op
 
     error is the SasApiError of the call, or anything else the module raised during it (UNEXPECTED).
     """
-    event = dict(request, event=RESPONSE_EVENT, task_id=task_id, result=ACCEPTED if error is None else ERROR,
-                 error_code=None, error_kind=None, message=None, request_id=request_id)
+    return dict(request, event=RESPONSE_EVENT, task_id=task_id, **call_result(error, request_id))
+
+
+def call_result(error: Optional[BaseException], request_id: Optional[str]) -> Dict[str, Any]:
+    """The result fields of a line written after a write call: accepted, or the error (see response_event)."""
+    fields = {"result": ACCEPTED if error is None else ERROR, "error_code": None, "error_kind": None,
+              "message": None, "request_id": request_id}
     if isinstance(error, SasApiError):
-        event.update(error_code=error.code, error_kind=error.kind, request_id=error.request_id or request_id,
-                     message=error.describe())  # describe() holds no secret (errors.py redacts)
+        fields.update(error_code=error.code, error_kind=error.kind, request_id=error.request_id or request_id,
+                      message=error.describe())  # describe() holds no secret (errors.py redacts)
     elif error is not None:
         # Only the class name: the text of an arbitrary exception was never checked for secrets.
-        event.update(error_kind=UNEXPECTED, message="the module stopped during the call (%s): the service may "
-                                                    "have acted on it" % type(error).__name__)
-    return event
+        fields.update(error_kind=UNEXPECTED, message="the module stopped during the call (%s): the service may "
+                                                     "have acted on it" % type(error).__name__)
+    return fields
+
+
+def note_request_event(operation: str, alert_id: int, note: str) -> Dict[str, Any]:
+    """The line before a CreateSuspEventNote call: the operation the alert was handled with, the alert (in
+    alert_ids, as every line names its alerts) and the note sent."""
+    return {"event": NOTE_REQUEST_EVENT, "operation": operation, "alert_ids": [int(alert_id)], "note_text": note}
+
+
+def note_response_event(request: Mapping[str, Any], error: Optional[BaseException],
+                        request_id: Optional[str] = None) -> Dict[str, Any]:
+    """The line after a CreateSuspEventNote call: the request's fields again, then the result (call_result)."""
+    return dict(request, event=NOTE_RESPONSE_EVENT, **call_result(error, request_id))
 
 
 # The line written when the module stops sending because its run was killed (run_watch): the alerts of the
@@ -146,6 +168,8 @@ class AuditLog:
         self.sync = sync
         self.problems: List[str] = []  # lines that could not be written, for the module's warnings
         self._fd: Optional[int] = None
+        # Notes are written from several threads of one process, which flock does not keep apart (one open file).
+        self._lock = threading.Lock()
 
     def open(self, check_only: bool = False) -> None:
         """Open for appending (create with mode 0600), or with check_only only check that it could be.
@@ -229,17 +253,8 @@ class AuditLog:
         # backslashreplace turns a lone surrogate into its JSON escape instead of failing the line
         data = text.encode("utf-8", "backslashreplace")
         try:
-            # Other forks may append to the same file: the lock keeps each line whole.
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
-            try:
-                written = os.write(self._fd, data)
-                while written < len(data):  # a short write (disk nearly full): finish the line while locked
-                    more = os.write(self._fd, data[written:])
-                    if not more:
-                        raise OSError(errno.ENOSPC, "short write")
-                    written += more
-            finally:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            with self._lock:
+                self._append(data)
             if self.sync:
                 os.fsync(self._fd)  # the request line must survive a host crash during the call it announces
         except OSError as exc:
@@ -247,6 +262,29 @@ class AuditLog:
                 self.path, event.get("event"), exc.strerror or exc)
             self.problems.append(problem)
             raise AuditLogError(problem) from None
+
+    def record_or_warn(self, event: Mapping[str, Any]) -> None:
+        """record(), for a line after a call was made: one that cannot be written stops nothing, it is only a
+        warning (problems)."""
+        try:
+            self.record(event)
+        except AuditLogError:
+            pass
+
+    def _append(self, data: bytes) -> None:
+        """Write data at the end of the file, whole, whatever other processes append meanwhile."""
+        fd = self._fd
+        # Other forks may append to the same file: the lock keeps each line whole.
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            written = os.write(fd, data)
+            while written < len(data):  # a short write (disk nearly full): finish the line while locked
+                more = os.write(fd, data[written:])
+                if not more:
+                    raise OSError(errno.ENOSPC, "short write")
+                written += more
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
         if self._fd is not None:

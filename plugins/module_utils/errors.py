@@ -23,10 +23,13 @@ THROTTLING = "Throttling"
 # Codes (prefixes) of the service's other "try again later" answers: server errors [DOC].
 TRANSIENT_CODES = ("ServiceUnavailable", "InternalError", "ServerError")
 
+# Service codes (prefixes) that refuse the caller a permission: its RAM policy lacks the API (NoPermission,
+# Forbidden.RAM), or the edition does not allow it.
+PERMISSION_CODES = ("NoPermission", "Forbidden")
 # Service codes (prefixes) that refuse the credentials or their permissions: the key is unknown or disabled, the
-# signature or STS token does not match it, or its RAM policy lacks the API. Trying again cannot help.
-ACCESS_REFUSED_CODES = ("InvalidAccessKeyId", "SignatureDoesNotMatch", "IncompleteSignature", "InvalidSecurityToken",
-                        "NoPermission", "Forbidden")
+# signature or STS token does not match it, or a permission is lacking. Trying again cannot help.
+ACCESS_REFUSED_CODES = ("InvalidAccessKeyId", "SignatureDoesNotMatch", "IncompleteSignature",
+                        "InvalidSecurityToken") + PERMISSION_CODES
 
 # Fragments of the resolver's answer that the endpoint's host name does not exist (EAI_NONAME on Linux and macOS,
 # EAI_NODATA, Windows' WSAHOST_NOT_FOUND): no retry can make it exist. A resolver that did not answer ("Temporary
@@ -129,6 +132,11 @@ class SasApiError(Exception):
         # A throttled or unavailable 4xx answer means the request was refused, not processed. A 5xx answer, whatever
         # its code, may come from a server that failed after acting (handling.may_have_acted reads it so too).
         return self.kind == API and self.transient and (self.http_status or 0) < 500
+
+    @property
+    def permission_refused(self) -> bool:
+        """The service refused the caller this call's permission: a PERMISSION_CODES code, or HTTP 403."""
+        return self.kind == API and ((self.code or "").startswith(PERMISSION_CODES) or self.http_status == 403)
 
     @property
     def access_refused(self) -> bool:

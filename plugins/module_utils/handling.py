@@ -25,6 +25,7 @@ result just after; a call whose request line cannot be written is not made.
 Before any call and before each batch the module checks that the run that started it still lives
 (run_watch): once ansible-playbook was killed, the alerts not sent end failed, the trail says where it
 stopped, and the alerts already sent end submitted (nobody waits for them).
+Last, with a note asked for, each alert that ended handled gets it in the console (notes.py).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import (
     stopped_event,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.notes import SKIPPED, NoteWriter
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
     ADVANCE_MARK_MIS_INFO,
     HOST_OPERATIONS,
@@ -103,6 +105,8 @@ TIMED_OUT = "timed_out"
 OUTCOMES = (HANDLED, WOULD_HANDLE, SUBMITTED, ALREADY_HANDLED, EXPIRED, UNSUPPORTED, NOT_FOUND, FAILED, TIMED_OUT)
 # A write was (or in check mode would be) accepted for these.
 CHANGING_OUTCOMES = (HANDLED, WOULD_HANDLE, SUBMITTED, TIMED_OUT)
+# The service handled it (or, in check mode, would): these get the note.
+SUCCEEDING_OUTCOMES = (HANDLED, WOULD_HANDLE)
 FAILING_OUTCOMES = (FAILED, TIMED_OUT)
 
 RUN_KILLED = "the run was killed (the ansible-playbook process that started the module is gone)"
@@ -122,7 +126,7 @@ class HandleRequest:
     def __init__(self, operation: str, alert_ids: List[int], operation_params: Dict[str, Any],
                  whitelist_rules: Optional[List[WireRule]] = None, remark: Optional[str] = None,
                  force: bool = False, wait: bool = True, wait_timeout: float = 60.0,
-                 poll_interval: float = 2.0, concurrency: int = 8):
+                 poll_interval: float = 2.0, concurrency: int = 8, note: Optional[str] = None):
         self.operation = operation
         self.alert_ids = list(OrderedDict.fromkeys(alert_ids))  # a duplicate is handled and reported once
         self.operation_params = operation_params
@@ -133,6 +137,7 @@ class HandleRequest:
         self.wait_timeout = wait_timeout
         self.poll_interval = poll_interval
         self.concurrency = concurrency
+        self.note = note  # None: no note
 
 
 class AlertOutcome:
@@ -147,6 +152,7 @@ class AlertOutcome:
         self.error_code: Optional[str] = None
         self.reason: Optional[str] = None
         self.hint: Optional[str] = None
+        self.note: Optional[str] = None  # what happened to its note (notes.NOTE_STATES); None when none was asked
 
     @property
     def status_before(self) -> Optional[int]:
@@ -176,6 +182,7 @@ class AlertOutcome:
             "status_after": _name(self.status_after),
             "reason": self.reason,
             "hint": self.hint,
+            "note": self.note,
         }
 
 
@@ -384,7 +391,21 @@ class Handler:
         else:
             sent_all = self.send_while_run_lives(batches(self.plan()))
             self.settle_sent(run_killed=not sent_all)
+        self.add_notes(check_mode)
         return HandleReport(self.request.operation, list(self.alerts.values()), self.task_ids)
+
+    def add_notes(self, check_mode: bool) -> None:
+        """The note asked for, on each alert that ended in SUCCEEDING_OUTCOMES (notes.py); the others' is skipped."""
+        request = self.request
+        if request.note is None:
+            return
+        writer = NoteWriter(self.connection, request.note, request.operation, request.concurrency, audit=self.audit,
+                            run_alive=self.run_alive)
+        states = writer.add([alert.id for alert in self.alerts.values() if alert.outcome in SUCCEEDING_OUTCOMES],
+                            check_mode)
+        for alert in self.alerts.values():
+            alert.note = states.get(alert.id, SKIPPED)
+        self.warnings.extend(writer.warnings)
 
     # --- before any write ------------------------------------------------------------------
     def plan(self) -> OrderedDict[int, SendKey]:
@@ -526,12 +547,8 @@ class Handler:
 
     def audit_note(self, event: Dict[str, Any]) -> None:
         """Write a line that stops nothing if it fails: only a warning (audit.problems); no trail, no line."""
-        if self.audit is None:
-            return
-        try:
-            self.audit.record(event)
-        except AuditLogError:
-            pass
+        if self.audit is not None:
+            self.audit.record_or_warn(event)
 
     def handle_params(self, alert_ids: List[int], params_json: str, mark_json: Optional[str]) -> Dict[str, Any]:
         """HandleSecurityEvents parameters for alert_ids (sas_api.handle_params), as sent and audited."""

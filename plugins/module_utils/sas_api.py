@@ -21,6 +21,7 @@ DESCRIBE_SUSP_EVENT_DETAIL = "DescribeSuspEventDetail"
 DESCRIBE_SECURITY_EVENT_OPERATIONS = "DescribeSecurityEventOperations"
 HANDLE_SECURITY_EVENTS = "HandleSecurityEvents"
 DESCRIBE_SECURITY_EVENT_OPERATION_STATUS = "DescribeSecurityEventOperationStatus"
+CREATE_SUSP_EVENT_NOTE = "CreateSuspEventNote"
 
 # The answer for an alert id the service does not know (the error table of DescribeSecurityEventOperations [DOC]).
 SECURITY_EVENT_NOT_EXISTS = "SecurityEventNotExists"
@@ -143,3 +144,23 @@ def operation_status(connection: Any, alert_ids: Sequence[int], task_id: int) ->
     return connection.call(DESCRIBE_SECURITY_EVENT_OPERATION_STATUS, task_id=task_id,
                            security_event_ids=[str(alert_id) for alert_id in alert_ids]
                            ).security_event_operation_status_response
+
+
+# --- CreateSuspEventNote ----------------------------------------------------------------------
+def create_susp_event_note(connection: Any, alert_id: int, note: str) -> Optional[str]:
+    """Add note to one alert (CreateSuspEventNote); returns the request id.
+
+    A write: connection.call re-sends it only when the service surely did not act on it. The service answers
+    Success in the body, "Code 200 means success, another value failure" [DOC]: a refusal it answers there, and an
+    answer without Success, are raised as the SasApiError an error answer would be, so one classification (for
+    example permission_refused) serves both.
+    """
+    body = connection.call(CREATE_SUSP_EVENT_NOTE, write=True, event_id=alert_id, note=note)
+    request_id = getattr(body, "request_id", None)
+    if body.success is None:
+        raise SasApiError(CREATE_SUSP_EVENT_NOTE, errors.BAD_RESPONSE, "the answer has no Success",
+                          request_id=request_id)
+    if not body.success:
+        raise SasApiError(CREATE_SUSP_EVENT_NOTE, errors.API, body.message or "the note was not added",
+                          code=body.code, request_id=request_id, http_status=body.http_status_code)
+    return request_id

@@ -37,6 +37,7 @@ description:
   - A finished task (C(Success) or C(Failure)) that does not hold an alert sent in it has left it out (the
     service may accept a call with an unknown or refused id and drop that id); that alert ends C(failed)
     at once.
+  - With I(note), each alert that ended C(handled) then gets that note in the console (C(CreateSuspEventNote)).
   - The module fails when an alert ended C(failed) or C(timed_out); the failure still carries
     RV(results), RV(summary) and RV(task_ids), so C(register) with C(ignore_errors) sees every alert.
   - A SIGKILL to C(ansible-playbook) ends its main process only - the worker that runs the module leads a
@@ -55,7 +56,8 @@ attributes:
     support: full
     description:
       - Reads statuses and operations as usual and predicts each outcome (C(would_handle) instead of
-        C(handled)) and RV(results[].status_after) (predicted, not read); makes no write call.
+        C(handled)) and RV(results[].status_after) (predicted, not read); makes no write call, no note
+        included (with I(note), RV(results[].note) is C(would_add)).
   diff_mode:
     support: full
     description: Shows each alert's status before and after.
@@ -169,6 +171,22 @@ options:
       - A note stored with the handling (C(Remark)), printable text of at most 500 characters (no control,
         bidi-override or zero-width characters - the service shows it to people).
     type: str
+  note:
+    description:
+      - A note to add in the console (C(CreateSuspEventNote)) to each alert this task handled, once the handling
+        has settled, so that whoever looks at the alert there sees who handled it and why - for example the
+        playbook, the rule, the operation and the time of the run.
+      - Only alerts that end C(handled) get it (none with I(wait=false), whose result is not known); each
+        alert's RV(results[].note) says what happened to its note.
+      - A note is not the handling. A note the service refuses for permission (the RAM policy lacks
+        C(yundun-sas:CreateSuspEventNote)) is a warning that names that action, and any other failed note is a
+        warning too - neither fails the module nor changes an alert's outcome.
+      - Sent one call per alert, with at most I(concurrency) at once, paced by I(rate_limit) and sent again when
+        throttled; a note whose answer was lost is not sent again (it may have been added). None is sent once the
+        run was killed. In check mode nothing is sent.
+      - Printable text of at most 500 characters (no control, bidi-override or zero-width characters - the
+        service shows it to people); an empty or blank note is refused before any call.
+    type: str
   force:
     description:
       - Also act on alerts that are no longer pending (ignored, whitelisted, handled, ...). The service
@@ -195,7 +213,7 @@ options:
     type: float
     default: 2
   concurrency:
-    description: How many read calls (statuses, operations, task statuses) run at once.
+    description: How many read calls (statuses, operations, task statuses) and notes run at once.
     type: int
     default: 8
   audit_log:
@@ -235,6 +253,11 @@ options:
         mode is not changed, but the same checks are made (without opening it).
       - The trail is a record for people, never read back - the next run reads the alerts' statuses from the
         service, not from this file.
+      - "With I(note), each C(CreateSuspEventNote) call gets a line with C(event=note_request) immediately before
+        it - C(time), C(event), C(operation) (the handling), C(alert_ids) (the one alert) and C(note_text) (the note
+        sent) - and one with C(event=note_response) immediately after it, which adds C(result), C(error_code),
+        C(error_kind), C(message) and C(request_id) as for C(handle_response). If the request line cannot be
+        written, that note is not sent (RV(results[].note) C(failed))."
       - "When the module stops because its run was killed, it writes one line with C(event=handle_stopped),
         C(operation), C(alert_ids) (the alerts it did not send) and C(message) (why), then the I(audit_context)
         fields."
@@ -248,14 +271,16 @@ options:
     type: dict
 notes:
   - The RAM policy needs C(yundun-sas:DescribeSuspEvents), C(yundun-sas:DescribeSecurityEventOperations),
-    C(yundun-sas:HandleSecurityEvents) and C(yundun-sas:DescribeSecurityEventOperationStatus).
+    C(yundun-sas:HandleSecurityEvents) and C(yundun-sas:DescribeSecurityEventOperationStatus); with I(note), also
+    C(yundun-sas:CreateSuspEventNote).
   - "API calls for N alerts, all pending: about one C(DescribeSuspEvents) page per 100 of them, N
     C(DescribeSecurityEventOperations) (none for an expired alert, nor for one whose C(can_be_deal_on_line) is
     false), one C(HandleSecurityEvents) per 20, one
     C(DescribeSecurityEventOperationStatus) per call sent and per I(poll_interval) until done, and after
     the wait about two C(DescribeSuspEvents) pages per 100 alerts handled or failed (one call each for
     one or two alerts) to read RV(results[].status_after). A call whose answer was lost costs one more
-    read of its alerts, then one per I(poll_interval) instead of the task status."
+    read of its alerts, then one per I(poll_interval) instead of the task status. With I(note), one
+    C(CreateSuspEventNote) per alert handled."
 seealso:
   - module: alibabacloud.sas.sas_alert_info
   - module: alibabacloud.sas.sas_alert_operations_info
@@ -269,6 +294,13 @@ EXAMPLES = r"""
     operation: ignore
     remark: known scanner
   register: ignored
+
+- name: Ignore an alert and say so in the console, where analysts look; a note refused for permission only warns
+  alibabacloud.sas.sas_alert_handle:
+    alert_ids: [702173476]
+    operation: ignore
+    note: "ignored by alibabacloud.sas, play {{ ansible_play_name }}, {{ now(utc=true).isoformat() }}Z"
+  register: noted
 
 - name: Whitelist logons from the office network; the alerts' existing rules are kept
   alibabacloud.sas.sas_alert_handle:
@@ -465,6 +497,19 @@ results:
           lost answer, the status last read.
       type: str
       sample: ignored
+    note:
+      description:
+        - What happened to the alert's I(note); null when no note was asked for.
+        - C(added) - the service stored it (shown in the console and in the alert's C(event_notes)).
+        - C(would_add) - check mode, the alert would have been handled and noted; nothing sent.
+        - C(refused) - the service refused it for permission (C(NoPermission), C(Forbidden) or HTTP 403) - the RAM
+          policy lacks C(yundun-sas:CreateSuspEventNote); a warning says so. The alert's outcome stands.
+        - C(failed) - it could not be added (the service refused it otherwise, or the retries were spent, or its
+          audit line could not be written); a warning says why. A note whose answer was lost is not sent again,
+          so it may have been added.
+        - C(skipped) - no note sent - the alert did not end C(handled), or the run was killed before its note.
+      type: str
+      sample: added
 summary:
   description: How many alerts ended in each outcome (every outcome is listed, zeros included).
   returned: always
@@ -485,6 +530,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import Audi
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import Handler, HandleReport, HandleRequest
 from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
+from ansible_collections.alibabacloud.sas.plugins.module_utils.notes import check_note
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
     ADVANCE_MARK_MIS_INFO,
     OPERATION_CHOICES,
@@ -523,7 +569,7 @@ def handle_request(params):
         remark=check_text("remark", params["remark"], MAX_REMARK_LENGTH), force=params["force"], wait=params["wait"],
         wait_timeout=check_positive("wait_timeout", params["wait_timeout"]),
         poll_interval=check_positive("poll_interval", params["poll_interval"]),
-        concurrency=check_concurrency(params["concurrency"]))
+        concurrency=check_concurrency(params["concurrency"]), note=check_note(params["note"]))
 
 
 def main():
@@ -542,6 +588,7 @@ def main():
                 scope=dict(type="str", choices=["all", "part"], default="part"),
             )),
             remark=dict(type="str"),
+            note=dict(type="str"),
             force=dict(type="bool", default=False),
             wait=dict(type="bool", default=True),
             wait_timeout=dict(type="float", default=60.0),

@@ -133,7 +133,7 @@ def test_snake(action, snake):
 
 # The actions the collection calls, by their wire names (the service's; a typo breaks the real call).
 CALLED_ACTIONS = ("DescribeSuspEvents", "DescribeSuspEventDetail", "DescribeSecurityEventOperations",
-                  "HandleSecurityEvents", "DescribeSecurityEventOperationStatus")
+                  "HandleSecurityEvents", "DescribeSecurityEventOperationStatus", "CreateSuspEventNote")
 
 
 def test_these_are_exactly_the_actions_sas_api_calls():

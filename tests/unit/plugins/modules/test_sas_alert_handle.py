@@ -7,6 +7,7 @@ case proves the same through ansible-playbook and the emulator's request log."""
 from __future__ import annotations
 
 import pytest
+from ansible.module_utils import basic
 from emulated_sas import ACCESS_KEY_ID, ACCESS_KEY_SECRET
 from module_runner import ConnectionBuilt, run_module
 
@@ -90,6 +91,20 @@ def test_finite_numbers_pass_the_checks(module_env, options):
     # Past every check, the module builds its connection; module_runner stops it there.
     with pytest.raises(ConnectionBuilt):
         run_module(sas_alert_handle, dict(CONNECTION, alert_ids=[703587941], operation="ignore", **options))
+
+
+def test_a_note_refused_for_permission_leaves_the_module_ok_with_a_warning(module_env, monkeypatch, sas):
+    # issue 18, point 7: through main(), as a play runs it - the alerts handled, their notes refused, exit 0
+    warnings = []
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, warning: warnings.append(warning))
+    alert_ids = sas.pick(2, op="ignore")
+    sas.set_faults([{"action": "CreateSuspEventNote", "fault": "no_permission", "rate": 1}])
+    options = {"endpoint": sas.url, "access_key": ACCESS_KEY_ID, "secret_key": ACCESS_KEY_SECRET,
+               "alert_ids": alert_ids, "operation": "ignore", "note": "ignored by the triage", "poll_interval": 0.1}
+    result = run_module(sas_alert_handle, options, connect=connect)
+    assert result["failed"] is False and result["changed"] is True
+    assert [(r["outcome"], r["note"]) for r in result["results"]] == [("handled", "refused")] * 2
+    assert [w for w in warnings if "yundun-sas:CreateSuspEventNote" in w] == warnings and len(warnings) == 1
 
 
 def whitelist(**fields):

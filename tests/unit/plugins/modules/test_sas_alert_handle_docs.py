@@ -12,6 +12,7 @@ import yaml
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import operation_params as op
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import OUTCOMES
+from ansible_collections.alibabacloud.sas.plugins.module_utils.notes import NOTE_STATES
 from ansible_collections.alibabacloud.sas.plugins.modules import sas_alert_handle
 
 OPTIONS = yaml.safe_load(sas_alert_handle.DOCUMENTATION)["options"]
@@ -87,3 +88,11 @@ def test_every_outcome_is_documented_in_the_order_of_the_table():
     documented = [match.group(1) for line in lines for match in [re.match(r"C\(([a-z_]+)\) - ", line)] if match]
     assert documented == list(OUTCOMES)
     assert list(returned["summary"]["sample"]) == list(OUTCOMES)
+
+
+def test_every_note_state_is_documented_in_the_order_of_the_table():
+    # issue 18, point 7: results[].note takes the states of notes.NOTE_STATES, each described once
+    returned = yaml.safe_load(sas_alert_handle.RETURN)
+    lines = returned["results"]["contains"]["note"]["description"]
+    documented = [match.group(1) for line in lines for match in [re.match(r"C\(([a-z_]+)\) - ", line)] if match]
+    assert documented == list(NOTE_STATES)
