@@ -88,8 +88,8 @@ def test_the_note_call_is_signed_like_any_other(fresh_emulator, client) -> None:
      "ResourceDirectoryAccountId"),
 ])
 @pytest.mark.parametrize("form", ["in_body", "as_error"])
-def test_the_gateways_checks_are_error_answers_under_either_reading(fresh_emulator, client, query, code, named,
-                                                                   form) -> None:
+def test_the_gateways_checks_are_error_answers_under_either_reading(
+        fresh_emulator, client, query, code, named, form) -> None:
     fresh_emulator.configure(note_refusal=form)
     alert_id = str(find_pending(client)[0]["Id"])
     query = {key: value.replace("{id}", alert_id) for key, value in query.items()}
