@@ -27,6 +27,16 @@ options:
     type: list
     elements: dict
     required: true
+  retry_failed_after:
+    description:
+      - Seconds during which an alert whose last operation failed (as the service shows it on the alert,
+        C(operate_error_code) and C(operate_time)) is deferred - not sent again - instead of handled.
+      - C(0) sends such an alert again at every run.
+    type: int
+    default: 0
+  started_at:
+    description: When the run started (UTC), named in each group's C(note).
+    type: str
 """
 
 EXAMPLES = r"""
@@ -82,20 +92,23 @@ _value:
           C(evidence) (from the alert's C(details) - C(source_ip), C(user), C(file_path), C(md5), C(cmdline), and
           C(first_time) and C(last_time); each null when the alert has none), C(rule), C(action), C(params),
           C(recommended) (C(action), C(params), C(why); action C(review) means a person decides) and
-          C(disposition) - C(handle), C(excluded) (a rule with action C(none)) or C(unmatched).
+          C(fallback) (the rule's, or null), C(deferred) (C(error_code), C(failed_at), C(retry_after), or null) and
+          C(disposition) - C(handle), C(deferred) (its last operation failed less than I(retry_failed_after) ago),
+          C(excluded) (a rule with action C(none)) or C(unmatched).
       type: list
       elements: dict
     groups:
       description:
         - One entry per action and parameters - C(action), C(params), C(rules), C(alert_ids), C(destructive), and
           C(remark), the remark its write carries - C(params.remark), or the names of the rules that chose it, cut to
-          the 500 characters the service takes.
+          the 500 characters the service takes - and C(note), the note each alert it handles gets in the console
+          (the collection and its version, the run's start, the rules and the action).
       type: list
       elements: dict
     counts:
       description:
-        - C(listed), C(to_handle), C(excluded), C(unmatched), C(destructive) (to handle with an operation that acts
-          on the host), C(by_rule), C(by_action), C(unmatched_recommended).
+        - C(listed), C(to_handle), C(deferred), C(excluded), C(unmatched), C(destructive) (to handle with an
+          operation that acts on the host), C(by_rule), C(by_action), C(unmatched_recommended).
       type: dict
     destructive:
       description:
@@ -118,9 +131,9 @@ from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan impor
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import PolicyError, check_policy
 
 
-def triage_plan(alerts, rules):
+def triage_plan(alerts, rules, retry_failed_after=0, started_at=None):
     try:
-        return plan_triage(alerts, check_policy(rules))
+        return plan_triage(alerts, check_policy(rules), int(retry_failed_after or 0), started_at=started_at)
     except PolicyError as exc:
         raise AnsibleFilterError("triage policy: %s" % exc) from None
     except ValueError as exc:

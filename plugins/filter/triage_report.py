@@ -15,7 +15,8 @@ description:
   - Each listed alert gets one C(outcome) - one of the module's (C(handled), C(would_handle), C(submitted),
     C(already_handled), C(unsupported), C(expired), C(not_found), C(failed), C(timed_out)), or C(unmatched) (no rule),
     C(excluded) (a rule with action C(none)), C(not_run) (the run stopped before handling it, see C(stopped)),
-    C(error) (its module call failed before giving it an outcome).
+    C(deferred) (its last operation failed a short while ago; not sent, see C(deferred)), C(error) (its module call
+    failed before giving it an outcome).
 positional: _input, handled
 options:
   _input:
@@ -24,6 +25,13 @@ options:
     required: true
   handled:
     description: The registered result of the loop over the plan's groups (its C(results) list), or null.
+    type: list
+    elements: dict
+  fallback_handled:
+    description:
+      - The registered result of the loop over the fallback groups (P(alibabacloud.sas.triage_fallback#filter)),
+        or null. An alert handled again by its rule's fallback takes the fallback's outcome, and its entry names both
+        actions - C(action) and C(fallback) (C(action), C(params), C(after) - the first write's result).
     type: list
     elements: dict
   account:
@@ -130,15 +138,15 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report import build_report, provenance
 
 
-def triage_report(plan, handled=None, account=None, check_mode=False, started_at=None, finished_at=None,
-                  stopped=None, other_site=None, policy_file=None, policy_sha256=None, awx_job_id=None,
-                  awx_user_name=None):
+def triage_report(plan, handled=None, fallback_handled=None, account=None, check_mode=False, started_at=None,
+                  finished_at=None, stopped=None, other_site=None, policy_file=None, policy_sha256=None,
+                  awx_job_id=None, awx_user_name=None):
     if not isinstance(plan, dict) or "alerts" not in plan:
         raise AnsibleFilterError("triage_report takes the plan that alibabacloud.sas.triage_plan returns")
     context = dict(account=account, check_mode=check_mode, started_at=started_at, finished_at=finished_at,
                    stopped=stopped or None, other_site=other_site or None,
                    provenance=provenance(policy_file, policy_sha256, awx_job_id, awx_user_name))
-    return build_report(plan, handled, context)
+    return build_report(plan, handled, context, fallback_handled)
 
 
 class FilterModule:

@@ -124,13 +124,18 @@ def refuse_unknown_operation(operation: str) -> None:
                           % (operation, ", ".join(OPERATION_CODES)))
 
 
+def duration_seconds(text: Any) -> Optional[int]:
+    """Seconds in <n>m, <n>h or <n>d (90m, 6h, 7d), or None when text is no such duration."""
+    match = _DURATION.match(str(text))
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)] if match else None
+
+
 def parse_duration(text: str) -> int:
     """Seconds in a block duration such as 6h, 1d, 7d, 30d or 90m, at most MAX_BLOCK_DAYS."""
-    match = _DURATION.match(str(text))
-    if not match or int(match.group(1)) < 1:
+    seconds = duration_seconds(text)
+    if not seconds:
         raise OptionError("block_duration=%r is not a duration: use <n>m, <n>h or <n>d with n at least 1, "
                           "for example 6h, 1d, 7d or 30d" % (text,))
-    seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
     if seconds > MAX_BLOCK_MILLIS // 1000:
         raise OptionError("block_duration=%r is longer than %d days, the longest block sent: use at most %dd"
                           % (text, MAX_BLOCK_DAYS, MAX_BLOCK_DAYS))

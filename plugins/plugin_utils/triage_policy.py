@@ -42,7 +42,9 @@ except ImportError:  # the policy check names the package when a rule needs it
 
 # A rule whose action is this leaves the alerts it matches alone (an exclusion before wider rules).
 NO_ACTION = "none"
-RULE_KEYS = ("name", "match", "action", "params", "enabled", "description")
+RULE_KEYS = ("name", "match", "action", "params", "fallback", "enabled", "description")
+# What a rule does for the alerts its action failed on with given result codes, in the same run.
+FALLBACK_KEYS = ("action", "params", "on")
 REGEX_SUFFIX = "_regex"
 # The alert field matched by detail name: a list of rows {name_display, type, value, value_display}.
 DETAILS = "details"
@@ -77,8 +79,9 @@ class Rule:
     """One checked rule; `matches` decides for one alert."""
 
     def __init__(self, name: str, conditions: List[tuple], action: str, params: Dict[str, Any],
-                 enabled: bool, description: Optional[str]):
+                 enabled: bool, description: Optional[str], fallback: Optional[Dict[str, Any]] = None):
         self.name = name
+        self.fallback = fallback  # {action, params, on: [result codes]} or None
         # (field, kind, expected): kind is equal, one_of or regex; for details, (details, name, (kind, expected))
         self.conditions = conditions
         self.action = action
@@ -100,7 +103,7 @@ class Rule:
             else:
                 match[field + REGEX_SUFFIX if kind == "regex" else field] = _as_data(kind, expected)
         return {"name": self.name, "match": match, "action": self.action, "params": dict(self.params),
-                "enabled": self.enabled, "description": self.description}
+                "fallback": self.fallback, "enabled": self.enabled, "description": self.description}
 
 
 def _as_data(kind: str, expected: Any) -> Any:
@@ -186,9 +189,53 @@ def _check_rule(index: int, raw: Any, now_ms: int, problems: List[str]) -> Optio
     action = _collect(problems, _check_action, where, raw.get("action"))
     conditions = _check_match(where, raw.get("match"), problems)
     params = _collect(problems, _check_params, where, action, raw.get("params"), now_ms) if action else None
+    fallback = raw.get("fallback")
+    if fallback is not None:
+        fallback = _collect(problems, _check_fallback, where, action, params, fallback, now_ms)
     if len(problems) > found:
         return None
-    return Rule(name, conditions, action, params, enabled, description)
+    return Rule(name, conditions, action, params, enabled, description, fallback)
+
+
+def _check_fallback(where: str, action: Optional[str], params: Optional[Dict[str, Any]], fallback: Any,
+                    now_ms: int) -> Dict[str, Any]:
+    """{action, params, on}: an action checked like the rule's, for the result codes in on (ProcessNotExist or
+    kill_and_quara.ProcessNotExist) that the rule's action may end with."""
+    where = "%s: fallback" % where
+    if not isinstance(fallback, dict):
+        raise PolicyError("%s must be a mapping {action, params, on}, for example {action: virus_quara_bin, "
+                          "on: [ProcessNotExist]}" % where)
+    problems: List[str] = []
+    unknown = [key for key in fallback if key not in FALLBACK_KEYS]
+    if unknown:
+        problems.append("%s: unknown key %s%s; a fallback takes %s" % (
+            where, _quote(unknown), _did_you_mean(unknown[0], FALLBACK_KEYS), ", ".join(FALLBACK_KEYS)))
+    if action == NO_ACTION:
+        problems.append("%s: action %s sends nothing, so nothing can fail" % (where, NO_ACTION))
+    codes = fallback.get("on")
+    if not isinstance(codes, list) or not codes or not all(_is_text(code) for code in codes):
+        problems.append("%s.on must be a non-empty list of result codes the action may end with, for example "
+                        "[ProcessNotExist, AgentOffline] (or kill_and_quara.ProcessNotExist)" % where)
+    fallback_action = _collect(problems, _check_action, where, fallback.get("action"))
+    if fallback_action == NO_ACTION:
+        problems.append("%s: action %s would do nothing; leave the fallback out instead" % (where, NO_ACTION))
+        fallback_action = None
+    fallback_params = (_collect(problems, _check_params, where, fallback_action, fallback.get("params"), now_ms)
+                       if fallback_action else None)
+    if fallback_action == action and fallback_params is not None and fallback_params == params:
+        problems.append("%s repeats the rule's own action and params: give another action or other params" % where)
+    if problems:
+        raise PolicyError(problems)
+    return {"action": fallback_action, "params": fallback_params, "on": [code.strip() for code in codes]}
+
+
+def fallback_applies(fallback: Optional[Dict[str, Any]], error_code: Optional[str]) -> bool:
+    """Whether an alert whose write ended with error_code (<operation>[.<detail>].<result>) falls back: a code in
+    on names either the result (ProcessNotExist) or the whole code (kill_and_quara.ProcessNotExist)."""
+    if not fallback or not error_code:
+        return False
+    result = str(error_code).rsplit(".", 1)[-1]
+    return any(code in (result, str(error_code)) for code in fallback["on"])
 
 
 def _collect(problems: List[str], check, *args: Any) -> Any:

@@ -12,41 +12,57 @@ from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import FAILING_OUTCOMES, OUTCOMES
 from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import shown
+from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import hint_for
 from ansible_collections.alibabacloud.sas.plugins.module_utils.version import COLLECTION_VERSION
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.policy_file import RULES_KEY
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_evidence import evidence_line
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan import (
+    DEFERRED,
     EXCLUDED,
     UNMATCHED,
+    counted,
     describe_action,
+    duration_text,
 )
 
 NOT_RUN = "not_run"  # planned, but the run stopped before handling (not confirmed, over the cap)
 ERROR = "error"  # its sas_alert_handle call failed before reaching a per-alert outcome
-REPORT_OUTCOMES = OUTCOMES + (UNMATCHED, EXCLUDED, NOT_RUN, ERROR)
+REPORT_OUTCOMES = OUTCOMES + (DEFERRED, UNMATCHED, EXCLUDED, NOT_RUN, ERROR)
 ATTENTION_OUTCOMES = FAILING_OUTCOMES + (ERROR,)
-RESULT_KEYS = ("outcome", "reason", "error_code", "hint", "task_id", "status_before", "status_after")
+RESULT_KEYS = ("outcome", "reason", "error_code", "hint", "task_id", "status_before", "status_after", "retry_after",
+               "note")
+# A console note that did not reach the console is shown beside the alert's result (the JSON has every state).
+MISSING_NOTES = ("refused", "failed")
 CELL_LENGTH = 300  # a value longer than this ends in an ellipsis in the Markdown report (the JSON one has it all)
 
 
 def build_report(plan: Dict[str, Any], handled: Optional[List[Dict[str, Any]]],
-                 context: Dict[str, Any]) -> Dict[str, Any]:
-    """The report of one run. handled: the registered loop results of the handling task, if it ran."""
+                 context: Dict[str, Any], fallback_handled: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
+    """The report of one run. handled: the registered loop results of the handling task, if it ran; fallback_handled:
+    those of the fallback task (an alert in it takes the fallback's outcome, and its first result goes in fallback)."""
     outcomes = _outcomes_by_id(handled or [], context.get("stopped"))
+    fallbacks = {alert_id: outcome for alert_id, outcome in _outcomes_by_id(fallback_handled or [], None).items()}
     alerts = []
     for planned in plan["alerts"]:
         entry = {key: planned[key] for key in ("id", "name", "type", "level", "host", "evidence", "rule", "action")}
         entry["params"] = planned["params"]
         entry["recommended"] = planned["recommended"]
         entry.update((key, None) for key in RESULT_KEYS)
+        entry["fallback"] = None
         if planned["disposition"] == UNMATCHED:
             entry.update(outcome=UNMATCHED, reason="no rule matched; recommended: %s - %s" % (
                 describe_action(planned["recommended"]["action"], planned["recommended"]["params"]),
                 planned["recommended"]["why"]))
         elif planned["disposition"] == EXCLUDED:
             entry.update(outcome=EXCLUDED, reason="rule %s leaves it alone" % planned["rule"])
+        elif planned["disposition"] == DEFERRED:
+            entry.update(_deferred(planned["deferred"], plan.get("retry_failed_after")))
         else:
             entry.update(outcomes.get(planned["id"]) or _not_run(context.get("stopped")))
+            if planned["id"] in fallbacks and planned.get("fallback"):
+                entry["fallback"] = {"action": planned["fallback"]["action"], "params": planned["fallback"]["params"],
+                                     "after": {key: entry[key] for key in RESULT_KEYS}}
+                entry.update(fallbacks[planned["id"]])
         alerts.append(entry)
     report = {
         "check_mode": bool(context.get("check_mode")),
@@ -92,6 +108,14 @@ def other_site_warning(other_site: Optional[Dict[str, Any]]) -> Optional[str]:
         return None
     return ("the other data site (%s) holds %d pending alerts that this run did not read: triage it too, with one "
             "inventory host per account and site" % (other_site["endpoint"], other_site["pending"]))
+
+
+def _deferred(deferred: Dict[str, Any], retry_failed_after: Optional[int]) -> Dict[str, Any]:
+    return {"outcome": DEFERRED, "error_code": deferred["error_code"], "hint": hint_for(deferred["error_code"]),
+            "reason": "not sent: its last operation failed at %s, less than %s ago (sas_triage_retry_failed_after); "
+                      "it is sent again from %s" % (deferred["failed_at"], duration_text(retry_failed_after or 0),
+                                                    deferred["retry_after"]),
+            "retry_after": deferred["retry_after"]}
 
 
 def _not_run(stopped: Optional[str]) -> Dict[str, Any]:
@@ -164,9 +188,10 @@ def render_markdown(report: Dict[str, Any]) -> str:
         "# Security Center triage: %s%s" % (cell(report["account"]),
                                             " (dry run, nothing sent)" if report["check_mode"] else ""),
         # a line never starts with a value: there "-", "1." or four spaces would start a list or a code block
-        "From %s to %s (UTC), %s alerts listed%s." % (cell(report["started_at"]), cell(report["finished_at"]),
-                                                      cell(summary["alerts"]),
-                                                      ", **%s need attention**" % cell(attention) if attention else ""),
+        "From %s to %s (UTC), %s listed%s." % (cell(report["started_at"]), cell(report["finished_at"]),
+                                               cell(counted(summary["alerts"], "alert")),
+                                               ", **%s need%s attention**" % (cell(attention), "s" if attention == 1
+                                                                              else "") if attention else ""),
     ]
     blocks.append(provenance_line(report["provenance"]))
     blocks.extend("**Warning:** %s." % cell(warning) for warning in report["warnings"])
@@ -225,10 +250,22 @@ def _recommended(alert: Dict[str, Any]) -> List[str]:
 
 
 def _done(alert: Dict[str, Any]) -> List[str]:
-    details = [cell(detail) for detail in (alert["reason"], alert["error_code"], alert["hint"]) if detail]
-    if alert["task_id"]:
-        details.append("task %s" % cell(alert["task_id"]))
-    return ["%s: %s" % (cell(alert["rule"]), cell(alert["action"])), "; ".join(details) or cell(None)]
+    details = _result_details(alert)
+    fallback = alert.get("fallback")
+    if not fallback:
+        return ["%s: %s" % (cell(alert["rule"]), cell(alert["action"])), "; ".join(details) or cell(None)]
+    first = ["%s: %s" % (cell(alert["action"]), "; ".join(_result_details(fallback["after"])) or cell(None))]
+    return ["%s: %s, then %s" % (cell(alert["rule"]), cell(alert["action"]), cell(fallback["action"])),
+            "; ".join(first + ["%s: %s" % (cell(fallback["action"]), "; ".join(details) or cell(None))])]
+
+
+def _result_details(result: Dict[str, Any]) -> List[str]:
+    details = [cell(detail) for detail in (result["reason"], result["error_code"], result["hint"]) if detail]
+    if result["task_id"]:
+        details.append("task %s" % cell(result["task_id"]))
+    if result.get("note") in MISSING_NOTES:
+        details.append("console note %s" % cell(result["note"]))
+    return details
 
 
 def table(headers: List[str], rows: List[List[str]], right: Iterable[int] = ()) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, List, Optional
 
+from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import duration_seconds
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.policy_file import RULES_KEY, read_policy_file, resolve
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import (
     PolicyError,
@@ -26,12 +27,14 @@ SETTINGS = {
     "max_actions": "sas_triage_max_actions",
     "report_dir": "sas_triage_report_dir",
     "audit_log": "sas_triage_audit_log",
+    "retry_failed_after": "sas_triage_retry_failed_after",
 }
 
 
 def check_settings(settings: Dict[str, Any], cwd: Optional[str] = None,
                    now_ms: Optional[int] = None) -> Dict[str, Any]:
-    """{problems, warnings, rules, policy_file, policy_sha256, max_actions, report_dir, audit_log}.
+    """{problems, warnings, rules, policy_file, policy_sha256, max_actions, report_dir, audit_log,
+    retry_failed_after (seconds)}.
 
     problems names every setting that cannot work and every mistake of the policy (all of them at once); the rest
     is meaningful only when it is empty. warnings: what may be a mistake but is no error (an unknown alert type).
@@ -47,6 +50,7 @@ def check_settings(settings: Dict[str, Any], cwd: Optional[str] = None,
     except PolicyError as exc:
         problems.extend("triage policy: %s." % problem for problem in exc.problems)
     checked["max_actions"] = _max_actions(settings.get("max_actions"), problems)
+    checked["retry_failed_after"] = _retry_failed_after(settings.get("retry_failed_after", 0), problems)
     checked["report_dir"] = _path("report_dir", settings.get("report_dir"), cwd, problems)
     checked["audit_log"] = _path("audit_log", settings.get("audit_log"), cwd, problems)
     if checked["audit_log"] and os.path.isdir(checked["audit_log"]):
@@ -85,6 +89,17 @@ def _max_actions(value: Any, problems: List[str]) -> Optional[int]:
         return number
     problems.append("sas_triage_max_actions must be a whole number, 0 or more (the most alerts one run may handle), "
                     "got %r." % (value,))
+    return None
+
+
+def _retry_failed_after(value: Any, problems: List[str]) -> Optional[int]:
+    """Seconds: a duration (6h, 90m, 1d), or a whole number of seconds; 0 retries a failed alert at every run."""
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    seconds = int(text) if text is not None and text.isdigit() else duration_seconds(text) if text else None
+    if seconds is not None:
+        return seconds
+    problems.append("sas_triage_retry_failed_after must be a duration such as 6h, 90m or 1d, or 0 to send an alert "
+                    "whose last operation failed again at every run; got %r." % (value,))
     return None
 
 

@@ -186,14 +186,18 @@ def test_real_run_agrees_with_the_service_then_a_second_run_writes_nothing(emula
     for path in [run.audit_log, *run.reports(), *run.reports(".md")]:
         assert ACCESS_KEY_SECRET not in path.read_text()
 
-    # A second run sends nothing already handled: only the alerts that failed (still pending) again.
+    # A second run sends nothing already handled, nor, minutes later, what failed: those are deferred.
     writes_before = len(writes(emulator))
     second = triage(emulator)
-    again = {i for entry in writes(emulator, since=0)[writes_before:] for i in sent_ids(entry)}
+    assert writes(emulator)[writes_before:] == []
     failed = {alert_id for alert_id, alert in by_id.items() if alert["outcome"] == "failed"}
-    assert again == failed
+    assert {alert["id"] for alert in second.report()["alerts"] if alert["outcome"] == "deferred"} == failed
     assert {alert["id"] for alert in second.report()["alerts"]} == {
         alert_id for alert_id, alert in by_id.items() if alert["outcome"] not in ("handled",)}
+    # ... unless told to retry at every run: then only the alerts that failed (still pending) go again.
+    third = triage(emulator, extra={"sas_triage_retry_failed_after": 0})
+    again = {i for entry in writes(emulator, since=0)[writes_before:] for i in sent_ids(entry)}
+    assert again == failed and third.report()["summary"]["by_outcome"]["deferred"] == 0
 
 
 def test_a_malformed_policy_stops_before_any_call(emulator, triage):

@@ -66,7 +66,7 @@ DOC = REPO_ROOT / "docs" / "bad-input.md"
 ROLE_SPEC = REPO_ROOT / "roles" / "triage" / "meta" / "argument_specs.yml"
 # The role's variables a row does not set: its defaults, and a valid policy unless the row gives a file.
 ROLE_DEFAULTS = {"sas_triage_policy_file": "", "sas_triage_max_actions": 100, "sas_triage_report_dir": "reports",
-                 "sas_triage_audit_log": "reports/triage-audit.jsonl",
+                 "sas_triage_audit_log": "reports/triage-audit.jsonl", "sas_triage_retry_failed_after": "6h",
                  "sas_triage_rules": [{"name": "ignore-reminders", "match": {"level": "remind"}, "action": "ignore"}]}
 MODULES = {module.__name__.rsplit(".", 1)[1]: module
            for module in (sas_alert_handle, sas_alert_info, sas_alert_operations_info, sas_alert_task_info)}

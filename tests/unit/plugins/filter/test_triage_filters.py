@@ -45,10 +45,10 @@ def test_filters_are_registered_by_name(module, name):
 def test_triage_policy_returns_the_rules_as_data_with_defaults():
     assert triage_policy.triage_policy(POLICY) == [
         {"name": "leave-jump-hosts", "match": {"instance_name_regex": "^jump-"}, "action": "none", "params": {},
-         "enabled": True, "description": None},
+         "fallback": None, "enabled": True, "description": None},
         {"name": "block-logons", "match": {"alarm_event_type": ["Unusual logon", "异常登录"]}, "action": "block_ip",
-         "params": {"block_duration": "7d"}, "enabled": True, "description": None},
-        {"name": "ignore-reminders", "match": {"level": "remind"}, "action": "ignore", "params": {},
+         "params": {"block_duration": "7d"}, "fallback": None, "enabled": True, "description": None},
+        {"name": "ignore-reminders", "match": {"level": "remind"}, "action": "ignore", "params": {}, "fallback": None,
          "enabled": True, "description": "noise"},
     ]
 

@@ -60,7 +60,7 @@ def test_a_full_policy_is_accepted_in_order_with_defaults():
     assert rules[0].description == "block them"
     assert rules[1].action == "none" and rules[1].params == {}
     assert rules[1].to_dict() == {"name": "jump-hosts", "match": {"instance_name_regex": "^jump-"}, "action": "none",
-                                  "params": {}, "enabled": True, "description": None}
+                                  "params": {}, "fallback": None, "enabled": True, "description": None}
 
 
 def test_no_rules_is_an_empty_policy():
@@ -217,7 +217,7 @@ def test_every_mistake_of_every_rule_is_reported_at_once():
         "rule 'first': match key 'hostname' is not an alert field (did you mean name?) (sas_alert_info returns "
         "fields such as level, alarm_event_type, alarm_event_name_display, instance_name, uuid, status, details)",
         "rule 'first': params.block_duration must be non-empty text, got 7",
-        "rule 'third': unknown key 'extra'; a rule takes name, match, action, params, enabled, description",
+        "rule 'third': unknown key 'extra'; a rule takes name, match, action, params, fallback, enabled, description",
         "rule 'third': enabled must be true or false, got 'yes'",
         "rule 'third': unknown action 'blok_ip' (did you mean block_ip?); use one of " + ", ".join(TRIAGE_ACTIONS),
         "rule 'third': match.status 'open' is not a value sas_alert_info gives; it gives "
@@ -430,3 +430,45 @@ def test_every_mistake_in_details_is_named_at_once():
     with pytest.raises(PolicyError) as refused:
         check([rule("d", {"details": {"A": [], "B": {"x": 1}}, "details_regex": {"C": "(x"}})])
     assert len(refused.value.problems) == 3
+
+
+# --- fallback: what to do when the action fails with given result codes -------------------------------------
+
+KILL = {"sub_operation": "killAndQuaraFileByMd5andPath"}
+
+
+def test_a_fallback_is_checked_like_an_action_and_kept():
+    checked = check([rule("malware", action="kill_and_quara", params=KILL,
+                          fallback={"action": "virus_quara_bin", "on": ["ProcessNotExist", " AgentOffline "]})])[0]
+    assert checked.fallback == {"action": "virus_quara_bin", "params": {}, "on": ["ProcessNotExist", "AgentOffline"]}
+    assert checked.to_dict()["fallback"] == checked.fallback
+    # the same action with other params is a fallback too
+    assert check([rule("m", action="kill_and_quara", params=KILL, fallback={
+        "action": "kill_and_quara", "params": {"sub_operation": "quaraFileByMd5andPath"}, "on": ["x"]})])[0].fallback
+
+
+@pytest.mark.parametrize("fallback, message", [
+    ("virus_quara_bin", "fallback must be a mapping {action, params, on}"),
+    ({"action": "virus_quara_bin"}, "fallback.on must be a non-empty list of result codes"),
+    ({"action": "virus_quara_bin", "on": "ProcessNotExist"}, "fallback.on must be a non-empty list"),
+    ({"action": "virus_quara_bin", "on": [""]}, "fallback.on must be a non-empty list"),
+    ({"action": "virus_quara", "on": ["x"], "when": "y"}, "fallback: unknown key 'when'; a fallback takes action, "
+                                                          "params, on"),
+    ({"action": "virus_quara_bim", "on": ["x"]}, "fallback: unknown action 'virus_quara_bim' (did you mean "
+                                                 "virus_quara_bin?)"),
+    ({"action": "none", "on": ["x"]}, "fallback: action none would do nothing"),
+    ({"action": "rm_mark_mis_info", "on": ["x"]}, "fallback: action rm_mark_mis_info undoes handling"),
+    ({"action": "block_ip", "on": ["x"]}, "fallback: params: operation=block_ip needs block_duration"),
+    ({"action": "quara", "params": {"sub_operation": "x"}, "on": ["x"]}, "fallback: action quara does not take "
+                                                                          "'sub_operation'"),
+    ({"action": "kill_and_quara", "params": KILL, "on": ["x"]}, "fallback repeats the rule's own action and params"),
+])
+def test_a_malformed_fallback_is_refused_naming_the_rule(fallback, message):
+    with pytest.raises(PolicyError) as refused:
+        check([rule("malware", action="kill_and_quara", params=KILL, fallback=fallback)])
+    assert "rule 'malware': " + message in str(refused.value)
+
+
+def test_a_rule_that_sends_nothing_has_no_fallback():
+    with pytest.raises(PolicyError, match="fallback: action none sends nothing, so nothing can fail"):
+        check([rule("jump", action="none", fallback={"action": "ignore", "on": ["x"]})])

@@ -167,7 +167,7 @@ def test_a_failed_call_without_results_is_an_error_for_each_of_its_alerts():
 def test_summary_lists_every_outcome_and_what_needs_attention():
     plan = make_plan()
     summary = report_of(plan, handled_all(plan))["summary"]
-    expected = {outcome: 0 for outcome in OUTCOMES + ("unmatched", "excluded", "not_run", "error")}
+    expected = {outcome: 0 for outcome in OUTCOMES + ("deferred", "unmatched", "excluded", "not_run", "error")}
     expected.update(handled=2, failed=1, timed_out=1, already_handled=1, excluded=1, unmatched=1)
     assert summary["by_outcome"] == expected
     assert summary["needs_attention"] == 2  # failed + timed_out + error
