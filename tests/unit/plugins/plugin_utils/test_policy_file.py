@@ -215,3 +215,13 @@ def test_a_bad_rule_in_the_file_is_named(tmp_path):
     problems = check_settings(settings(policy_file="policy.yml"), cwd=str(tmp_path))["problems"]
     assert problems == ["triage policy: rule 'blocker': unknown action 'block' (did you mean block_ip?); use one of "
                         + problems[0].split("use one of ")[1]]
+
+
+def test_the_shipped_example_policy_is_accepted_as_written():
+    # read from the file as users copy it, so YAML's own readings (a bare `on` is true) are met here first
+    example = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "playbooks", "policies", "example.yml")
+    checked = check_settings({"policy_file": os.path.abspath(example), "max_actions": 100, "report_dir": "r",
+                              "audit_log": "r/a", "retry_failed_after": "6h"}, now_ms=NOW_MS)
+    assert checked["problems"] == [] and checked["warnings"] == []
+    fallback = next(rule["fallback"] for rule in checked["rules"] if rule["fallback"])
+    assert fallback == {"action": "virus_quara_bin", "params": {}, "on": ["ProcessNotExist"]}

@@ -472,3 +472,18 @@ def test_a_malformed_fallback_is_refused_naming_the_rule(fallback, message):
 def test_a_rule_that_sends_nothing_has_no_fallback():
     with pytest.raises(PolicyError, match="fallback: action none sends nothing, so nothing can fail"):
         check([rule("jump", action="none", fallback={"action": "ignore", "on": ["x"]})])
+
+
+def test_a_fallback_written_in_yaml_takes_its_bare_on_key():
+    # YAML 1.1 (PyYAML, Ansible) reads `on:` as the boolean true: the policy as a person writes it must work
+    import yaml
+
+    rules = yaml.safe_load("""
+- name: malware
+  match: {level: serious}
+  action: kill_and_quara
+  params: {sub_operation: killAndQuaraFileByMd5andPath}
+  fallback: {action: virus_quara_bin, on: [ProcessNotExist]}
+""")
+    assert True in rules[0]["fallback"]
+    assert check(rules)[0].fallback == {"action": "virus_quara_bin", "params": {}, "on": ["ProcessNotExist"]}
