@@ -30,6 +30,10 @@ echo; echo "### 2. Real run (sas_triage_confirm=false, as an AWX job would run i
 status=0
 triage "$@" || status=$?
 show "Report" "$reports"/triage-*[0-9]Z.md
+echo; echo "### 3. The next scheduled run: the alert that just failed is deferred, not sent again"
+rerun=0
+triage "$@" || rerun=$?
+echo "The re-run ended with rc=$rerun: deferred alerts do not fail the job (sas_triage_retry_failed_after, 6h)."
 echo
 echo "Reports (JSON and Markdown) and the audit trail of every write call are in $reports:"
 find "$reports" -type f | sort
