@@ -17,20 +17,15 @@ min(a lookup per alert, every page of the listings) + one page per listing (the 
 
 from __future__ import annotations
 
-import math
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
-    EXPIRED_STATUS,
-    MAX_PAGE_SIZE,
-    PENDING_STATUS,
-    status_name,
-)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.api import EXPIRED_STATUS, PENDING_STATUS, status_name
+from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import FetchPage, ListingReader
 from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
     DEFAULT_LANG,
     find_susp_event,
     id_lookup_calls,
-    susp_event_pages,
+    susp_events_page,
 )
 
 # Up to this many alerts, one Id lookup each is no dearer than a page that may miss them.
@@ -73,33 +68,14 @@ class AlertState:
                    getattr(model, "can_be_deal_on_line", None) is not False)  # unknown: ask the service
 
 
-class ListingScan:
-    """One DescribeSuspEvents listing read page by page, where the last reader left it."""
+def listing_pages(connection: Any, filters: Mapping[str, Any], lang: str = DEFAULT_LANG) -> FetchPage:
+    """The page reader of one DescribeSuspEvents listing, for ListingReader and read_all_pages."""
+    return lambda page, size: susp_events_page(connection, page, size, filters, lang)
 
-    def __init__(self, connection: Any, filters: Mapping[str, Any], lang: str = DEFAULT_LANG):
-        self._pages = susp_event_pages(connection, filters, lang)
-        self.pages_read = 0
-        self.total = 0  # TotalCount of the last page read
-        self.exhausted = False
 
-    @property
-    def started(self) -> bool:
-        return self.pages_read > 0
-
-    @property
-    def pages_left(self) -> int:
-        """Pages not read yet, by the last TotalCount; only meaningful once started."""
-        if self.exhausted:
-            return 0
-        return max(0, math.ceil(self.total / MAX_PAGE_SIZE) - self.pages_read)
-
-    def read_page(self) -> List[Any]:
-        """The next page's alert models; marks the listing exhausted after its last page."""
-        entries, self.total = next(self._pages)
-        self.pages_read += 1
-        if len(entries) < MAX_PAGE_SIZE or self.pages_read * MAX_PAGE_SIZE >= self.total:
-            self.exhausted = True
-        return entries
+def listing_reader(connection: Any, filters: Mapping[str, Any], lang: str = DEFAULT_LANG) -> ListingReader:
+    """One DescribeSuspEvents listing read page by page, where the last reader left it (alerts by id)."""
+    return ListingReader(listing_pages(connection, filters, lang), key=lambda alert: alert.id)
 
 
 def take_wanted(entries: List[Any], wanted: Set[int], found: Dict[int, Any]) -> int:
@@ -116,20 +92,17 @@ def take_wanted(entries: List[Any], wanted: Set[int], found: Dict[int, Any]) -> 
     return hits
 
 
-def scan_listing(scan: ListingScan, wanted: Set[int], found: Dict[int, Any]) -> int:
-    """Read pages of scan while each page finds some of wanted; returns pages read by this call."""
-    pages = 0
-    while wanted and not scan.exhausted:
-        pages += 1
+def scan_listing(scan: ListingReader, wanted: Set[int], found: Dict[int, Any]) -> None:
+    """Read pages of scan while each page finds some of wanted."""
+    while wanted and not scan.finished:
         # A page that found none of wanted: pages no longer pay.
         if take_wanted(scan.read_page(), wanted, found) == 0:
             break
-    return pages
 
 
-def finish_listing(scan: ListingScan, wanted: Set[int], found: Dict[int, Any]) -> None:
+def finish_listing(scan: ListingReader, wanted: Set[int], found: Dict[int, Any]) -> None:
     """Read the rest of scan, every page, or until nothing is wanted."""
-    while wanted and not scan.exhausted:
+    while wanted and not scan.finished:
         take_wanted(scan.read_page(), wanted, found)
 
 
@@ -144,12 +117,12 @@ def find_alerts(connection: Any, alert_ids: Sequence[int], listings: Sequence[Ma
     lookup_calls = id_lookup_calls(lookup_filters)
     wanted = set(alert_ids)
     found: Dict[int, Any] = {}
-    scans = [ListingScan(connection, filters, lang) for filters in listings]
+    scans = [listing_reader(connection, filters, lang) for filters in listings]
     for scan in scans:
         if len(wanted) > PER_ID_LOOKUP_MAX:
             scan_listing(scan, wanted, found)
     # A listing never started has an unknown length: per-id lookups then (few ids are left by the rule above).
-    finishing_is_cheaper = bool(wanted) and all(scan.started for scan in scans) and \
+    finishing_is_cheaper = bool(wanted) and all(scan.pages for scan in scans) and \
         sum(scan.pages_left for scan in scans) < len(wanted) * lookup_calls
     if finishing_is_cheaper:
         for scan in scans:

@@ -14,6 +14,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status impo
     HANDLED_LISTING,
     PENDING_LISTING,
     find_alerts,
+    listing_pages,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
     ALERT_TYPE_NAMES,
@@ -28,10 +29,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     check_max_results,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import Listing, read_all_pages
-from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
-    susp_event_detail,
-    susp_events_page,
-)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import susp_event_detail
 from ansible_collections.alibabacloud.sas.plugins.module_utils.transformation import model_to_snake
 
 # The filter options: left out means no filter; an empty value is refused (check_filter), never read as none.
@@ -152,8 +150,8 @@ def list_alerts(connection: Any, filters: Filters, lang: str, max_results: Optio
                 keep: Optional[Callable[[Any], bool]] = None) -> Listing:
     """Every page of one DescribeSuspEvents listing, up to max_results alerts (those keep accepts, with keep:
     read_all_pages says what total_count and truncated then mean)."""
-    return read_all_pages(lambda page, size: susp_events_page(connection, page, size, filters, lang),
-                          key=lambda alert: alert.id, max_results=max_results, keep=keep)
+    return read_all_pages(listing_pages(connection, filters, lang), key=lambda alert: alert.id,
+                          max_results=max_results, keep=keep)
 
 
 # --- alert types, compared on this side ------------------------------------------------------

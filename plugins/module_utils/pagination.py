@@ -1,16 +1,17 @@
 # Copyright: (c) 2026, alibabacloud.sas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one pager of flat-paged listings (DescribeSuspEvents: TotalCount/CurrentPage/PageSize), and read_all_pages.
+"""The one reader of flat-paged listings (DescribeSuspEvents: TotalCount/CurrentPage/PageSize).
 
-iter_pages() reads page after page for as long as its reader asks; each reader has its own stop rule:
-read_all_pages below (the total, max_results, a page with nothing new) and alert_status.scan_listing
-(a page that finds none of the alerts it looks for).
+ListingReader is the one home of where a listing ends and of reading it again when it moved; every listing
+reads through it: read_all_pages below (sas_alert_info's listing, the event source's polls) and the status
+lookups of alert_status.find_alerts, which read a page at a time and stop when pages no longer pay.
 """
 
 from __future__ import annotations
 
 import itertools
-from typing import Callable, Hashable, Iterator, List, Optional, Tuple, TypeVar
+import math
+from typing import Callable, Generic, Hashable, Iterator, List, Optional, Set, Tuple, TypeVar
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import MAX_PAGE_SIZE
 
@@ -18,11 +19,75 @@ T = TypeVar("T")
 
 FetchPage = Callable[[int, int], Tuple[List[T], int]]  # (page, size) -> (items, total_count)
 
+# Passes over a listing that moved while it was read (its TotalCount changed between pages), at most.
+MAX_PASSES = 3
+
 
 def iter_pages(fetch_page: FetchPage, page_size: int) -> Iterator[Tuple[List[T], int]]:
     """fetch_page(1, page_size), fetch_page(2, page_size), ...: each page is read only when the reader asks for it."""
     for page in itertools.count(1):
         yield fetch_page(page, page_size)
+
+
+class ListingReader(Generic[T]):
+    """One listing, read a page at a time for as long as its caller asks, each item given once.
+
+    A pass reads pages 1, 2, ... and ends at a short page, once it has read as many items as the total, or at
+    a page with nothing new to the pass (the service is not paging: stop rather than loop). An item that leaves
+    the listing while it is read shifts the rest up, and the one at a page boundary is never read: so a pass
+    whose pages gave different TotalCounts is followed by another from page 1, up to max_passes passes.
+    read_page returns only the items (by key) no page before held: an item seen on two pages is given once.
+    """
+
+    def __init__(self, fetch_page: FetchPage, key: Callable[[T], Hashable], page_size: int = MAX_PAGE_SIZE,
+                 max_passes: int = MAX_PASSES):
+        self._fetch_page = fetch_page
+        self._key = key
+        self.page_size = page_size
+        self._passes_left = max_passes
+        self._seen: Set[Hashable] = set()
+        self.pages = 0  # pages read, every pass
+        self.total = 0  # TotalCount of the last page read
+        self.finished = False
+        self._start_pass()
+
+    def _start_pass(self) -> None:
+        self._passes_left -= 1
+        self._next_page = 1
+        self._in_pass: Set[Hashable] = set()  # the keys this pass has read: its end is its own
+        self._totals: Set[int] = set()
+
+    @property
+    def pages_left(self) -> int:
+        """Pages this pass has still to read, by the last TotalCount (a whole listing for a pass just begun)."""
+        if self.finished:
+            return 0
+        return max(0, math.ceil(self.total / self.page_size) - (self._next_page - 1))
+
+    def read_page(self) -> List[T]:
+        """The next page's items that no page before held; sets finished once the listing is read to its end."""
+        batch, self.total = self._fetch_page(self._next_page, self.page_size)
+        self.pages += 1
+        self._next_page += 1
+        self._totals.add(self.total)
+        keys = [self._key(item) for item in batch]
+        fresh_in_pass = any(item_key not in self._in_pass for item_key in keys)
+        self._in_pass.update(keys)
+        new = []
+        for item, item_key in zip(batch, keys):
+            if item_key not in self._seen:
+                self._seen.add(item_key)
+                new.append(item)
+        if len(batch) < self.page_size or len(self._in_pass) >= self.total or not fresh_in_pass:
+            self._end_pass()
+        return new
+
+    def _end_pass(self) -> None:
+        moved = len(self._totals) > 1
+        if moved and self._passes_left > 0:
+            self._start_pass()
+        else:
+            self.finished = True
 
 
 class Listing:
@@ -35,50 +100,27 @@ class Listing:
         self.pages = pages
 
 
-# Passes over a listing that moved while it was read (its TotalCount changed between pages), at most.
-MAX_PASSES = 3
-
-
 def read_all_pages(fetch_page: FetchPage, key: Callable[[T], Hashable], max_results: Optional[int] = None,
                    page_size: int = MAX_PAGE_SIZE, keep: Optional[Callable[[T], bool]] = None) -> Listing:
-    """fetch_page(page, size) -> (items, total_count), until the total is reached or max_results items are kept.
+    """fetch_page(page, size) -> (items, total_count), until the listing's end or max_results items are kept.
 
-    Stops without the extra empty call once the total is in hand; an item seen on two pages
-    (the list moved while it was read) is kept once. An item that leaves the list while it is read shifts
-    the rest up, and the one at a page boundary would be missed: so a listing whose TotalCount changed
-    between pages is read again from the start, up to MAX_PASSES times, keeping what is new. With keep,
-    only the items it accepts are returned (a filter the service cannot apply itself): total_count then
-    counts those among the items read, and truncated also says the listing was stopped before its end,
-    where more of them may be.
+    Stops without the extra empty call once the total is in hand; a listing that moved while it was read is
+    read again (ListingReader). With keep, only the items it accepts are returned (a filter the service cannot
+    apply itself): total_count then counts those among the items read, and truncated also says the listing was
+    stopped before its end, where more of them may be.
     """
     if max_results is not None and keep is None:
         page_size = max(1, min(page_size, max_results))
-    listing = Listing([], 0, False, 0)
-    seen: set = set()
-    for _pass in range(MAX_PASSES):
-        totals, read_to_the_end, total = set(), False, 0
-        in_pass: set = set()  # the keys this pass has read: its end is its own
-        for batch, total in iter_pages(fetch_page, page_size):
-            listing.pages += 1
-            totals.add(total)
-            keys = [key(item) for item in batch]
-            fresh_in_pass = [item_key for item_key in keys if item_key not in in_pass]
-            in_pass.update(keys)
-            new_items = [item for item in batch if key(item) not in seen]
-            seen.update(key(item) for item in new_items)
-            kept = new_items if keep is None else [item for item in new_items if keep(item)]
-            listing.items.extend(kept)
-            listing.total_count = total if keep is None else listing.total_count + len(kept)
-            # A page with nothing new to this pass means the service is not paging: stop rather than loop.
-            read_to_the_end = len(batch) < page_size or len(in_pass) >= total or not fresh_in_pass
-            if read_to_the_end or (max_results is not None and len(listing.items) >= max_results):
-                break
-        if len(totals) <= 1 or not read_to_the_end:
-            break
+    reader = ListingReader(fetch_page, key, page_size)
+    items: list = []
+    while not reader.finished and (max_results is None or len(items) < max_results):
+        new_items = reader.read_page()
+        items.extend(new_items if keep is None else [item for item in new_items if keep(item)])
+    listing = Listing(items, reader.total if keep is None else len(items), False, reader.pages)
     if max_results is not None:
         if keep is None:
-            listing.truncated = len(listing.items) >= max_results and total > max_results
+            listing.truncated = len(items) >= max_results and reader.total > max_results
         else:
-            listing.truncated = len(listing.items) > max_results or not read_to_the_end
+            listing.truncated = len(items) > max_results or not reader.finished
         del listing.items[max_results:]
     return listing

@@ -198,6 +198,7 @@ except ImportError:
     importlib.invalidate_caches()
     from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
 
+from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import listing_pages
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import LANGUAGES, LEVELS, MAX_PAGE_SIZE
 from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import (
     UNVERIFIED_TLS_WARNING,
@@ -222,7 +223,6 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     check_rate_limit,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import FetchPage, read_all_pages
-from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import susp_events_page
 from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import NAME_LENGTH, shown
 
 SOURCE = "alibabacloud.sas.sas_alerts"
@@ -422,10 +422,12 @@ class AlertTracker:
         return self._wanted(found)
 
     def _fetch_page(self, stop: Optional[threading.Event]) -> FetchPage:
+        pages = listing_pages(self.connection, self.request.filters, self.request.lang)
+
         def fetch(page: int, size: int) -> Tuple[List[Any], int]:
             if stop is not None and stop.is_set():
                 raise _Stopped()
-            return susp_events_page(self.connection, page, size, self.request.filters, self.request.lang)
+            return pages(page, size)
         return fetch
 
     def _remember(self, listed: Set[int]) -> None:

@@ -181,3 +181,25 @@ def test_an_id_lookup_within_a_status_is_one_call():
     assert lookup_among_handled(service, [5, 6], concurrency=1)[5].status == "handled"
     assert service.sent == [(5, None, "Y"), (6, None, "Y")]
     assert (id_lookup_calls({}), id_lookup_calls({"dealed": "N"}), id_lookup_calls({"status": "32"})) == (2, 1, 1)
+
+
+# --- issue 19: the status lookups read through the one listing reader, page-boundary guard included ---
+def test_a_pending_alert_at_a_page_boundary_is_found_when_another_leaves_the_listing_meanwhile(start_sas):
+    # Another hand handles the 6th pending alert just before page 2 of the pending listing is read: the rest
+    # move up one place and the 101st, first of page 2 until then, is now last of page 1, read already.
+    sas = start_sas(alerts=300)
+    pending = sas.listing("N")
+    assert len(pending) > 300 // 2
+    wanted = pending[:150] + unknown_ids(sas, 10)  # the unknown ids make reading the listings to the end cheaper
+
+    def handle_one_before_page_2(params):
+        if params.get("Dealed") == "N" and params["CurrentPage"] == "2" and sas.status(pending[5]) == PENDING:
+            sas.handle_elsewhere("ignore", [pending[5]])
+
+    sas.on_request("DescribeSuspEvents", handle_one_before_page_2, times=100)
+    states = lookup_statuses(sas.connection, wanted, concurrency=4)
+    assert states[pending[100]] is not None and states[pending[100]].pending  # was: None, an unknown alert
+    assert all(states[alert_id].pending for alert_id in pending[:150])  # the 6th as it was when page 1 was read
+    assert [alert_id for alert_id, state in states.items() if state is None] == unknown_ids(sas, 10)
+    pending_pages = [call[1] for call in listing_calls(sas) if call[0] == "N"]
+    assert pending_pages.count("1") == 2  # the listing moved: read once more from page 1

@@ -7,6 +7,7 @@ import pytest
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import MAX_PAGE_SIZE
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import (
+    ListingReader,
     read_all_pages,
 )
 
@@ -181,3 +182,45 @@ def test_a_listing_that_keeps_moving_is_read_at_most_three_times():
     listing = read_all_pages(fetch, ident)
     assert listing.pages <= 3 * 5
     assert set(range(1000, 1300)) <= set(listing.items)
+
+
+# --- ListingReader: the one reader, a page at a time (issue 19) ----------------------------------------------
+def test_the_reader_reads_a_page_when_asked_and_says_what_is_left():
+    service = Service(250)
+    reader = ListingReader(service, ident)
+    assert (reader.pages, reader.finished) == (0, False)
+    assert reader.read_page() == list(range(100))
+    assert (reader.total, reader.pages_left, reader.finished) == (250, 2, False)
+    assert reader.read_page() == list(range(100, 200))
+    assert reader.read_page() == list(range(200, 250))
+    assert (reader.pages, reader.pages_left, reader.finished) == (3, 0, True)
+    assert service.requests == [(1, 100), (2, 100), (3, 100)]
+
+
+def test_a_reader_stopped_early_has_read_no_further():
+    service = Service(1000)
+    reader = ListingReader(service, ident)
+    reader.read_page()
+    assert (service.requests, reader.pages_left) == ([(1, 100)], 9)
+
+
+def test_a_moved_listing_is_read_again_from_page_1_and_each_item_given_once():
+    # Item 5 leaves while page 1 is read: item 100 moves up to page 1, read already; the second pass finds it.
+    items = list(range(250))
+    pages = []
+
+    def fetch(page, size):
+        pages.append(page)
+        if len(pages) == 2:
+            items.remove(5)
+        start = (page - 1) * size
+        return items[start:start + size], len(items)
+
+    reader = ListingReader(fetch, ident)
+    given = []
+    while not reader.finished:
+        given += reader.read_page()
+        if pages == [1, 2, 3]:  # the first pass ends at its short page: a pass from page 1 is due, all of it
+            assert (reader.finished, reader.pages_left) == (False, 3)
+    assert sorted(given) == list(range(250)) and len(given) == len(set(given))
+    assert pages == [1, 2, 3, 1, 2, 3]
