@@ -12,7 +12,8 @@ author:
 description:
   - >-
     A rule of the policy may name what to do when its action fails with given result codes -
-    C(fallback: {action: virus_quara_bin, on: [ProcessNotExist]}).
+    C(fallback: {action: virus_quara_bin, "on": [ProcessNotExist]}) - C(on) quoted, as YAML 1.1 reads a bare
+    C(on) as true (the check takes a bare one back too).
   - Takes a plan of P(alibabacloud.sas.triage_plan#filter) and the registered results of the
     M(alibabacloud.sas.sas_alert_handle) calls made for its groups, and returns the groups to handle again - the
     alerts that ended C(failed) with a result code (C(kill_and_quara.ProcessNotExist)) whose last part, or the
@@ -45,7 +46,7 @@ EXAMPLES = r"""
         match: {alarm_event_type: Malicious process (cloud scan)}
         action: kill_and_quara
         params: {sub_operation: killAndQuaraFileByMd5andPath}
-        fallback: {action: virus_quara_bin, on: [ProcessNotExist]}   # the process is gone: quarantine its file
+        fallback: {action: virus_quara_bin, "on": [ProcessNotExist]}   # the process is gone: quarantine its file
 
 - name: Handle each group in one call
   alibabacloud.sas.sas_alert_handle:

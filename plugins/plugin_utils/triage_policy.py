@@ -204,7 +204,7 @@ def _check_fallback(where: str, action: Optional[str], params: Optional[Dict[str
     where = "%s: fallback" % where
     if not isinstance(fallback, dict):
         raise PolicyError("%s must be a mapping {action, params, on}, for example {action: virus_quara_bin, "
-                          "on: [ProcessNotExist]}" % where)
+                          "\"on\": [ProcessNotExist]}" % where)
     # YAML 1.1, which PyYAML and Ansible read, takes a bare `on` key for the boolean true
     fallback = {("on" if key is True else key): value for key, value in fallback.items()}
     problems: List[str] = []
