@@ -4,7 +4,6 @@ ansible-playbook runs, and the SAS emulator on a free loopback port."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 import run_processes  # noqa: E402
+from playbook_env import base_env, install_collection, play  # noqa: E402,F401 (the tests import base_env from here)
 from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET, QUOTA  # noqa: E402
 
 from sas_emulator.testing import start_emulator  # noqa: E402
@@ -35,14 +35,7 @@ def no_process_left():
 @pytest.fixture(scope="session")
 def collections_path(tmp_path_factory) -> Path:
     """Build the collection tarball and install it, as a user would."""
-    work = tmp_path_factory.mktemp("collection")
-    subprocess.run(["ansible-galaxy", "collection", "build", "--output-path", str(work), str(REPO)],
-                   check=True, capture_output=True, text=True)
-    tarball = next(work.glob("alibabacloud-sas-*.tar.gz"))
-    installed = work / "collections"
-    subprocess.run(["ansible-galaxy", "collection", "install", "--offline", "-p", str(installed), str(tarball)],
-                   check=True, capture_output=True, text=True)
-    return installed
+    return install_collection(tmp_path_factory.mktemp("collection"))
 
 
 @pytest.fixture
@@ -66,24 +59,6 @@ class PlayResult:
         return self.registered[name]
 
 
-def base_env(home: Path, collections: Path) -> dict:
-    env = {key: value for key, value in os.environ.items()
-           if not key.lower().endswith("_proxy") and not key.startswith(("ALIBABA_CLOUD_", "ALICLOUD_"))}
-    env.update({
-        "HOME": str(home),
-        "ANSIBLE_COLLECTIONS_PATH": str(collections),
-        "ANSIBLE_LOCALHOST_WARNING": "false",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_FORCE_COLOR": "0",
-        # No test may reach the ECS metadata service through the SDK's default chain.
-        "ALIBABA_CLOUD_ECS_METADATA_DISABLED": "true",
-        # Every process a test starts carries it and passes it on: no_process_left finds them by it.
-        run_processes.MARKER: run_processes.RUN_ID,
-    })
-    return env
-
-
 @pytest.fixture
 def run_play(tmp_path, collections_path):
     """run_play(tasks, emulator=None, env=None, defaults=None, extra_args=(), check=False, dump=None).
@@ -105,17 +80,9 @@ def run_play(tmp_path, collections_path):
                               "secret_key": ACCESS_KEY_SECRET}
         if defaults is not None:
             group_defaults = defaults
-        dump = {"ansible.builtin.copy": {
-            "content": "{{ {%s} | to_json }}" % ", ".join(
-                "'%s': (%s | default(None))" % (name, name) for name in registers),
-            "dest": str(out)}, "name": "dump registered results", "check_mode": False}
-        play = [{
-            "name": "e2e", "hosts": "localhost", "gather_facts": False, "connection": "local",
-            "module_defaults": {"group/alibabacloud.sas.sas": group_defaults} if group_defaults else {},
-            "tasks": list(tasks) + ([dump] if registers else []),
-        }]
+        document = play(tasks, group_defaults, registers, out)
         playbook = tmp_path / "play.yml"
-        playbook.write_text(yaml.safe_dump(play, sort_keys=False))
+        playbook.write_text(yaml.safe_dump(document, sort_keys=False))
         command = ["ansible-playbook", str(playbook), *extra_args]  # implicit localhost: the venv python
         if check:
             command.append("--check")
