@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Iterable, List, Optional, Tuple, TypeVar
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple, TypeVar
 from urllib.parse import urlsplit
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, from_sdk_exception
+from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, from_sdk_exception, redact
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import check_region
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pacing import Pacer
 from ansible_collections.alibabacloud.sas.plugins.module_utils.retries import RetryPolicy, call_with_retries
@@ -163,3 +164,41 @@ def connect(endpoint: Optional[str], region: Optional[str], credential_kwargs: d
     config.connect_timeout, config.read_timeout = timeouts["connect_timeout"], timeouts["read_timeout"]
     runtime = RuntimeOptions(ignore_ssl=not validate_certs, max_idle_conns=max_connections, **timeouts)
     return SasConnection(Client(config), runtime, models, policy or RetryPolicy(), secrets, Pacer(rate_limit))
+
+
+class ClientSetupError(Exception):
+    """The SDK refused to build its client from options that passed every check (a malformed credentials file)."""
+
+
+class ConnectionSettings:
+    """The one builder of SAS connections, for the modules and the event source alike.
+
+    Built from the connection options (options.CONNECTION_OPTIONS, each checked already), it resolves the
+    credentials as the aliyun CLI does and checks where to call, before any call and before the SDK is loaded:
+    CredentialError, OptionError or EndpointError name the option that cannot work. endpoint, if given, is called
+    instead of the option's (the other data site). connect() builds the connection.
+    """
+
+    def __init__(self, params: Mapping[str, Any], endpoint: Optional[str] = None):
+        self.params = params
+        self.credentials = credentials.resolve(params)
+        self.endpoint: Optional[str] = endpoint or params["endpoint"] or None
+        self.region: Optional[str] = params["region"] or None
+        check_where(self.endpoint, self.region)
+
+    @property
+    def secrets(self) -> Tuple[str, ...]:
+        return self.credentials.secrets
+
+    def connect(self, warn: Callable[[str], None], max_connections: int = 8) -> SasConnection:
+        """The connection; warn gets what the user must know (certificates unchecked). ClientSetupError if the SDK
+        refuses its client."""
+        params = self.params
+        if not params["validate_certs"]:
+            warn(UNVERIFIED_TLS_WARNING)
+        try:
+            return connect(self.endpoint, self.region, credentials.sdk_config_kwargs(self.credentials),
+                           params["connect_timeout"], params["read_timeout"], params["validate_certs"],
+                           secrets=self.secrets, max_connections=max_connections, rate_limit=params["rate_limit"])
+        except Exception as exc:  # the SDK's own constructor checks, e.g. a malformed credentials file
+            raise ClientSetupError("cannot set up the SAS client: %s" % redact(str(exc), self.secrets)) from None

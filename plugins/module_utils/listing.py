@@ -146,6 +146,16 @@ def listing_request(params: Mapping[str, Any]) -> ListingRequest:
                           max_results, params["include_details"], concurrency)
 
 
+def pending_listing_request(levels: Optional[List[str]], alert_types: Optional[List[str]],
+                            lang: str) -> ListingRequest:
+    """The pending alerts of levels and alert_types (the event source's listing), these options checked as
+    sas_alert_info checks them; OptionError names the one that cannot work."""
+    for option, value in (("levels", levels), ("alert_types", alert_types)):
+        check_filter(option, value)
+    filters = dict(STATUS_FILTERS["pending"], **({"levels": ",".join(levels)} if levels else {}))
+    return ListingRequest(filters, alert_types=alert_types or (), lang=lang)
+
+
 def list_alerts(connection: Any, filters: Filters, lang: str, max_results: Optional[int] = None,
                 keep: Optional[Callable[[Any], bool]] = None) -> Listing:
     """Every page of one DescribeSuspEvents listing, up to max_results alerts (those keep accepts, with keep:

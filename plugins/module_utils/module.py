@@ -5,27 +5,24 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 from typing import Any, NoReturn, Optional
 
-from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
 from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import (
-    UNVERIFIED_TLS_WARNING,
+    ClientSetupError,
+    ConnectionSettings,
     EndpointError,
     SasConnection,
-    check_where,
-    connect,
 )
-from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, redact
+from ansible_collections.alibabacloud.sas.plugins.module_utils.credentials import CredentialError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     OptionError,
     check_aliases,
-    check_positive,
-    check_rate_limit,
+    connection_option_errors,
+    sas_argument_spec,
 )
-from ansible_collections.alibabacloud.sas.plugins.module_utils.pacing import DEFAULT_CALLS_PER_SECOND
 
 SDK_PACKAGES = {
     "alibabacloud_sas20181203": "alibabacloud-sas20181203",
@@ -33,31 +30,6 @@ SDK_PACKAGES = {
     "alibabacloud_credentials": "alibabacloud-credentials",
     "darabonba": "darabonba-core",
 }
-
-
-def env_fallback_non_empty(*names: str) -> str:
-    """Like env_fallback, but an empty variable counts as unset (AWX injects empty fields)."""
-    value = credentials.first_set(os.environ, names)
-    if value is None:
-        raise AnsibleFallbackNotFound
-    return value
-
-
-def sas_argument_spec() -> dict:
-    """The options every module shares; documented once in the alibabacloud.sas.sas doc fragment."""
-    return dict(
-        access_key=dict(type="str", aliases=["alicloud_access_key", "access_key_id"], no_log=False),
-        secret_key=dict(type="str", aliases=["alicloud_secret_key", "access_key_secret"], no_log=True),
-        security_token=dict(type="str", no_log=True),
-        region=dict(type="str", aliases=["region_id"],
-                    fallback=(env_fallback_non_empty, list(credentials.REGION_ENV))),
-        profile=dict(type="str"),
-        endpoint=dict(type="str", fallback=(env_fallback_non_empty, list(credentials.ENDPOINT_ENV))),
-        validate_certs=dict(type="bool", default=True),
-        connect_timeout=dict(type="float", default=5.0),
-        read_timeout=dict(type="float", default=10.0),
-        rate_limit=dict(type="float", default=DEFAULT_CALLS_PER_SECOND),
-    )
 
 
 class SasModule(AnsibleModule):
@@ -74,13 +46,13 @@ class SasModule(AnsibleModule):
             self.fail_json(msg=missing_required_lib(" and ".join(missing)))
         try:
             self.params.update(check_aliases(self.argument_spec, getattr(self, "_raw_params", {})))
-            for name in ("connect_timeout", "read_timeout"):
-                check_positive(name, self.params[name])
-            check_rate_limit(self.params["rate_limit"])
         except OptionError as error:
             self.fail_json(msg=str(error))
+        errors = connection_option_errors(self.params)
+        if errors:
+            self.fail_json(msg="; ".join(errors))
         self._connection: Optional[SasConnection] = None
-        self._secrets: tuple = ()
+        self._secrets: tuple = ()  # the credentials' secrets, known once connected
 
     def fail_json(self, msg: Optional[str] = None, **kwargs: Any) -> NoReturn:
         # AnsibleModule's own validation reports only its first error, and for a list element that is not a
@@ -108,23 +80,12 @@ class SasModule(AnsibleModule):
         return self._connect(endpoint)
 
     def _connect(self, endpoint: Optional[str] = None) -> SasConnection:
-        params = self.params
-        endpoint, region = endpoint or params["endpoint"] or None, params["region"] or None
         try:
-            source = credentials.resolve(params)
-            self._secrets = source.secrets
-            check_where(endpoint, region)
-        except (credentials.CredentialError, OptionError, EndpointError) as exc:
-            self.fail_json(msg=str(exc))
-        if not params["validate_certs"]:
-            self.warn(UNVERIFIED_TLS_WARNING)
-        try:
-            return connect(endpoint, region, credentials.sdk_config_kwargs(source),
-                           params["connect_timeout"], params["read_timeout"], params["validate_certs"],
-                           secrets=source.secrets, max_connections=max(8, params.get("concurrency") or 0),
-                           rate_limit=params["rate_limit"])
-        except Exception as exc:  # the SDK's own constructor checks, e.g. a malformed credentials file
-            self.fail_json(msg="cannot set up the SAS client: %s" % redact(str(exc), self._secrets))
+            settings = ConnectionSettings(self.params, endpoint)
+            self._secrets = settings.secrets
+            return settings.connect(self.warn, max_connections=max(8, self.params.get("concurrency") or 0))
+        except (CredentialError, OptionError, EndpointError, ClientSetupError) as error:
+            self.fail_json(msg=str(error))
 
     def fail_api(self, error: SasApiError, **result: Any) -> NoReturn:
         """Fail with one structured error; result keeps whatever the module had done so far."""

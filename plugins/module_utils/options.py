@@ -10,8 +10,14 @@ belong to one subject live beside it (listing, operation_params, whitelist) and 
 from __future__ import annotations
 
 import math
+import os
 import unicodedata
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Collection, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple
+
+from ansible.module_utils.basic import AnsibleFallbackNotFound
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
+from ansible_collections.alibabacloud.sas.plugins.module_utils.pacing import DEFAULT_CALLS_PER_SECOND
 
 MAX_CONCURRENCY = 32
 # Alert and task ids are int64 on the wire [SDK]: a larger number cannot name one.
@@ -81,14 +87,14 @@ def check_task_id(task_id: int) -> int:
     return task_id
 
 
-def check_rate_limit(rate_limit: float) -> float:
+def check_rate_limit(option: str, rate_limit: float) -> float:
     """0 (no pacing) or a positive number of calls a second; NaN would turn pacing off, so it is refused."""
     if not math.isfinite(rate_limit):
-        raise OptionError("rate_limit must be a finite number of calls a second: 0 (no pacing) or above, got %s"
-                          % rate_limit)
+        raise OptionError("%s must be a finite number of calls a second: 0 (no pacing) or above, got %s"
+                          % (option, rate_limit))
     if rate_limit < 0:
-        raise OptionError("rate_limit must be 0 (no pacing) or a positive number of calls a second, got %s"
-                          % rate_limit)
+        raise OptionError("%s must be 0 (no pacing) or a positive number of calls a second, got %s"
+                          % (option, rate_limit))
     return rate_limit
 
 
@@ -168,3 +174,55 @@ def check_aliases(argument_spec: Mapping[str, Mapping], raw_params: Mapping[str,
                 raise OptionError("%s both set, to different values: set one" % what)
         chosen[option] = str(first_value)
     return chosen
+
+
+# --- the connection options -------------------------------------------------------------------
+def env_fallback_non_empty(*names: str) -> str:
+    """Like env_fallback, but an empty variable counts as unset (AWX injects empty fields)."""
+    value = credentials.first_set(os.environ, names)
+    if value is None:
+        raise AnsibleFallbackNotFound
+    return value
+
+
+class ConnectionOption(NamedTuple):
+    spec: Dict[str, Any]  # its argument_spec entry
+    check: Optional[Callable[[str, Any], Any]] = None  # check(name, value): what argument_spec cannot express
+
+
+# Every module's and the event source's connection options, the one definition of each: the modules' and the
+# source's argument_spec and checks come from here, connection.ConnectionSettings reads them, and a unit test
+# (test_connection_options.py) holds the doc fragment alibabacloud.sas.sas, the source's DOCUMENTATION and the
+# triage role's sas_connection spec to them.
+CONNECTION_OPTIONS: Dict[str, ConnectionOption] = {
+    "access_key": ConnectionOption(dict(type="str", aliases=["alicloud_access_key", "access_key_id"], no_log=False)),
+    "secret_key": ConnectionOption(dict(type="str", aliases=["alicloud_secret_key", "access_key_secret"],
+                                        no_log=True)),
+    "security_token": ConnectionOption(dict(type="str", no_log=True)),
+    "region": ConnectionOption(dict(type="str", aliases=["region_id"],
+                                    fallback=(env_fallback_non_empty, list(credentials.REGION_ENV)))),
+    "profile": ConnectionOption(dict(type="str")),
+    "endpoint": ConnectionOption(dict(type="str", fallback=(env_fallback_non_empty, list(credentials.ENDPOINT_ENV)))),
+    "validate_certs": ConnectionOption(dict(type="bool", default=True)),
+    "connect_timeout": ConnectionOption(dict(type="float", default=5.0), check_positive),
+    "read_timeout": ConnectionOption(dict(type="float", default=10.0), check_positive),
+    "rate_limit": ConnectionOption(dict(type="float", default=DEFAULT_CALLS_PER_SECOND), check_rate_limit),
+}
+
+
+def sas_argument_spec() -> dict:
+    """The argument_spec of the connection options, which every module and the event source take."""
+    return {name: dict(option.spec) for name, option in CONNECTION_OPTIONS.items()}
+
+
+def connection_option_errors(params: Mapping[str, Any], skip: Collection[str] = ()) -> List[str]:
+    """The message of each connection option whose value cannot work, by its check; the options in skip are not
+    checked (a value already refused for its type)."""
+    errors = []
+    for name, option in CONNECTION_OPTIONS.items():
+        if option.check is not None and name not in skip:
+            try:
+                option.check(name, params[name])
+            except OptionError as error:
+                errors.append(str(error))
+    return errors

@@ -7,7 +7,7 @@ set_module_args pattern), and get back what it returned: exit_json or fail_json,
     assert result["failed"] and "max_results must be at least 1" in result["msg"]
 
 The module's SAS connection is never built: run_module replaces the one function that builds the
-SDK client (module_utils.module.connect) with one that raises ConnectionBuilt, which the module
+SDK client (module_utils.connection.connect) with one that raises ConnectionBuilt, which the module
 cannot catch. So a bad-input test that passes has shown that the module failed before it could
 make any call. Give ``connect`` to allow a connection (e.g. the in-process emulator's).
 """
@@ -22,7 +22,7 @@ from unittest import mock
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils import module as sas_module
+from ansible_collections.alibabacloud.sas.plugins.module_utils import connection as sas_connection
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -70,7 +70,7 @@ def run_module(module: Any, args: dict, connect: Optional[Callable[..., Any]] = 
         stack.enter_context(mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json))
         stack.enter_context(mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json))
         stack.enter_context(mock.patch.object(basic.AnsibleModule, "_log_invocation", lambda self: None))
-        stack.enter_context(mock.patch.object(sas_module, "connect", connect or _no_connection))
+        stack.enter_context(mock.patch.object(sas_connection, "connect", connect or _no_connection))
         try:
             module.main()
         except ModuleReturned as returned:

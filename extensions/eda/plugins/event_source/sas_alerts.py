@@ -164,7 +164,8 @@ EXAMPLES = r"""
 
 import asyncio
 import datetime
-import importlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import logging
 import os
@@ -184,28 +185,45 @@ def _collections_root(path: str) -> Optional[str]:
     return None
 
 
-# ansible-rulebook runs this file with runpy.run_path from the installed collection, without putting the
-# collections root on sys.path (it only needs the root to find the file). The shared code is the collection's
-# module_utils, imported by its full name: so when that import fails, the root this file sits under is added
-# - appended, never put first, so that nothing importable already is shadowed - and the import tried again.
+class _ThisCollection(importlib.abc.MetaPathFinder):
+    """Finds this collection's package, and the namespace packages above it, under root - and nothing else."""
+
+    PACKAGES = ("ansible_collections", "ansible_collections.alibabacloud", "ansible_collections.alibabacloud.sas")
+
+    def __init__(self, root: str):
+        self.root = root
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Optional[importlib.machinery.ModuleSpec]:
+        if fullname not in self.PACKAGES:
+            return None
+        spec = importlib.machinery.ModuleSpec(fullname, None, is_package=True)  # a namespace package
+        spec.submodule_search_locations = [os.path.join(self.root, *fullname.split("."))]
+        return spec
+
+
+# The shared code is the collection's module_utils, imported by its full name. ansible-rulebook runs this file with
+# runpy.run_path from the installed collection and makes no collection importable. ansible.eda met this and stopped
+# sharing code between its sources (its commit d06a0c1, "Temporarily stop using a utils module"), which would copy
+# thousands of lines here; Ansible's own collection loader (init_plugin_loader) breaks ansible-rulebook, whose files
+# its path hook claims (site-packages/ansible_rulebook starts with site-packages/ansible). So when the import fails,
+# a finder placed after every other one answers for this collection's own package names from the collections root
+# this file sits under: sys.path and every other import are left as they are.
 try:
     from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
 except ImportError:
     _ROOT = _collections_root(__file__)
-    if _ROOT is None or _ROOT in sys.path:
+    if _ROOT is None:
         raise
-    sys.path.append(_ROOT)
-    importlib.invalidate_caches()
+    sys.meta_path.append(_ThisCollection(_ROOT))
     from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import listing_pages
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import LANGUAGES, LEVELS, MAX_PAGE_SIZE
 from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import (
-    UNVERIFIED_TLS_WARNING,
+    ClientSetupError,
+    ConnectionSettings,
     EndpointError,
     SasConnection,
-    check_where,
-    connect,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, redact
 from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import (
@@ -213,14 +231,15 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import (
     TypeFilter,
     alert_result,
     is_known_type,
-    listing_request,
+    pending_listing_request,
 )
-from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SDK_PACKAGES, sas_argument_spec
+from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SDK_PACKAGES
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     OptionError,
     check_aliases,
     check_positive,
-    check_rate_limit,
+    connection_option_errors,
+    sas_argument_spec,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import FetchPage, read_all_pages
 from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import NAME_LENGTH, shown
@@ -263,16 +282,16 @@ class SourceAccessError(RuntimeError):
 class Settings:
     """The source's arguments, every one checked; connect() builds the SAS connection from them."""
 
-    def __init__(self, params: Dict[str, Any], request: ListingRequest, source: credentials.CredentialSource,
+    def __init__(self, params: Dict[str, Any], request: ListingRequest, connection: ConnectionSettings,
                  secrets: Tuple[str, ...]):
         self.params = params
         self.request = request
-        self.credentials = source
+        self.connection = connection
         self.secrets = secrets
         self.interval: float = params["interval"]
         self.emit_existing: bool = params["emit_existing"]
-        self.endpoint: Optional[str] = params["endpoint"] or None
-        self.region: Optional[str] = params["region"] or None
+        self.endpoint: Optional[str] = connection.endpoint
+        self.region: Optional[str] = connection.region
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> Settings:
@@ -313,19 +332,15 @@ class Settings:
         booleans = [name for name, entry in spec.items()
                     if entry.get("type") == "float" and isinstance(raw.get(name), bool)]
         messages += ["%s must be a number, got the boolean %s" % (name, str(raw[name]).lower()) for name in booleans]
-        for name in ("interval", "connect_timeout", "read_timeout"):
-            if _is_number(params[name]) and name not in booleans:
-                check(check_positive, name, params[name], {"interval": INTERVAL_BOUNDS}.get(name))
-        if _is_number(params["rate_limit"]) and "rate_limit" not in booleans:
-            check(check_rate_limit, params["rate_limit"])
+        named = set(booleans) | {name for name, entry in spec.items()
+                                 if entry.get("type") == "float" and not _is_number(params[name])}
+        if "interval" not in named:
+            check(check_positive, "interval", params["interval"], INTERVAL_BOUNDS)
+        messages += connection_option_errors(params, skip=named)
         # sas_alert_info's own checks and filters: levels and alert_types neither empty nor blank, pending alerts.
-        request = check(listing_request, dict(
-            status="pending", alert_ids=None, levels=params["levels"], alert_types=params["alert_types"],
-            name=None, uuids=None, time_start=None, time_end=None, lang=params["lang"], max_results=None,
-            include_details=False, concurrency=1))
+        request = check(pending_listing_request, params["levels"], params["alert_types"], params["lang"])
         # The modules' order: the credentials, then where to call.
-        source = check(credentials.resolve, params)
-        check(check_where, params["endpoint"] or None, params["region"] or None)
+        connection = check(ConnectionSettings, params)
         if messages:
             text = "; ".join(dict.fromkeys(messages))
             raise SourceArgumentError("%s: %s" % (SOURCE, redact(text, secrets)))
@@ -334,20 +349,14 @@ class Settings:
             raise SourceArgumentError("%s needs the Python packages %s on the host that runs ansible-rulebook: "
                                       "pip install them (the collection's requirements.txt lists them)"
                                       % (SOURCE, " and ".join(missing)))
-        return cls(params, request, source, tuple(secrets) + source.secrets)
+        return cls(params, request, connection, tuple(secrets) + connection.secrets)
 
     def connect(self) -> SasConnection:
-        """The SAS connection: the modules' SDK client, retries and pacing (module_utils.connection)."""
-        params = self.params
-        if not params["validate_certs"]:
-            logger.warning(UNVERIFIED_TLS_WARNING)
+        """The SAS connection: the modules' SDK client, retries and pacing (connection.ConnectionSettings)."""
         try:
-            return connect(self.endpoint, self.region, credentials.sdk_config_kwargs(self.credentials),
-                           params["connect_timeout"], params["read_timeout"], params["validate_certs"],
-                           secrets=self.secrets, rate_limit=params["rate_limit"])
-        except Exception as exc:  # the SDK's own constructor checks, e.g. a malformed credentials file
-            raise SourceArgumentError("%s: cannot set up the SAS client: %s"
-                                      % (SOURCE, redact(str(exc), self.secrets))) from None
+            return self.connection.connect(logger.warning)
+        except ClientSetupError as error:
+            raise SourceArgumentError("%s: %s" % (SOURCE, error)) from None
 
     def log_unknown_types(self) -> None:
         for alert_type in self.request.alert_types:

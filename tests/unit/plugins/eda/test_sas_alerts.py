@@ -22,9 +22,10 @@ from emulated_sas import ACCESS_KEY_ID, ACCESS_KEY_SECRET, FAST_RETRIES, HANDLED
 from module_runner import run_module
 
 from ansible_collections.alibabacloud.sas.extensions.eda.plugins.event_source import sas_alerts
+from ansible_collections.alibabacloud.sas.plugins.module_utils import connection as sas_connection
 from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import connect
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import BAD_RESPONSE, SasApiError
-from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import listing_request
+from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import pending_listing_request
 from ansible_collections.alibabacloud.sas.plugins.modules import sas_alert_info
 from sas_emulator import dataset as emulator_dataset
 from sas_emulator.readings import READING_CHOICES
@@ -129,15 +130,17 @@ def harness(monkeypatch, module_env):
     recorder = Harness()
 
     def fast_connect(*args, **kwargs):
-        recorder.connects += 1
-        return connect(*args, policy=FAST_RETRIES, **kwargs)
+        if "policy" not in kwargs:  # the source's connection (the emulator fixture's comes with its own policy)
+            recorder.connects += 1
+            kwargs["policy"] = FAST_RETRIES
+        return connect(*args, **kwargs)
 
     def tracker(*args, **kwargs):
         made = CountingTracker(*args, **kwargs)
         recorder.trackers.append(made)
         return made
 
-    monkeypatch.setattr(sas_alerts, "connect", fast_connect)
+    monkeypatch.setattr(sas_connection, "connect", fast_connect)
     monkeypatch.setattr(sas_alerts, "AlertTracker", tracker)
     return recorder
 
@@ -755,9 +758,7 @@ def test_a_restart_does_not_replay_what_was_pending(start_sas, harness):
 # --- the tracker alone (sas.connection: the same SDK client, fast retries) ----------------------------------
 
 def tracker_for(sas, **kwargs):
-    request = listing_request(dict(status="pending", alert_ids=None, levels=None, alert_types=None, name=None,
-                                   uuids=None, time_start=None, time_end=None, lang="en", max_results=None,
-                                   include_details=False, concurrency=1))
+    request = pending_listing_request(levels=None, alert_types=None, lang="en")
     return sas_alerts.AlertTracker(sas.connection, request, **kwargs)
 
 
@@ -808,19 +809,28 @@ def test_memory_holds_the_pending_listing_and_the_latest_departures(start_sas):
 
 # --- loading ------------------------------------------------------------------------------------------
 
-def test_ansible_rulebook_can_load_it_from_the_installed_collection(tmp_path):
-    """ansible-rulebook runs the file with runpy.run_path, and the collections root is not on sys.path."""
+@pytest.mark.parametrize("other_collections", [False, True], ids=["alone", "another-ansible_collections-first"])
+def test_ansible_rulebook_can_load_it_from_the_installed_collection(tmp_path, other_collections):
+    """ansible-rulebook runs the file with runpy.run_path, and the collections root is not on sys.path: the source
+    imports the collection's module_utils from the root it sits under and leaves sys.path alone, also when another
+    ansible_collections (pip's ansible package puts one in site-packages) was imported first."""
     # the repository's build/collections link (conftest.py), as the collection sits when installed
     link = Path(__file__).resolve().parents[4] / "build" / "collections" / "ansible_collections" / "alibabacloud"
     path = str(link / "sas" / "extensions" / "eda" / "plugins" / "event_source" / "sas_alerts.py")
     assert os.path.lexists(path)
+    (tmp_path / "site" / "ansible_collections" / "alibabacloud" / "other").mkdir(parents=True)
     code = ("import asyncio, runpy, sys\n"
             "assert not any(p.endswith('collections') for p in sys.path), sys.path\n"
+            "if sys.argv[2] == 'True':\n"
+            "    sys.path.append('site')\n"
+            "    import ansible_collections.alibabacloud.other\n"
+            "before = list(sys.path)\n"
             "plugin = runpy.run_path(sys.argv[1])\n"
+            "assert sys.path == before, sys.path\n"
             "print(asyncio.iscoroutinefunction(plugin['main']), plugin['SOURCE'])\n")
     env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
-    result = subprocess.run([sys.executable, "-I", "-c", code, path], cwd=tmp_path, env=env, capture_output=True,
-                            text=True, timeout=60, check=False)
+    result = subprocess.run([sys.executable, "-I", "-c", code, path, str(other_collections)], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "alibabacloud.sas.sas_alerts"]
 

@@ -8,7 +8,7 @@ from ansible.module_utils.basic import AnsibleFallbackNotFound
 from module_runner import run_module
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
-from ansible_collections.alibabacloud.sas.plugins.module_utils.module import (
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     env_fallback_non_empty,
     sas_argument_spec,
 )
