@@ -617,7 +617,7 @@ def main():
             handler = Handler(connection, request, audit=audit)
             report = handler.run(module.check_mode)
         else:  # nothing to handle: no call, not even a connection
-            report = HandleReport(request.operation, [], [])
+            report = HandleReport([], [])
     except (OptionError, AuditLogError) as error:
         module.fail_json(msg=str(error), changed=False)
     except SasApiError as error:  # raised only by the reads before any write

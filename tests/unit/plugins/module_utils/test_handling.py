@@ -5,29 +5,36 @@
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
+import threading
 from time import time as wall_clock
 
 import pytest
 from emulated_sas import FALSE_POSITIVE, FAST_RETRIES, HANDLED, IGNORED, PENDING, PROCESSING, sent_ids
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import errors
+from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_state import (
+    NEW,
+    PLANNED,
+    READ,
+    SENT,
+    Alert,
+    end,
+    move,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import AlertState
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import status_name
 from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import AuditLog
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
-from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import (
-    AlertOutcome,
-    Handler,
-    HandleRequest,
-    batches,
-    may_have_acted,
+from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_plan import (
+    Batcher,
     plan_by_status,
     plan_operation,
 )
+from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import HandleGroup, Handler, HandleRequest
+from ansible_collections.alibabacloud.sas.plugins.module_utils.lost_answer import READ_FROM_ALERT
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import operation_result
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
-from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import LEFT_OUT_OF_TASK, READ_FROM_ALERT
+from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import LEFT_OUT_OF_TASK
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import check_rules
 
 BLOCK_IP = {"expireTime": 4102444800000}  # 2100-01-01: always in the future
@@ -119,15 +126,12 @@ def test_plan_by_status():
              (AlertState(1, EXPIRED), False, "expired"), (AlertState(1, EXPIRED, can_be_deal_on_line=False), True,
                                                           "expired")]
     for state, force, expected in cases:
-        alert = AlertOutcome(1)
-        goes_on = plan_by_status(alert, state, force)
-        assert alert.outcome == expected and goes_on == (expected is None)
-    alert = AlertOutcome(1)
-    plan_by_status(alert, AlertState(1, IGNORED), False)
-    assert alert.reason == "its status is ignored, not pending: nothing sent (force acts on it anyway)"
-    plan_by_status(alert, AlertState(1, EXPIRED), True)
-    assert alert.reason == "it expired: the service offers no operation for an expired alert; nothing sent"
-    assert alert.status_after == EXPIRED
+        ending = plan_by_status(state, force)
+        assert (ending.outcome if ending else None) == expected
+    assert plan_by_status(AlertState(1, IGNORED), False).reason == (
+        "its status is ignored, not pending: nothing sent (force acts on it anyway)")
+    assert plan_by_status(AlertState(1, EXPIRED), True).reason == (
+        "it expired: the service offers no operation for an expired alert; nothing sent")
 
 
 @pytest.mark.parametrize("status, force, expected", [
@@ -135,12 +139,11 @@ def test_plan_by_status():
 def test_plan_by_status_settles_a_pending_alert_that_cannot_be_dealt_with_online(status, force, expected):
     # issue 17, point 9: "processed only when CanBeDealOnLine is true" [DOC]; for an alert no longer pending (an
     # undo, with force) what it means is undocumented: the service is asked
-    alert = AlertOutcome(1)
-    goes_on = plan_by_status(alert, AlertState(1, status, can_be_deal_on_line=False), force)
-    assert (alert.outcome, goes_on) == (expected, expected is None)
+    ending = plan_by_status(AlertState(1, status, can_be_deal_on_line=False), force)
+    assert (ending.outcome if ending else None) == expected
     if expected == "unsupported":
-        assert alert.reason == ("the service does not let it be handled (CanBeDealOnLine is false): it offers no "
-                                "operation for it; nothing sent")
+        assert ending.reason == ("the service does not let it be handled (CanBeDealOnLine is false): it offers no "
+                                 "operation for it; nothing sent")
 
 
 def ops(*entries):
@@ -173,26 +176,42 @@ def test_plan_operation_merges_whitelist_rules():
         "field 'md5' is not one of its whitelist fields (loginSourceIp, loginUser)"]
 
 
-def test_batches_of_at_most_twenty_per_distinct_parameters():
-    sends = OrderedDict((alert_id, ("{}", None)) for alert_id in range(1, 46))
-    assert [len(ids) for _key, ids in batches(sends)] == [20, 20, 5]
-    sends[100] = ("{}", "[rules]")
-    sends[101] = ("{}", None)
-    keyed = batches(sends)
-    assert [(key[1], len(ids)) for key, ids in keyed] == [(None, 20), (None, 20), (None, 6), ("[rules]", 1)]
-    assert keyed[2][1][-1] == 101
+GROUP = HandleGroup("ignore", [])
 
 
-@pytest.mark.parametrize("error, acted", [
-    (SasApiError("H", errors.AMBIGUOUS, "reset"), True),
-    (SasApiError("H", errors.BAD_RESPONSE, "html"), True),
-    (SasApiError("H", errors.API, "boom", code="InternalError", http_status=500), True),
-    (SasApiError("H", errors.API, "no", code="NoPermission", http_status=403), False),
-    (SasApiError("H", errors.API, "slow", code="Throttling.User", http_status=400), False),
-    (SasApiError("H", errors.NOT_SENT, "refused"), False),
-])
-def test_may_have_acted(error, acted):
-    assert may_have_acted(error) is acted
+def planned(alert_id, key, group=GROUP):
+    alert = Alert(alert_id, group)
+    move(alert, READ)
+    move(alert, PLANNED, send_key=key)
+    return alert
+
+
+def test_batches_of_at_most_twenty_per_group_and_parameters_as_soon_as_they_are_full():
+    batcher = Batcher()
+    full = [batcher.add(planned(alert_id, ("{}", None))) for alert_id in range(1, 46)]
+    assert [len(batch.alerts) for batch in full if batch] == [20, 20]
+    assert [index for index, batch in enumerate(full) if batch] == [19, 39]  # sent while the rest is planned
+    other_group = HandleGroup("ignore", [])
+    assert batcher.add(planned(100, ("{}", "[rules]"))) is None
+    assert batcher.add(planned(101, ("{}", None))) is None
+    assert batcher.add(planned(102, ("{}", None), other_group)) is None  # another group: another call
+    rest = batcher.rest()
+    assert [(batch.key[1], [alert.id for alert in batch.alerts]) for batch in rest] == [
+        (None, [41, 42, 43, 44, 45, 101]), ("[rules]", [100]), (None, [102])]
+    assert rest[2].group is other_group and batcher.rest() == []
+
+
+def test_an_alert_moves_only_to_the_stages_that_follow_its_own():
+    alert = Alert(1, GROUP)
+    with pytest.raises(ValueError, match="alert 1 cannot go from new to sent"):
+        move(alert, SENT, task_id=7)
+    assert (alert.stage, alert.task_id) == (NEW, None)
+    end(alert, "not_found", "gone")
+    with pytest.raises(ValueError, match="from ended to ended"):
+        end(alert, "handled")  # one outcome, for good
+    with pytest.raises(ValueError, match="not an outcome"):
+        end(Alert(2, GROUP), "done")
+    assert alert.result()["outcome"] == "not_found" and alert.result()["operation"] == "ignore"
 
 
 # --- the whole flow, against the emulator -----------------------------------------------------
@@ -282,8 +301,10 @@ def test_a_stuck_task_times_out_with_its_task_id(sas):
     assert outcomes(report) == dict.fromkeys(alert_ids, "timed_out")
     [write] = sas.writes()
     assert report.results[0]["task_id"] == write["task_id"] and report.results[0]["status_after"] == "processing"
-    assert time.slept == [2, 2, 1]  # the last poll lands on the deadline
-    assert len(sas.calls("DescribeSecurityEventOperationStatus")) == 3
+    # the first read soon after the write (a task may take 0.2 s), then the wait doubles up to poll_interval; the
+    # last read lands on the deadline
+    assert time.slept == [0.25, 0.5, 1.0, 2.0, 1.25]
+    assert len(sas.calls("DescribeSecurityEventOperationStatus")) == 5
     assert report.failure_message() == ("3 of 3 alerts did not end handled: 3 timed out (task %d); "
                                         "see results for each alert" % write["task_id"])
     assert {sas.status(alert_id) for alert_id in alert_ids} == {PROCESSING}
@@ -567,7 +588,7 @@ def test_an_alert_the_service_refuses_or_leaves_out_of_its_task_ends_the_same(
             assert by_id[first]["reason"].startswith(LEFT_OUT_OF_TASK + ": ")
     if fault == "restricted":
         assert "UserCanOperate is false" in by_id[first]["reason"] and by_id[first]["status_after"] == "pending"
-    assert sum(time.slept) == 2.0  # one poll, not wait_timeout
+    assert sum(time.slept) == 0.25  # one read, soon after the write, not wait_timeout
 
 
 def test_a_refusal_that_no_alert_explains_stands_for_the_whole_batch(start_sas):
@@ -733,3 +754,106 @@ def test_an_alert_that_cannot_be_dealt_with_online_costs_no_lookup(sas, operatio
     assert [int(call["params"]["SecurityEventId"]) for call in sas.calls("DescribeSecurityEventOperations")] == [
         other]
     assert [sent_ids(write) for write in sas.writes()] == [[other]]
+
+
+# --- issue 19: plan, send and settle side by side ----------------------------------------------------------
+
+def test_a_batch_is_sent_while_the_lookups_go_on(start_sas):
+    sas = start_sas(alerts=100)
+    alert_ids = sas.listing("N")[:45]
+    report, _time = run(sas, alert_ids=alert_ids, concurrency=1)
+    assert report.summary["handled"] == 45
+    actions = sas.actions()
+    lookups = [index for index, action in enumerate(actions) if action == "DescribeSecurityEventOperations"]
+    writes = [index for index, action in enumerate(actions) if action == "HandleSecurityEvents"]
+    # the first 20 are sent once they are planned, while the others are looked up; the last batch once all are
+    assert len(lookups) == 45 and len(writes) == 3
+    assert lookups[19] < writes[0] < lookups[-1] and writes[2] > lookups[-1]
+    assert [sent_ids(write) for write in sas.writes()] == [alert_ids[:20], alert_ids[20:40], alert_ids[40:]]
+
+
+def test_tasks_are_read_while_later_batches_are_sent_and_soon_after_their_write(start_sas):
+    # real time: lookups one at a time, 20 ms each, so a batch's task is due for a read before the next batch
+    sas = start_sas(alerts=100, latency_ms=20, task_delay_ms=100)
+    alert_ids = sas.listing("N")[:60]
+    started = wall_clock()
+    report = Handler(sas.connection, HandleRequest("ignore", alert_ids, {}, concurrency=1)).run(False)
+    took = wall_clock() - started
+    assert report.summary["handled"] == 60
+    actions = sas.actions()
+    first_read = actions.index("DescribeSecurityEventOperationStatus")
+    last_write = len(actions) - 1 - actions[::-1].index("HandleSecurityEvents")
+    assert first_read < last_write
+    # about 60 lookups + 3 writes + a few reads of 20 ms; nothing waits poll_interval (2 s) after the last write
+    assert took < 60 * 0.02 + 1.8, took
+
+
+class RefusedAfterTheFirstWrite:
+    """The real connection, except that the lookups of the alerts late waits for the first write to be made, then is
+    refused for permission (a RAM policy changed mid-run). A tiny stub on purpose: no fault of the emulator waits
+    for another action."""
+
+    def __init__(self, sas, late):
+        self.sas = sas
+        self.late = {str(alert_id) for alert_id in late}
+        self.written = threading.Event()
+
+    def call(self, action, write=False, **params):
+        if action == "DescribeSecurityEventOperations" and str(params["security_event_id"]) in self.late:
+            assert self.written.wait(timeout=10)
+            raise SasApiError(action, errors.API, "denied", code="NoPermission", http_status=403)
+        try:
+            return self.sas.connection.call(action, write=write, **params)
+        finally:
+            if action == "HandleSecurityEvents":
+                self.written.set()
+
+    def map(self, function, items, concurrency):
+        return self.sas.connection.map(function, items, concurrency)
+
+
+def test_a_lookup_refused_after_the_first_write_sends_nothing_more_and_reports_every_alert(start_sas):
+    sas = start_sas(alerts=100)
+    alert_ids = sas.listing("N")[:25]
+    report = Handler(RefusedAfterTheFirstWrite(sas, alert_ids[20:]), HandleRequest("ignore", alert_ids, {}),
+                     clock=FakeTime().clock, sleep=FakeTime().sleep).run(False)
+    assert [sent_ids(write) for write in sas.writes()] == [alert_ids[:20]]
+    assert outcomes(report) == {alert_id: "handled" if alert_id in alert_ids[:20] else "failed"
+                                for alert_id in alert_ids}
+    refused = report.results[-1]
+    assert refused["reason"].startswith("not sent: what the service allows for the alerts could not be read")
+    assert refused["error_code"] == "NoPermission" and report.failed
+
+
+def test_groups_go_through_one_run_each_alert_with_its_own_operation(sas):
+    ignored = sas.pick(3, op="ignore")
+    blocked = sas.pick(2, op="block_ip", online=True, exclude=ignored)
+    groups = [HandleGroup("ignore", ignored, remark="noise"),
+              HandleGroup("block_ip", blocked, BLOCK_IP, remark="attackers")]
+    report = Handler(sas.connection, HandleRequest(groups=groups), clock=FakeTime().clock,
+                     sleep=FakeTime().sleep).run(False)
+    assert [(result["id"], result["operation"], result["outcome"]) for result in report.results] == [
+        (alert_id, "ignore", "handled") for alert_id in ignored] + [(alert_id, "block_ip", "handled")
+                                                                   for alert_id in blocked]
+    writes = sas.writes()
+    assert [(write["params"]["OperationCode"], write["params"]["Remark"], sent_ids(write)) for write in writes] == [
+        ("ignore", "noise", ignored), ("block_ip", "attackers", blocked)]
+    assert report.task_ids == [write["task_id"] for write in writes]
+    assert report.results[0]["status_after"] == "ignored" and report.results[-1]["status_after"] == "handled"
+
+
+def test_an_alert_in_two_groups_is_refused_before_any_call():
+    with pytest.raises(OptionError, match=r"alert 7 is in groups\[0\] \(ignore\) and groups\[1\] \(block_ip\): an "
+                                          r"alert takes one operation in a run"):
+        HandleRequest(groups=[HandleGroup("ignore", [5, 7]), HandleGroup("block_ip", [7], BLOCK_IP)])
+
+
+def test_whitelist_rules_that_do_not_fit_refuse_every_group_before_any_write(sas):
+    others = sas.pick(1, op="advance_mark_mis_info", name="brute_force_success")
+    ignored = sas.pick(21, op="ignore", exclude=others)  # a full batch, ready before the misfit is known
+    bad = check_rules([{"field": "md5", "operate": "strEqual", "value": "x", "scope": "part"}])
+    groups = [HandleGroup("ignore", ignored), HandleGroup("advance_mark_mis_info", others, whitelist_rules=bad)]
+    with pytest.raises(OptionError, match="whitelist_rules do not fit these alerts, nothing was sent"):
+        Handler(sas.connection, HandleRequest(groups=groups), clock=FakeTime().clock,
+                sleep=FakeTime().sleep).run(False)
+    assert sas.writes() == []

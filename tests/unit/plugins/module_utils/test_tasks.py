@@ -7,15 +7,12 @@ import pytest
 from emulated_sas import PENDING, sent_ids
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import errors
-from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import AlertState
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import (
-    LEFT_OUT_OF_TASK,
-    EventStatus,
+    AlertResult,
     TaskStatus,
     hint_for,
     read_task,
-    result_from_alert,
     task_report,
 )
 
@@ -99,7 +96,9 @@ def test_a_task_is_always_asked_with_its_id_and_its_alerts(start_sas, status_cal
     alert_ids = sas.pick(2, op="ignore")
     task_id = handle(sas, "ignore", alert_ids)
     status = read_task(sas.connection, task_id, alert_ids)
-    assert status.finished(alert_ids) and status.result(alert_ids[0]).error_code == "ignore.Success"
+    assert status.final and {alert_id: status.events[alert_id].status for alert_id in alert_ids} == dict.fromkeys(
+        alert_ids, "Success")
+    assert status.events[alert_ids[0]].error_code == "ignore.Success" and not status.left_out(alert_ids[0])
     [poll] = sas.calls("DescribeSecurityEventOperationStatus")
     assert poll["params"]["TaskId"] == str(task_id) and sent_ids(poll) == alert_ids
 
@@ -107,52 +106,5 @@ def test_a_task_is_always_asked_with_its_id_and_its_alerts(start_sas, status_cal
 @pytest.mark.parametrize("task_status, left_out", [("Success", True), ("Failure", True), ("Processing", False),
                                                    ("Pending", False)])
 def test_a_final_task_without_an_alert_left_it_out(task_status, left_out):
-    status = TaskStatus(7, task_status, {1: EventStatus(1, "Success", "ignore.Success")})
-    result = status.result(2)
-    assert (result is not None) == left_out and status.finished([1, 2]) == left_out
-    if left_out:
-        assert (result.status, result.error_code, result.reason) == ("Failed", None, LEFT_OUT_OF_TASK)
-
-
-def state(event_status, code=None, operate_time=None):
-    """An alert as read; operate_time (ms) only where given, as AlertState may not carry it."""
-    alert = AlertState(5, event_status, code)
-    if operate_time is not None:
-        alert.operate_time = operate_time
-    return alert
-
-
-@pytest.mark.parametrize("before, now, status, code", [
-    (state(1), state(2, "ignore.Success"), "Success", "ignore.Success"),
-    (state(1), state(2), "Success", None),                                     # the status moved
-    (state(1), state(16), None, None),                                         # running: wait
-    (state(1), state(16, "kill_and_quara.Success"), "Success", "kill_and_quara.Success"),  # success left at 16
-    (state(1), state(1), None, None),                                          # queued, or never arrived: wait
-    (state(1), None, None, None),                                              # not found: wait
-    (state(1), state(1, "block_ip.AgentOffline"), "Failed", "block_ip.AgentOffline"),   # back at pending
-    (state(1, "block_ip.AgentOffline"), state(1, "block_ip.AgentOffline"), None, None),  # the old result
-    (state(1, "block_ip.AgentOffline", 1000), state(1, "block_ip.AgentOffline", 2000), "Failed",
-     "block_ip.AgentOffline"),                                                 # the same code, newer
-    (state(1, "ignore.Success", 1000), state(1, "ignore.Success", 1000), None, None),
-    (state(8), state(1, "rm_mark_mis_info.Success"), "Success", "rm_mark_mis_info.Success"),  # an undo
-    (state(1), state(8, "advance_mark_mis_info.User.Success"), "Success", "advance_mark_mis_info.User.Success"),
-])
-def test_a_result_read_from_the_alert_against_its_state_before_the_write(before, now, status, code):
-    result = result_from_alert(before, now)
-    assert (result.id, result.status, result.error_code) == (5, status, code)
-    assert result.final == (status is not None)
-    assert result.event_status == (now.event_status if now is not None else None)
-
-
-@pytest.mark.parametrize("now, by_another", [
-    (state(32, "manual_handled.Success"), True),        # someone in the console, not our block_ip
-    (state(2, "ignore.Success"), True),
-    (state(1, "ignore.Failure"), True),                 # another's failure is not ours either
-    (state(32, "block_ip.Success"), False),
-    (state(1, "block_ip.AgentOffline"), False),
-    (state(32), False),                                 # no code: the status moved, taken as ours
-])
-def test_a_result_of_another_operation_read_from_the_alert_is_another_hands(now, by_another):
-    result = result_from_alert(state(1), now, "block_ip")
-    assert result.by_another is by_another and result.final
-    assert result_from_alert(state(1), now).by_another is False  # without the operation nothing is compared
+    status = TaskStatus(7, task_status, {1: AlertResult(1, "Success", "ignore.Success")})
+    assert status.left_out(2) is left_out and status.left_out(1) is False
