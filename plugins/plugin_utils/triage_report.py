@@ -74,10 +74,28 @@ def build_report(plan: Dict[str, Any], handled: Optional[List[Dict[str, Any]]],
         "other_site": context.get("other_site"),
         # what a person must know beyond the outcomes, in the report, the summary line and the job's stats
         "warnings": [warning for warning in (other_site_warning(context.get("other_site")),) if warning],
+        "api_stats": api_stats(handled, fallback_handled),
         "summary": summarize(alerts),
         "alerts": alerts,
     }
     return report
+
+
+API_STAT_COUNTS = ("calls", "retries", "throttles")
+
+
+def api_stats(*registered: Any) -> Dict[str, Dict[str, Any]]:
+    """Per API, the calls, retries and throttles of the handling's sas_alert_handle runs (each result's api_stats:
+    one call's result, or a loop's list of them) added up, and the rate the pace of the last one ended at."""
+    totals: Dict[str, Dict[str, Any]] = {}
+    for runs in registered:
+        for run in [runs] if isinstance(runs, dict) else runs or []:
+            for action, stats in (run.get("api_stats") or {}).items():
+                total = totals.setdefault(action, dict.fromkeys(API_STAT_COUNTS, 0))
+                for key in API_STAT_COUNTS:
+                    total[key] += stats.get(key) or 0
+                total["rate"] = stats.get("rate")
+    return totals
 
 
 def provenance(policy_file: Optional[str] = None, policy_sha256: Optional[str] = None,
