@@ -5,8 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo demo-eda test unit bad-input-doc emulator-tests e2e reliability-ci reliability sanity lint publish-check \
-	ee-context de-context venv clean
+.PHONY: demo demo-eda test unit bad-input-doc emulator-tests e2e reliability-ci reliability bench bench-ci sanity lint \
+	publish-check ee-context de-context venv clean
 
 venv: $(STAMP)
 
@@ -22,7 +22,7 @@ demo: $(STAMP)
 demo-eda: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo-eda.sh
 
-test: lint publish-check unit emulator-tests e2e reliability-ci sanity
+test: lint publish-check unit emulator-tests e2e reliability-ci bench-ci sanity
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -78,6 +78,14 @@ reliability: $(STAMP)
 	mkdir -p build
 	PATH="$(CURDIR)/$(BIN):$$PATH" RELIABILITY_ALERTS=2000 RELIABILITY_FIGURES="$(CURDIR)/build/reliability.json" \
 	  $(BIN)/python -m pytest -q -n 2 tests/reliability
+
+# The benchmark (bench/): every scenario against the emulator in one run, one table, also written into
+# docs/performance.md; `make test` runs it at a tiny size and checks its exact call counts (tests/bench).
+bench: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m bench --doc docs/performance.md
+
+bench-ci: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q -n 2 tests/bench
 
 # ansible-test sanity twice: on the source tree, then on the built tarball, which is what users get.
 sanity: $(STAMP)

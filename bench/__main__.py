@@ -1,0 +1,74 @@
+"""python -m bench [--size full|tiny] [--work DIR] [--doc FILE]: every scenario in one run, then the table.
+
+--doc replaces the table of FILE (docs/performance.md) between its BEGIN and END lines with this run's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import scenarios
+from bench.runs import REPO, Workbench
+from bench.table import markdown
+
+SIZES = {sizes.name: sizes for sizes in (scenarios.FULL, scenarios.TINY)}
+BEGIN = "<!-- bench table: begin (make bench writes it) -->"
+END = "<!-- bench table: end -->"
+
+
+def run(sizes: scenarios.Sizes, bench: Workbench, progress=lambda line: None) -> list:
+    """Every scenario at sizes, one after another; their rows."""
+    documented = bench.handle_options()
+    rows = []
+    for scenario in scenarios.SCENARIOS:
+        progress("%s ..." % scenario.__name__)
+        started = time.monotonic()
+        rows += scenario(bench, sizes, documented)
+        progress("%s: %.0f s" % (scenario.__name__, time.monotonic() - started))
+    return rows
+
+
+def context() -> str:
+    """Where and on what the table was measured."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                            check=False).stdout.strip()
+    ansible = subprocess.run(["ansible", "--version"], capture_output=True, text=True, check=False).stdout
+    return "Measured %s on commit %s, %s, Python %s, %s, %d CPUs, loopback." % (
+        time.strftime("%Y-%m-%d", time.gmtime()), commit or "unknown", platform.system(),
+        platform.python_version(), ansible.splitlines()[0] if ansible else "ansible-core unknown",
+        len(os.sched_getaffinity(0)))
+
+
+def update_doc(path: Path, table: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    path.write_text("%s%s\n%s\n\n%s\n%s%s" % (head, BEGIN, context(), table, END, tail), encoding="utf-8")
+
+
+def main(argv: list | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="full")
+    parser.add_argument("--work", type=Path, default=REPO / "build" / "bench")
+    parser.add_argument("--doc", type=Path, help="the document whose table this run's replaces")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    bench = Workbench(args.work)
+    try:
+        rows = run(SIZES[args.size], bench, progress=lambda line: print(line, file=sys.stderr, flush=True))
+    finally:
+        bench.close()
+    table = markdown(rows)
+    print("\n%s\n\n%s\n\n(%.0f s in all)" % (context(), table, time.monotonic() - started))
+    if args.doc:
+        update_doc(args.doc, table)
+
+
+if __name__ == "__main__":
+    main()
