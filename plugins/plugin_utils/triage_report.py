@@ -41,7 +41,7 @@ def build_report(plan: Dict[str, Any], handled: Optional[List[Dict[str, Any]]],
     """The report of one run. handled: the registered loop results of the handling task, if it ran; fallback_handled:
     those of the fallback task (an alert in it takes the fallback's outcome, and its first result goes in fallback)."""
     outcomes = _outcomes_by_id(handled or [], context.get("stopped"))
-    fallbacks = {alert_id: outcome for alert_id, outcome in _outcomes_by_id(fallback_handled or [], None).items()}
+    fallbacks = _outcomes_by_id(fallback_handled or [], None)
     alerts = []
     for planned in plan["alerts"]:
         entry = {key: planned[key] for key in ("id", "name", "type", "level", "host", "evidence", "rule", "action")}

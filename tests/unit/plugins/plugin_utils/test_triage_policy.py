@@ -459,8 +459,8 @@ def test_a_fallback_is_checked_like_an_action_and_kept():
     ({"action": "none", "on": ["x"]}, "fallback: action none would do nothing"),
     ({"action": "rm_mark_mis_info", "on": ["x"]}, "fallback: action rm_mark_mis_info undoes handling"),
     ({"action": "block_ip", "on": ["x"]}, "fallback: params: operation=block_ip needs block_duration"),
-    ({"action": "quara", "params": {"sub_operation": "x"}, "on": ["x"]}, "fallback: action quara does not take "
-                                                                          "'sub_operation'"),
+    ({"action": "quara", "params": {"sub_operation": "x"}, "on": ["x"]},
+     "fallback: action quara does not take 'sub_operation'"),
     ({"action": "kill_and_quara", "params": KILL, "on": ["x"]}, "fallback repeats the rule's own action and params"),
 ])
 def test_a_malformed_fallback_is_refused_naming_the_rule(fallback, message):
