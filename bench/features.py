@@ -11,10 +11,16 @@ HANDLE = "alibabacloud.sas.sas_alert_handle"
 NUMBER_TYPES = ("float", "int")
 
 
+class DocumentationError(RuntimeError):
+    """ansible-doc could not show a module: nothing can say which of its features are there."""
+
+
 def options(env: dict, module: str = HANDLE) -> dict:
     """The module's documented options, by name."""
-    output = subprocess.run(["ansible-doc", "-j", module], env=env, capture_output=True, text=True, check=True).stdout
-    return json.loads(output)[module]["doc"]["options"]
+    shown = subprocess.run(["ansible-doc", "-j", module], env=env, capture_output=True, text=True, check=False)
+    if shown.returncode != 0:
+        raise DocumentationError("ansible-doc %s failed (rc %d): %s" % (module, shown.returncode, shown.stderr.strip()))
+    return json.loads(shown.stdout)[module]["doc"]["options"]
 
 
 def missing_rate_limit_auto(documented: dict) -> str:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, Optional
 
@@ -57,12 +58,9 @@ class Run:
         return "%s ended with rc %d after %s calls; its output: %s" % (
             self.label, self.returncode, len(self.log), self.output_path)
 
-    def outcomes(self, register: str) -> dict:
+    def outcomes(self, register: str) -> Counter:
         """Outcome -> alerts, from a registered sas_alert_handle result."""
-        counted: dict = {}
-        for result in (self.registered.get(register) or {}).get("results") or []:
-            counted[result["outcome"]] = counted.get(result["outcome"], 0) + 1
-        return counted
+        return Counter(result["outcome"] for result in (self.registered.get(register) or {}).get("results") or [])
 
     def module_runs(self, module: str) -> list:
         return [run for run in self.modules if run["module"] == module]
