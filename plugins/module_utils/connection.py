@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError, from_sdk_exception, redact
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import check_region
-from ansible_collections.alibabacloud.sas.plugins.module_utils.pacing import Pacer
+from ansible_collections.alibabacloud.sas.plugins.module_utils.pacing import Pacer, Rate
 from ansible_collections.alibabacloud.sas.plugins.module_utils.retries import RetryPolicy, call_with_retries
 from ansible_collections.alibabacloud.sas.plugins.module_utils.sdk import load_client_and_models
 from ansible_collections.alibabacloud.sas.plugins.module_utils.version import COLLECTION_VERSION
@@ -125,19 +125,29 @@ class SasConnection:
         method = getattr(self.client, _snake(action) + "_with_options")
 
         def once() -> Any:
-            self._pacer.wait(action)
+            slot = self._pacer.wait(action)
             with self._lock:
                 self.calls += 1
             try:
-                return method(request, self._runtime).body
+                body = method(request, self._runtime).body
             except Exception as exc:  # every SDK stack raises differently; errors.py sorts it out
-                raise from_sdk_exception(exc, action, self._secrets, self.url) from None
+                error = from_sdk_exception(exc, action, self._secrets, self.url)
+                if error.throttled:
+                    self._pacer.throttled(action, slot)
+                raise error from None
+            self._pacer.succeeded(action, slot)
+            return body
 
         return call_with_retries(once, self._policy, write=write, on_retry=self._count_retry)
 
     def _count_retry(self, error: SasApiError, delay: float) -> None:
+        self._pacer.retried(error.action)
         with self._lock:
             self.retries += 1
+
+    def api_stats(self) -> dict:
+        """Per API called: calls (retries included), retries, throttles and the rate its pace ended at."""
+        return self._pacer.stats()
 
     def map(self, function: Callable[[T], R], items: List[T], concurrency: int) -> List[R]:
         """function over items with at most concurrency calls in flight; results in input order."""
@@ -150,7 +160,7 @@ class SasConnection:
 def connect(endpoint: Optional[str], region: Optional[str], credential_kwargs: dict,
             connect_timeout: float, read_timeout: float, validate_certs: bool,
             policy: Optional[RetryPolicy] = None, secrets: Iterable[str] = (),
-            max_connections: int = 8, rate_limit: float = 0.0) -> SasConnection:
+            max_connections: int = 8, rate_limit: Rate = 0.0) -> SasConnection:
     """Build the SDK client. Imports the SDK here, not at module load: it is the costly part."""
     from alibabacloud_tea_openapi.models import Config
     from darabonba.runtime import RuntimeOptions

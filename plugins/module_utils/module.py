@@ -54,6 +54,9 @@ class SasModule(AnsibleModule):
         self._connection: Optional[SasConnection] = None
         self._secrets: tuple = ()  # the credentials' secrets, known once connected
 
+    def exit_json(self, **result: Any) -> NoReturn:
+        super().exit_json(**self._with_api_stats(result))
+
     def fail_json(self, msg: Optional[str] = None, **kwargs: Any) -> NoReturn:
         # AnsibleModule's own validation reports only its first error, and for a list element that is not a
         # mapping that one does not name the option (the next one does): report every distinct error.
@@ -62,7 +65,12 @@ class SasModule(AnsibleModule):
             messages = list(validation.errors.messages)
             if len(messages) > 1 and msg in messages:
                 msg = "; ".join(dict.fromkeys(messages))
-        super().fail_json(msg=msg, **kwargs)
+        super().fail_json(msg=msg, **self._with_api_stats(kwargs))
+
+    def _with_api_stats(self, result: dict) -> dict:
+        """result with api_stats, the calls of each API the run made, if it made any."""
+        connection = getattr(self, "_connection", None)
+        return dict(result, api_stats=connection.api_stats()) if connection is not None else result
 
     def _load_params(self) -> None:
         """Keep the arguments as given: alias resolution overwrites an option with its alias's value."""

@@ -17,7 +17,7 @@ from typing import Any, Callable, Collection, Dict, Iterable, List, Mapping, Nam
 from ansible.module_utils.basic import AnsibleFallbackNotFound
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
-from ansible_collections.alibabacloud.sas.plugins.module_utils.pacing import DEFAULT_CALLS_PER_SECOND
+from ansible_collections.alibabacloud.sas.plugins.module_utils.pacing import AUTO, DEFAULT_CALLS_PER_SECOND, Rate
 
 MAX_CONCURRENCY = 32
 # Alert and task ids are int64 on the wire [SDK]: a larger number cannot name one.
@@ -87,15 +87,26 @@ def check_task_id(task_id: int) -> int:
     return task_id
 
 
-def check_rate_limit(option: str, rate_limit: float) -> float:
-    """0 (no pacing) or a positive number of calls a second; NaN would turn pacing off, so it is refused."""
-    if not math.isfinite(rate_limit):
+def check_rate_limit(option: str, rate_limit: Any) -> Rate:
+    """auto, or 0 (no pacing) or a positive number of calls a second, as a number or its text; NaN would turn pacing
+    off, so it is refused."""
+    if rate_limit == AUTO:
+        return AUTO
+    if isinstance(rate_limit, bool):  # float() reads true as 1
+        raise OptionError("%s must be auto or a number of calls a second, got the boolean %s"
+                          % (option, str(rate_limit).lower()))
+    try:
+        rate = float(rate_limit)
+    except (TypeError, ValueError):
+        raise OptionError("%s must be auto or a number of calls a second (0: no pacing), got %r"
+                          % (option, rate_limit)) from None
+    if not math.isfinite(rate):
         raise OptionError("%s must be a finite number of calls a second: 0 (no pacing) or above, got %s"
-                          % (option, rate_limit))
-    if rate_limit < 0:
+                          % (option, rate))
+    if rate < 0:
         raise OptionError("%s must be 0 (no pacing) or a positive number of calls a second, got %s"
                           % (option, rate_limit))
-    return rate_limit
+    return rate
 
 
 def check_filter(option: str, value: Any) -> Any:
@@ -206,7 +217,7 @@ CONNECTION_OPTIONS: Dict[str, ConnectionOption] = {
     "validate_certs": ConnectionOption(dict(type="bool", default=True)),
     "connect_timeout": ConnectionOption(dict(type="float", default=5.0), check_positive),
     "read_timeout": ConnectionOption(dict(type="float", default=10.0), check_positive),
-    "rate_limit": ConnectionOption(dict(type="float", default=DEFAULT_CALLS_PER_SECOND), check_rate_limit),
+    "rate_limit": ConnectionOption(dict(type="raw", default=DEFAULT_CALLS_PER_SECOND), check_rate_limit),
 }
 
 

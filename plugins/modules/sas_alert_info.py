@@ -329,6 +329,10 @@ missing_ids:
   type: list
   elements: int
   sample: []
+api_stats:
+  description: Per API called, its calls, retries, throttled answers and pace, as I(rate_limit) describes them.
+  returned: when the module made a call
+  type: dict
 """
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import LANGUAGES, LEVELS

@@ -118,6 +118,10 @@ alerts:
               (the operates the field takes).
           type: list
           elements: dict
+api_stats:
+  description: Per API called, its calls, retries, throttled answers and pace, as I(rate_limit) describes them.
+  returned: when the module made a call
+  type: dict
 """
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import LANGUAGES

@@ -123,6 +123,10 @@ alerts:
     hint:
       description: What to do about a failure, when there is advice.
       type: str
+api_stats:
+  description: Per API called, its calls, retries, throttled answers and pace, as I(rate_limit) describes them.
+  returned: when the module made a call
+  type: dict
 """
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.api import MAX_IDS_PER_HANDLE_CALL

@@ -94,7 +94,9 @@ options:
   rate_limit:
     description:
       - Calls a second made to DescribeSuspEvents at most; C(0) turns pacing off.
-    type: float
+      - C(auto) finds the quota as the modules' C(auto) does - it starts at 8 calls a second, raises the rate while
+        the calls succeed and cuts it at each throttled call, which is tried again.
+    type: raw
     default: 8
   interval:
     description:

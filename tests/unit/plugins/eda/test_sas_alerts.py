@@ -637,7 +637,8 @@ def test_bad_arguments_are_refused_before_any_call(harness, args, expected):
     pytest.param({"interval": 0.5}, "interval must be from 1 to 86400 seconds, got 0.5", id="interval-below-1s"),
     pytest.param({"interval": 1e300}, "interval must be from 1 to 86400 seconds, got 1e+300", id="interval-1e300"),
     pytest.param({"interval": True}, "interval must be a number, got the boolean true", id="interval-true"),
-    pytest.param({"rate_limit": False}, "rate_limit must be a number, got the boolean false", id="rate_limit-false"),
+    pytest.param({"rate_limit": False}, "rate_limit must be auto or a number of calls a second, got the boolean "
+                 "false", id="rate_limit-false"),
     pytest.param({"read_timeout": 1e-9}, "read_timeout must be from 0.1 to 600 seconds, got 1e-09",
                  id="read_timeout-1e-9"),
     pytest.param({"connect_timeout": 86400}, "connect_timeout must be from 0.1 to 600 seconds, got 86400.0",

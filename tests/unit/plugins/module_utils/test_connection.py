@@ -470,3 +470,33 @@ def test_map_serial_when_concurrency_is_one():
 
     assert conn.map(work, [1, 2, 3], concurrency=1) == [-1, -2, -3]
     assert threads == {threading.get_ident()}
+
+
+# --- api_stats and rate_limit auto (issue 19) ------------------------------------------------
+
+def test_api_stats_count_each_api_s_calls_retries_and_throttles(stub, sleeps):
+    stub.answer(400, THROTTLED)
+    stub.answer(400, THROTTLED)
+    conn = make_connection(stub.endpoint)
+    conn.call("DescribeSuspEvents", current_page=1, page_size=20)
+    conn.call("DescribeSuspEventDetail", suspicious_event_id=7)
+    assert conn.api_stats() == {
+        "DescribeSuspEventDetail": {"calls": 1, "retries": 0, "throttles": 0, "rate": 0.0},
+        "DescribeSuspEvents": {"calls": 3, "retries": 2, "throttles": 2, "rate": 0.0},
+    }
+
+
+def test_auto_finds_a_quota_it_does_not_know_and_every_call_gets_through(start_sas):
+    from emulated_sas import connect_to
+
+    quota = 4
+    sas = start_sas(alerts=40, qps=quota)
+    conn = connect_to(sas.url, policy=RetryPolicy(max_attempts=6, base_delay=0.2, max_delay=2.0), rate_limit="auto")
+    alert_ids = sas.alert_ids()[:16]
+    details = conn.map(lambda alert_id: sas_api.susp_event_detail(conn, alert_id), alert_ids, concurrency=4)
+    assert [detail.id for detail in details] == alert_ids
+    log = sas.calls("DescribeSuspEventDetail")
+    throttled = [record for record in log if "Throttling" in (record["error_code"] or "")]
+    stats = conn.api_stats()["DescribeSuspEventDetail"]
+    assert (stats["calls"], stats["throttles"], stats["retries"]) == (len(log), len(throttled), len(throttled))
+    assert throttled and stats["rate"] < 8  # it started above the quota, was throttled and cut its rate

@@ -34,6 +34,13 @@ CONNECTION = {"endpoint": "http://127.0.0.1:9", "access_key": "unitAccessKeyId",
     pytest.param({"rate_limit": -1},
                  ["rate_limit must be 0 (no pacing) or a positive number of calls a second, got -1"],
                  id="rate_limit-negative"),
+    pytest.param({"rate_limit": "fast"}, ["rate_limit must be auto or a number of calls a second (0: no pacing), "
+                                          "got 'fast'"], id="rate_limit-a-word"),
+    pytest.param({"rate_limit": True}, ["rate_limit must be auto or a number of calls a second, got the boolean "
+                                        "true"], id="rate_limit-true"),
+    pytest.param({"rate_limit": -1, "read_timeout": 0}, ["read_timeout must be a positive number of seconds",
+                                                        "; rate_limit must be 0 (no pacing)"],
+                 id="every-unusable-connection-option-named"),
     pytest.param({"endpoint": "ftp://127.0.0.1:1"}, ["endpoint 'ftp://127.0.0.1:1' is not valid"],
                  id="endpoint-not-http"),
 ])
@@ -87,6 +94,7 @@ def test_empty_filters_and_non_finite_numbers_fail_before_any_call(module_env, o
     pytest.param({"name": "web"}, id="name"),
     pytest.param({"time_start": "2026-11-01", "time_end": "2026-11-02 00:00:00"}, id="times"),
     pytest.param({"rate_limit": 0}, id="rate_limit-0"),
+    pytest.param({"rate_limit": "auto"}, id="rate_limit-auto"),
     pytest.param({"rate_limit": "2.5", "connect_timeout": 0.5, "read_timeout": "30"}, id="finite-numbers"),
 ])
 def test_the_controls_pass_the_checks(module_env, options):
@@ -280,3 +288,20 @@ def test_the_other_site_of_a_region_is_the_site_it_does_not_select(region, other
     assert other_site_endpoint(None, region, None) == other
     assert other_site_endpoint("http://127.0.0.1:1", region, None) is None  # an endpoint of one's own
     assert other_site_endpoint(None, region, "http://127.0.0.1:2") == "http://127.0.0.1:2"
+
+
+# --- issue 19: api_stats ------------------------------------------------------------------------------------
+def test_the_result_counts_the_calls_of_each_api(module_env, sas, monkeypatch):
+    result, _warnings = run_against(sas, monkeypatch, status="all", include_details=True, rate_limit="auto")
+    listed = len(sas.calls("DescribeSuspEvents"))
+    assert result["failed"] is False and listed >= 1
+    assert result["api_stats"] == {
+        "DescribeSuspEventDetail": {"calls": len(result["alerts"]), "retries": 0, "throttles": 0,
+                                    "rate": result["api_stats"]["DescribeSuspEventDetail"]["rate"]},
+        "DescribeSuspEvents": {"calls": listed, "retries": 0, "throttles": 0,
+                               "rate": result["api_stats"]["DescribeSuspEvents"]["rate"]},
+    }
+
+
+def test_a_run_that_makes_no_call_has_no_api_stats(module_env):
+    assert "api_stats" not in run_module(sas_alert_info, {"alert_ids": []})
