@@ -14,6 +14,11 @@ description:
   - Before any write it reads each alert's status (DescribeSuspEvents) and the operations the service
     allows for it (DescribeSecurityEventOperations, one call per alert). Only alerts that are pending
     and for which the service allows I(operation) (C(UserCanOperate)) are sent, at most 20 ids per call.
+  - The steps run side by side - 20 alerts are sent as soon as they are looked up, while the lookups of the others
+    go on, and each task is read soon after it was sent, while later ones are sent - so a run takes about the time
+    of its busiest API (one call per alert for the lookups) plus one task, not their sum.
+  - With I(groups), one run handles several operations, each for its own alerts, through the same connection and
+    its pacing.
   - What the listing already says costs no operations lookup - an expired alert (the service offers it no
     operation) ends C(expired); a pending alert whose C(CanBeDealOnLine) is false (the service lets nobody handle
     it) ends C(unsupported).
@@ -69,9 +74,9 @@ options:
       - An empty list does nothing - no call is made, RV(results) and RV(task_ids) are empty and
         C(changed) is false - so a list filtered down to nothing needs no C(when) guard. The other
         options are still checked, I(audit_log) included, but nothing is written to it.
+      - Required, with I(operation), unless I(groups) is given.
     type: list
     elements: int
-    required: true
   operation:
     description:
       - The operation code, as the service names it. Whatever the code, the service decides per alert; an
@@ -89,8 +94,8 @@ options:
         C(rm_defense_mark_mis_info), C(cancle_manual) (the API's spelling)."
       - "Refused: C(client_problem_check) - it starts a troubleshooting session that a person runs from the
         console."
+      - Required, with I(alert_ids), unless I(groups) is given.
     type: str
-    required: true
     choices: [block_ip, kill_and_quara, virus_quara, virus_quara_bin, quara, kill_process, cleanup, ignore,
               manual_handled, cancle_manual, advance_mark_mis_info, mark_mis_info, rm_mark_mis_info,
               defense_mark_mis_info, rm_defense_mark_mis_info, disable_malicious_defense, offline_handled,
@@ -187,6 +192,66 @@ options:
       - Printable text of at most 500 characters (no control, bidi-override or zero-width characters - the
         service shows it to people); an empty or blank note is refused before any call.
     type: str
+  groups:
+    description:
+      - Several operations in one run, each for its own alerts with its own parameters - one entry per operation
+        and parameters, as a triage plans them. All groups go through the one connection, so their calls share the
+        pacing of each API (I(rate_limit)), and they are handled side by side - the alerts of one group are sent
+        and waited for while those of another are looked up - instead of one run per group, each waiting in turn.
+      - Each entry takes I(operation) and I(alert_ids), the options of the same name that say what is sent for
+        them (I(operation_params), I(block_duration), I(expire_time), I(sub_operation), I(whitelist_rules),
+        I(remark), I(note)), and its own I(audit_context), added to the audit trail's lines of its alerts before
+        the task's own I(audit_context).
+      - An alert may be in one group only; an alert in two fails the task before any call. Whitelist rules that
+        do not fit an alert refuse every group before any write. A group with an empty I(alert_ids) does nothing.
+      - RV(results) holds the alerts of every group, group by group in input order, each naming its group's
+        operation (RV(results[].operation)); RV(summary) and RV(task_ids) count them all.
+      - Mutually exclusive with I(alert_ids), I(operation) and the options each entry takes.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      operation:
+        description: The operation code, as for I(operation).
+        type: str
+        required: true
+        choices: [block_ip, kill_and_quara, virus_quara, virus_quara_bin, quara, kill_process, cleanup, ignore,
+                  manual_handled, cancle_manual, advance_mark_mis_info, mark_mis_info, rm_mark_mis_info,
+                  defense_mark_mis_info, rm_defense_mark_mis_info, disable_malicious_defense, offline_handled,
+                  stop_container, kill_container_process, client_problem_check]
+      alert_ids:
+        description: The ids of the group's alerts, as for I(alert_ids).
+        type: list
+        elements: int
+        required: true
+      operation_params:
+        description: As I(operation_params).
+        type: dict
+      block_duration:
+        description: As I(block_duration).
+        type: str
+      expire_time:
+        description: As I(expire_time).
+        type: str
+      sub_operation:
+        description: As I(sub_operation).
+        type: str
+      whitelist_rules:
+        description: As I(whitelist_rules), with the same keys (C(field), C(operate), C(value), C(scope)).
+        type: list
+        elements: dict
+      remark:
+        description: As I(remark).
+        type: str
+      note:
+        description: As I(note), for the group's alerts that end C(handled).
+        type: str
+      audit_context:
+        description:
+          - Fields added to the I(audit_log) lines of the group's alerts (its writes, notes and stop lines), for
+            example the rules that chose the operation. The same keys are refused as in I(audit_context).
+          - Needs I(audit_log).
+        type: dict
   force:
     description:
       - Also act on alerts that are no longer pending (ignored, whitelisted, handled, ...). The service
@@ -209,7 +274,12 @@ options:
     type: float
     default: 60
   poll_interval:
-    description: Seconds between two reads of a task's status (or of its alerts, when the answer of the call was lost).
+    description:
+      - The longest wait, in seconds, between two reads of a task's status (or of its alerts, when the answer of the
+        call was lost).
+      - The first read comes soon after the call (0.25 seconds, or I(poll_interval) if less), for a task may be done
+        in a fraction of a second; each later wait doubles, up to I(poll_interval). Tasks are read while later
+        alerts are still being looked up and sent.
     type: float
     default: 2
   concurrency:
@@ -276,10 +346,11 @@ notes:
   - "API calls for N alerts, all pending: about one C(DescribeSuspEvents) page per 100 of them, N
     C(DescribeSecurityEventOperations) (none for an expired alert, nor for one whose C(can_be_deal_on_line) is
     false), one C(HandleSecurityEvents) per 20, one
-    C(DescribeSecurityEventOperationStatus) per call sent and per I(poll_interval) until done, and after
+    C(DescribeSecurityEventOperationStatus) per call sent and per read until done (0.25 seconds after the call, then
+    at waits doubling up to I(poll_interval)), and after
     the wait about two C(DescribeSuspEvents) pages per 100 alerts handled or failed (one call each for
     one or two alerts) to read RV(results[].status_after). A call whose answer was lost costs one more
-    read of its alerts, then one per I(poll_interval) instead of the task status. With I(note), one
+    read of its alerts, then one per read as above instead of the task status. With I(note), one
     C(CreateSuspEventNote) per alert handled."
 seealso:
   - module: alibabacloud.sas.sas_alert_info
@@ -421,7 +492,8 @@ EXAMPLES = r"""
 
 RETURN = r"""
 results:
-  description: One entry per alert of I(alert_ids) (duplicates once), in input order.
+  description: One entry per alert of I(alert_ids) (duplicates once), in input order; with I(groups), of every group,
+    group by group.
   returned: always
   type: list
   elements: dict
@@ -460,7 +532,7 @@ results:
       type: str
       sample: handled
     operation:
-      description: The operation code.
+      description: The operation code (with I(groups), that of the alert's group).
       type: str
       sample: ignore
     task_id:
@@ -526,9 +598,14 @@ task_ids:
 
 import time
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import AuditLog, AuditLogError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import AuditLog, AuditLogError, check_context
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
-from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import Handler, HandleReport, HandleRequest
+from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import (
+    HandleGroup,
+    Handler,
+    HandleReport,
+    HandleRequest,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
 from ansible_collections.alibabacloud.sas.plugins.module_utils.notes import check_note
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
@@ -547,9 +624,36 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import RULE_OPERATES, check_rules
 
+# Options that only some operations take cannot be given together.
+EXCLUSIVE = [("block_duration", "expire_time"), ("operation_params", "block_duration"),
+             ("operation_params", "expire_time"), ("operation_params", "sub_operation")]
 
-def handle_request(params):
-    """The checked request, or OptionError; runs before any call."""
+
+def operation_options(rule_options=None):
+    """The options that say what is sent for one operation: at the top, and in each entry of groups (whose
+    whitelist_rules check_rules checks, key by key)."""
+    return dict(
+        operation_params=dict(type="dict"),
+        block_duration=dict(type="str"),
+        expire_time=dict(type="str"),
+        sub_operation=dict(type="str"),
+        whitelist_rules=dict(type="list", elements="dict", options=rule_options),
+        remark=dict(type="str"),
+        note=dict(type="str"),
+    )
+
+
+WHITELIST_RULE_OPTIONS = dict(
+    field=dict(type="str", required=True),
+    operate=dict(type="str", required=True, choices=list(RULE_OPERATES)),
+    value=dict(type="str", required=True),
+    scope=dict(type="str", choices=["all", "part"], default="part"),
+)
+
+
+def handle_group(params, audit_log, context=None):
+    """One operation for its alerts, checked (OptionError, AuditLogError); params are the top-level options or one
+    entry of groups, context that entry's audit_context."""
     operation = params["operation"]
     alert_ids = check_alert_ids(params["alert_ids"])
     operation_params = build_operation_params(
@@ -563,32 +667,48 @@ def handle_request(params):
             raise OptionError("whitelist_rules=[] holds no rule: give the rules to add, or leave whitelist_rules out "
                               "to whitelist the alerts with the rules they have")
         rules = check_rules(params["whitelist_rules"])
-    check_force(operation, params["force"])
+    if context is not None and audit_log is None:
+        raise OptionError("audit_context needs audit_log")
+    return HandleGroup(operation, alert_ids, operation_params, whitelist_rules=rules,
+                       remark=check_text("remark", params["remark"], MAX_REMARK_LENGTH),
+                       note=check_note(params["note"]),
+                       audit_context=None if context is None else check_context(context))
+
+
+def handle_groups(params):
+    """The groups of the request: each entry of groups, or the top-level options as one group."""
+    if params["groups"] is None:
+        return [handle_group(params, params["audit_log"])]
+    groups = []
+    for index, entry in enumerate(params["groups"]):
+        try:
+            groups.append(handle_group(entry, params["audit_log"], entry["audit_context"]))
+        except (OptionError, AuditLogError) as error:
+            raise OptionError("groups[%d] (operation=%s): %s" % (index, entry["operation"], error)) from None
+    return groups
+
+
+def handle_request(params):
+    """The checked request, or OptionError; runs before any call."""
+    groups = handle_groups(params)
+    for group in groups:
+        check_force(group.operation, params["force"])
     return HandleRequest(
-        operation, alert_ids, operation_params, whitelist_rules=rules,
-        remark=check_text("remark", params["remark"], MAX_REMARK_LENGTH), force=params["force"], wait=params["wait"],
+        groups=groups, force=params["force"], wait=params["wait"],
         wait_timeout=check_positive("wait_timeout", params["wait_timeout"]),
         poll_interval=check_positive("poll_interval", params["poll_interval"]),
-        concurrency=check_concurrency(params["concurrency"]), note=check_note(params["note"]))
+        concurrency=check_concurrency(params["concurrency"]))
 
 
 def main():
+    group_options = dict(operation=dict(type="str", required=True, choices=list(OPERATION_CHOICES)),
+                         alert_ids=dict(type="list", elements="int", required=True),
+                         audit_context=dict(type="dict"), **operation_options())
     module = SasModule(
         argument_spec=dict(
-            alert_ids=dict(type="list", elements="int", required=True),
-            operation=dict(type="str", required=True, choices=list(OPERATION_CHOICES)),
-            operation_params=dict(type="dict"),
-            block_duration=dict(type="str"),
-            expire_time=dict(type="str"),
-            sub_operation=dict(type="str"),
-            whitelist_rules=dict(type="list", elements="dict", options=dict(
-                field=dict(type="str", required=True),
-                operate=dict(type="str", required=True, choices=list(RULE_OPERATES)),
-                value=dict(type="str", required=True),
-                scope=dict(type="str", choices=["all", "part"], default="part"),
-            )),
-            remark=dict(type="str"),
-            note=dict(type="str"),
+            alert_ids=dict(type="list", elements="int"),
+            operation=dict(type="str", choices=list(OPERATION_CHOICES)),
+            groups=dict(type="list", elements="dict", options=group_options, mutually_exclusive=EXCLUSIVE),
             force=dict(type="bool", default=False),
             wait=dict(type="bool", default=True),
             wait_timeout=dict(type="float", default=60.0),
@@ -596,9 +716,11 @@ def main():
             concurrency=dict(type="int", default=8),
             audit_log=dict(type="path"),
             audit_context=dict(type="dict"),
+            **operation_options(WHITELIST_RULE_OPTIONS)
         ),
-        mutually_exclusive=[("block_duration", "expire_time"), ("operation_params", "block_duration"),
-                            ("operation_params", "expire_time"), ("operation_params", "sub_operation")],
+        mutually_exclusive=EXCLUSIVE + [("groups", name) for name in ("alert_ids", "operation", *operation_options())],
+        required_one_of=[("alert_ids", "groups")],
+        required_together=[("alert_ids", "operation")],
         required_by={"audit_context": "audit_log"},
         supports_check_mode=True,
     )

@@ -6,7 +6,7 @@ or the reason it was not sent, and the counts per outcome, action and rule; and 
 from __future__ import annotations
 
 import getpass
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Union
 
 from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 
@@ -23,6 +23,7 @@ from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan impor
     counted,
     describe_action,
     duration_text,
+    fallback_groups,
 )
 
 NOT_RUN = "not_run"  # planned, but the run stopped before handling (not confirmed, over the cap)
@@ -36,12 +37,19 @@ MISSING_NOTES = ("refused", "failed")
 CELL_LENGTH = 300  # a value longer than this ends in an ellipsis in the Markdown report (the JSON one has it all)
 
 
-def build_report(plan: Dict[str, Any], handled: Optional[List[Dict[str, Any]]],
-                 context: Dict[str, Any], fallback_handled: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
-    """The report of one run. handled: the registered loop results of the handling task, if it ran; fallback_handled:
-    those of the fallback task (an alert in it takes the fallback's outcome, and its first result goes in fallback)."""
-    outcomes = _outcomes_by_id(handled or [], context.get("stopped"))
-    fallbacks = _outcomes_by_id(fallback_handled or [], None)
+Registered = Union[None, Dict[str, Any], List[Dict[str, Any]]]
+
+
+def build_report(plan: Dict[str, Any], handled: Registered, context: Dict[str, Any],
+                 fallback_handled: Registered = None) -> Dict[str, Any]:
+    """The report of one run. handled: what the handling task registered, if it ran - one sas_alert_handle call with
+    the plan's groups, or the results of a loop over them; fallback_handled: the same of the fallback task (an alert
+    in it takes the fallback's outcome, and its first result goes in fallback)."""
+    calls = handling_calls(handled, plan["groups"])
+    outcomes = _outcomes_by_id(calls, context.get("stopped"))
+    fallback_calls = handling_calls(fallback_handled, fallback_groups(plan, calls) if isinstance(
+        fallback_handled, dict) else [])
+    fallbacks = _outcomes_by_id(fallback_calls, None)
     alerts = []
     for planned in plan["alerts"]:
         entry = {key: planned[key] for key in ("id", "name", "type", "level", "host", "evidence", "rule", "action")}
@@ -142,8 +150,16 @@ def _not_run(stopped: Optional[str]) -> Dict[str, Any]:
     return {"outcome": ERROR, "reason": "sas_alert_handle returned no result for this alert"}
 
 
+def handling_calls(registered: Registered, groups: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The sas_alert_handle calls as a loop over groups registers them: a loop's results as they are; one call with
+    the groups option (a dict) as one item that holds every group's alerts."""
+    if isinstance(registered, dict):
+        return [dict(registered, item={"alert_ids": [alert_id for group in groups for alert_id in group["alert_ids"]]})]
+    return registered or []
+
+
 def _outcomes_by_id(handled: List[Dict[str, Any]], stopped: Optional[str]) -> Dict[Any, Dict[str, Any]]:
-    """Each alert's outcome from the loop over the handling groups (one module call per group)."""
+    """Each alert's outcome from the handling calls (handling_calls), each with the alerts of its item."""
     found: Dict[Any, Dict[str, Any]] = {}
     for call in handled:
         group = call.get("item") or {}

@@ -640,3 +640,21 @@ def test_a_follow_up_filtered_down_to_nothing_needs_no_guard(emulator, run_play,
                     if entry["action"] == "DescribeSecurityEventOperationStatus")
     assert {entry["action"] for entry in requests[last_poll + 1:]} <= {"DescribeSuspEvents"}
     assert len(requests) - last_poll - 1 <= 2
+
+
+def test_groups_in_one_call_each_alert_with_its_group_s_operation(emulator, run_play, data):
+    # issue 19: several operations in one run, through one connection (one pacer per API)
+    ignored = [data.one(op="ignore")]
+    ignored.append(data.one(op="ignore", exclude=ignored))
+    blocked = data.one(op="block_ip", online=True, allowed=True, exclude=ignored)
+    play = run_play([handle("result", groups=[
+        {"operation": "ignore", "alert_ids": ignored, "remark": "noise"},
+        {"operation": "block_ip", "alert_ids": [blocked], "block_duration": "1d", "remark": "attacker"}], **FAST)],
+        emulator=emulator)
+    result = play["result"]
+    assert result["changed"] is True and result["summary"]["handled"] == 3
+    assert [(entry["id"], entry["operation"], entry["outcome"]) for entry in result["results"]] == [
+        (ignored[0], "ignore", "handled"), (ignored[1], "ignore", "handled"), (blocked, "block_ip", "handled")]
+    assert [(entry["params"]["OperationCode"], entry["params"]["Remark"], sent_ids(entry))
+            for entry in writes(emulator)] == [("ignore", "noise", ignored), ("block_ip", "attacker", [blocked])]
+    assert result["task_ids"] == [entry["task_id"] for entry in writes(emulator)]

@@ -42,7 +42,8 @@ FAULTS = [
 ]
 RETRIED_FAULTS = ("throttle", "unavailable", "internal_error")  # refused before any work: safe to send again
 CONSOLE = {"interval_ms": 1000, "alerts": 1}  # someone in the console handles an alert a second
-RUN_VARS = {"sas_triage_max_actions": 100000, "sas_triage_wait_timeout": 60,
+# retry_failed_after 0: the next run sends again what failed (deferring it is the role's default since issue 18).
+RUN_VARS = {"sas_triage_max_actions": 100000, "sas_triage_wait_timeout": 60, "sas_triage_retry_failed_after": 0,
             "sas_connection": {"rate_limit": 50}}
 
 
