@@ -23,13 +23,11 @@ Last, with a note asked for, each alert that ended handled gets it in the consol
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import OrderedDict, deque
 from typing import Any, Callable, Deque, Dict, List, Optional
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_state import (
-    CHANGING_OUTCOMES,
     FAILED,
     FAILING_OUTCOMES,
     HANDLED,
@@ -38,28 +36,22 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_state impor
     PLANNED,
     READ,
     SUCCEEDING_OUTCOMES,
-    TIMED_OUT,
     WOULD_HANDLE,
     Alert,
     end,
     move,
 )
-from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import (
-    lookup_among_handled,
-    lookup_statuses,
-)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import lookup_statuses
 from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import AuditLog
-from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_lookups import Planner
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_plan import (
     NO_RULE_TO_SEND,
     Batch,
     Batcher,
-    OperationPlan,
-    gone_ending,
     plan_by_status,
-    plan_for,
     plan_operation,
 )
+from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_report import HandleReport
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_send import RUN_KILLED, Sender, group_trail
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_settle import (
     Follower,
@@ -68,7 +60,6 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_settle imp
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.notes import SKIPPED, NoteWriter
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import status_after_success
-from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import describe_operations
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.run_watch import RunWatch
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import WireRule
@@ -126,137 +117,6 @@ def check_one_group_each(groups: List[HandleGroup]) -> None:
                 raise OptionError("alert %d is in groups[%d] (%s) and groups[%d] (%s): an alert takes one operation "
                                   "in a run" % (alert_id, first[alert_id], groups[first[alert_id]].operation, index,
                                                 group.operation))
-
-
-class HandleReport:
-    """Every alert's result, the counts and the tasks: what the module returns."""
-
-    def __init__(self, alerts: List[Alert], task_ids: List[int]):
-        self.results = [alert.result() for alert in alerts]
-        self.summary = OrderedDict((outcome, 0) for outcome in OUTCOMES)
-        for result in self.results:
-            self.summary[result["outcome"]] += 1
-        self.task_ids = task_ids
-        self.changed = any(self.summary[outcome] for outcome in CHANGING_OUTCOMES)
-        self.failed = any(self.summary[outcome] for outcome in FAILING_OUTCOMES)
-
-    def diff(self) -> Dict[str, Dict[str, Optional[str]]]:
-        return {
-            "before": OrderedDict((str(result["id"]), result["status_before"]) for result in self.results),
-            "after": OrderedDict((str(result["id"]), result["status_after"]) for result in self.results),
-        }
-
-    def failure_message(self) -> str:
-        failed = [result for result in self.results if result["outcome"] == FAILED]
-        timed_out = [result for result in self.results if result["outcome"] == TIMED_OUT]
-        parts = []
-        if failed:
-            codes: OrderedDict[str, int] = OrderedDict()
-            for result in failed:
-                code = result["error_code"] or "no error code"
-                codes[code] = codes.get(code, 0) + 1
-            parts.append("%d failed (%s)" % (len(failed), ", ".join("%s: %d" % item for item in codes.items())))
-        if timed_out:
-            tasks = sorted({result["task_id"] for result in timed_out if result["task_id"] is not None})
-            parts.append("%d timed out (task %s)" % (len(timed_out), ", ".join(str(task) for task in tasks) or
-                                                     "id unknown"))
-        return "%s of %d alerts did not end handled: %s; see results for each alert" % (
-            len(failed) + len(timed_out), len(self.results), ", ".join(parts))
-
-
-class Planner:
-    """The operations lookups of the plan step, one call per alert, a bounded number at a time, in a thread of their
-    own while the alerts planned are sent; changed is notified after each alert."""
-
-    def __init__(self, connection: Any, concurrency: int):
-        self.connection = connection
-        self.concurrency = concurrency
-        self.changed = threading.Condition()
-        self.running = False
-        self.stopped = False  # plan no more: the run was killed, or a lookup was refused
-        self.refusal: Optional[SasApiError] = None  # a lookup error no retry helps (credentials, permissions)
-        self.error: Optional[BaseException] = None  # anything else raised while planning (a bug)
-        self.misfits: Dict[int, str] = {}  # alert id -> why whitelist_rules do not fit it
-        self.warnings: Dict[int, str] = {}  # alert id -> a warning about what is sent for it
-        self._thread: Optional[threading.Thread] = None
-
-    def plan(self, alerts: List[Alert]) -> None:
-        """Plan alerts now."""
-        self.connection.map(self.plan_one, alerts, self.concurrency)
-
-    def start(self, alerts: List[Alert]) -> None:
-        """Plan alerts in the background."""
-        self.running = True
-        self._thread = threading.Thread(target=self._plan_in_background, args=(alerts,), daemon=True)
-        self._thread.start()
-
-    def _plan_in_background(self, alerts: List[Alert]) -> None:
-        try:
-            self.plan(alerts)
-        except BaseException as exc:  # raised in the handling run's own thread (stop)
-            self.error = exc
-        finally:
-            with self.changed:
-                self.running = False
-                self.changed.notify_all()
-
-    def stop(self) -> None:
-        """Plan no more, and wait for the lookups under way; raises what the background planning raised."""
-        self.stopped = True
-        if self._thread is not None:
-            self._thread.join()
-        if self.error is not None:
-            raise self.error
-
-    def plan_one(self, alert: Alert) -> None:
-        """One alert: read what the service offers for it, then plan it (handle_plan) - ended, planned, or (whitelist
-        rules that do not fit) a misfit."""
-        if self.stopped:
-            return
-        try:
-            offered = describe_operations(self.connection, alert.id)
-            gone = lookup_among_handled(self.connection, [alert.id], 1)[alert.id] if offered is None else None
-        except SasApiError as error:
-            if not error.transient:
-                self.refusal, self.stopped = self.refusal or error, True
-            else:  # among thousands of lookups on a bad night one is likely to fail: it must not sink the others
-                end(alert, FAILED, "not sent: what the service allows for it could not be read (%s); run again"
-                    % error.describe(), error_code=error.code or error.kind)
-        else:
-            if offered is None:  # the service stopped knowing it since it was read: handled meanwhile, or gone
-                end(alert, *gone_ending(gone, ""))
-            else:
-                self.take(alert, plan_for(alert, offered))
-        finally:
-            with self.changed:
-                self.changed.notify_all()
-
-    def take(self, alert: Alert, plan: OperationPlan) -> None:
-        if plan.ending is not None:
-            end(alert, *plan.ending)
-        elif plan.rule_problems:
-            self.misfits[alert.id] = "alert %d: %s" % (alert.id, "; ".join(plan.rule_problems))
-        else:
-            if plan.warning:
-                self.warnings[alert.id] = plan.warning
-            move(alert, PLANNED, send_key=plan.send_key)
-
-    def refuse_misfits(self, alerts: List[Alert]) -> None:
-        """A whitelist rule that does not fit is a mistake in the play: refuse it all, send nothing."""
-        misfits = [self.misfits[alert.id] for alert in alerts if alert.id in self.misfits]
-        if misfits:
-            raise OptionError("whitelist_rules do not fit these alerts, nothing was sent: %s. "
-                              "sas_alert_operations_info lists each alert's fields under mark_fields_source"
-                              % " | ".join(misfits))
-
-    def warnings_of(self, alerts: List[Alert]) -> List[str]:
-        """One warning for all the alerts it is about, in their order."""
-        grouped: OrderedDict[str, List[int]] = OrderedDict()
-        for alert in alerts:
-            if alert.id in self.warnings:
-                grouped.setdefault(self.warnings[alert.id], []).append(alert.id)
-        return ["%s %s: %s" % ("alerts" if len(ids) > 1 else "alert", ", ".join(map(str, ids)), warning)
-                for warning, ids in grouped.items()]
 
 
 class Handler:
