@@ -190,4 +190,3 @@ class Sender:
             if trail is not None:
                 trail.record_or_warn(stopped_event(group.operation, [alert.id for alert in not_sent],
                                                    STOPPED_RUN_KILLED))
-

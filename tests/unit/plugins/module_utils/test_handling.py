@@ -832,9 +832,9 @@ def test_groups_go_through_one_run_each_alert_with_its_own_operation(sas):
               HandleGroup("block_ip", blocked, BLOCK_IP, remark="attackers")]
     report = Handler(sas.connection, HandleRequest(groups=groups), clock=FakeTime().clock,
                      sleep=FakeTime().sleep).run(False)
-    assert [(result["id"], result["operation"], result["outcome"]) for result in report.results] == [
-        (alert_id, "ignore", "handled") for alert_id in ignored] + [(alert_id, "block_ip", "handled")
-                                                                   for alert_id in blocked]
+    expected = [(alert_id, "ignore", "handled") for alert_id in ignored]
+    expected += [(alert_id, "block_ip", "handled") for alert_id in blocked]
+    assert [(result["id"], result["operation"], result["outcome"]) for result in report.results] == expected
     writes = sas.writes()
     assert [(write["params"]["OperationCode"], write["params"]["Remark"], sent_ids(write)) for write in writes] == [
         ("ignore", "noise", ignored), ("block_ip", "attackers", blocked)]
