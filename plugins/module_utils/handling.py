@@ -18,7 +18,7 @@ Whitelist rules that do not fit an alert refuse the whole run before any write: 
 whitelist_rules are planned first, before anything is sent. Before any call and before each batch the module checks
 that the run that started it still lives (run_watch): once ansible-playbook was killed, the alerts not sent end
 failed, the trail says where it stopped, and the alerts already sent end submitted (nobody waits for them).
-Last, with a note asked for, each alert that ended handled gets it in the console (notes.py).
+With a note asked for, each alert gets it in the console as soon as it has ended handled (notes.NotePump).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_settle imp
     end_submitted,
     read_status_after,
 )
-from ansible_collections.alibabacloud.sas.plugins.module_utils.notes import SKIPPED, NoteWriter
+from ansible_collections.alibabacloud.sas.plugins.module_utils.notes import SKIPPED, WOULD_ADD, NotePump, NoteWriter
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import status_after_success
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.run_watch import RunWatch
@@ -150,15 +150,23 @@ class Handler:
             return HandleReport(self.alerts, [])
         self.read_statuses()
         candidates = [alert for alert in self.alerts if alert.stage == READ]
+        writers = self.note_writers()
         if check_mode:
             self.plan_before_any_write(candidates)
             for alert in candidates:
                 if alert.stage == PLANNED:
                     end(alert, WOULD_HANDLE, "check mode: nothing sent",
                         status_after_success(alert.operation, alert.status_before or 0))
+            self.note_check_mode(writers)
         else:
-            self.handle(candidates)
-        self.add_notes(check_mode)
+            pump = NotePump(lambda alert: writers.get(id(alert.group)), lambda alert: alert.outcome in
+                            SUCCEEDING_OUTCOMES, self.request.concurrency)
+            if writers:
+                pump.start(self.alerts)
+            try:
+                self.handle(candidates)
+            finally:
+                self.take_notes(writers, pump.finish(self.alerts) if writers else {})
         return HandleReport(self.alerts, self.task_ids)
 
     def read_statuses(self) -> None:
@@ -263,25 +271,27 @@ class Handler:
         return [alert for watch in self.follower.watches for alert in watch.alerts]
 
     # --- after the handling -------------------------------------------------------------------
-    def add_notes(self, check_mode: bool) -> None:
-        """Each group's note, on each of its alerts that ended in SUCCEEDING_OUTCOMES (notes.py), all notes at most
-        concurrency at once; the others' note is skipped."""
-        writers = OrderedDict((id(group), NoteWriter(self.connection, group.note, group.operation,
-                                                     self.request.concurrency, audit=group_trail(self.audit, group),
-                                                     run_alive=self.run_alive))
-                              for group in self.request.groups if group.note is not None)
-        if not writers:
-            return
-        noted = [alert for alert in self.alerts if id(alert.group) in writers and alert.outcome in SUCCEEDING_OUTCOMES]
-        first = next(iter(writers.values()))
-        if check_mode:
-            states = first.add([alert.id for alert in noted], check_mode=True)
-        else:
-            results = OrderedDict(zip([alert.id for alert in noted], self.connection.map(
-                lambda alert: writers[id(alert.group)].add_one(alert.id), noted, self.request.concurrency)))
-            first.warn(results)  # one warning for each reason, whatever the group
-            states = OrderedDict((alert_id, state) for alert_id, (state, _error) in results.items())
+    def note_writers(self) -> Dict[int, NoteWriter]:
+        """Each group's NoteWriter, by id(group), for the groups that asked for a note."""
+        return OrderedDict((id(group), NoteWriter(self.connection, group.note, group.operation,
+                                                  self.request.concurrency, audit=group_trail(self.audit, group),
+                                                  run_alive=self.run_alive))
+                           for group in self.request.groups if group.note is not None)
+
+    def note_check_mode(self, writers: Dict[int, NoteWriter]) -> None:
+        """Check mode: each alert that would be handled would get its note; nothing is sent."""
         for alert in self.alerts:
             if id(alert.group) in writers:
-                alert.note = states.get(alert.id, SKIPPED)
+                alert.note = WOULD_ADD if alert.outcome in SUCCEEDING_OUTCOMES else SKIPPED
+
+    def take_notes(self, writers: Dict[int, NoteWriter], results: Dict[int, Any]) -> None:
+        """Each noted alert's note state from the pump's results (skipped for an alert that got none); one warning
+        for each reason notes were refused or failed, whatever the group."""
+        if not writers:
+            return
+        first = next(iter(writers.values()))
+        first.warn(results)
+        for alert in self.alerts:
+            if id(alert.group) in writers:
+                alert.note = results[alert.id][0] if alert.id in results else SKIPPED
         self.warnings.extend(first.warnings)

@@ -1,7 +1,8 @@
 # Copyright: (c) 2026, alibabacloud.sas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Notes in the console: once handling has settled, one CreateSuspEventNote for each alert the run handled, so
-that someone who looks at the alert in the console sees who handled it and why.
+"""Notes in the console: one CreateSuspEventNote for each alert the run handled, sent as soon as the alert's
+handling has ended so (NotePump, side by side with the rest of the run), so that someone who looks at the alert
+in the console sees who handled it and why.
 
 A note is not the handling: a note the service refuses, for permission (the RAM policy lacks
 yundun-sas:CreateSuspEventNote) or otherwise, is a warning, never a failure, and never changes the alert's
@@ -12,7 +13,9 @@ written down in the audit trail just before and just after the call, and none se
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import (
@@ -115,6 +118,50 @@ class NoteWriter:
                 failed.setdefault(_reason(error), (error, []))[1].append(alert_id)
         self.warnings.extend("%s: no note added: %s" % (_alerts(ids), _described(first))
                              for first, ids in failed.values())
+
+
+class NotePump:
+    """Sends each alert's note as soon as its handling has ended in a success, while the run goes on: the notes'
+    calls then overlap the lookups and task reads of the other alerts instead of following them all.
+
+    writer_of(alert) is the alert's NoteWriter, or None for no note; succeeded(alert) whether it ended so. At most
+    concurrency notes are in flight; the connection paces them under CreateSuspEventNote's own quota."""
+
+    def __init__(self, writer_of: Callable[[Any], Optional[NoteWriter]], succeeded: Callable[[Any], bool],
+                 concurrency: int, interval: float = 0.1):
+        self.writer_of = writer_of
+        self.succeeded = succeeded
+        self.interval = interval
+        self.pool = ThreadPoolExecutor(max_workers=max(1, concurrency))
+        self.sent: Dict[int, Future] = OrderedDict()  # alert id -> its note's call
+        self.finished = threading.Event()
+        self.watcher: Optional[threading.Thread] = None
+
+    def start(self, alerts: List[Any]) -> None:
+        """Watch alerts (their outcomes are set by the run's own thread) until finish."""
+        self.watcher = threading.Thread(target=self._watch, args=(alerts,), name="sas-notes", daemon=True)
+        self.watcher.start()
+
+    def _watch(self, alerts: List[Any]) -> None:
+        while not self.finished.wait(self.interval):
+            self._send_ended(alerts)
+
+    def _send_ended(self, alerts: List[Any]) -> None:
+        for alert in alerts:
+            writer = self.writer_of(alert)
+            if writer is not None and alert.id not in self.sent and self.succeeded(alert):
+                self.sent[alert.id] = self.pool.submit(writer.add_one, alert.id)
+
+    def finish(self, alerts: List[Any]) -> Dict[int, NoteResult]:
+        """The rest of the notes, once the run has ended every alert; each sent note's result, in sending order."""
+        self.finished.set()
+        if self.watcher is not None:
+            self.watcher.join()
+        try:
+            self._send_ended(alerts)
+            return OrderedDict((alert_id, future.result()) for alert_id, future in self.sent.items())
+        finally:
+            self.pool.shutdown(wait=True)
 
 
 def _reason(error: Exception) -> str:

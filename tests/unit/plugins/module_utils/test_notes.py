@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -99,13 +100,27 @@ def test_each_alert_that_ended_handled_gets_one_note_and_the_others_none(sas):
     assert warnings == [] and not report.failed
 
 
-def test_notes_go_after_the_handling_has_settled(sas):
+def test_a_note_goes_out_only_once_its_alert_s_task_said_handled(sas):
     alert_ids = sas.pick(3, op="ignore")
     handled(sas, alert_ids=alert_ids)
     actions = sas.actions()
     first_note = actions.index(NOTE_CALL)
     assert "HandleSecurityEvents" in actions[:first_note]
-    assert all(action == NOTE_CALL for action in actions[first_note:])  # status_after read before, too
+    assert "DescribeSecurityEventOperationStatus" in actions[:first_note]
+
+
+def test_notes_go_out_while_other_alerts_are_still_being_looked_up(sas):
+    # two batches; the last alert's operations lookup takes a second in the service: the first batch is sent, its
+    # task read and its notes added meanwhile, not after everything has settled
+    alert_ids = sas.pick(24, op="ignore")
+    sas.on_request("DescribeSecurityEventOperations",
+                   lambda params: time.sleep(1.0) if str(params.get("SecurityEventId")) == str(alert_ids[-1]) else None,
+                   times=len(alert_ids))
+    report, _warnings = handled(sas, alert_ids=alert_ids)
+    actions = sas.actions()
+    last_lookup = len(actions) - 1 - actions[::-1].index("DescribeSecurityEventOperations")
+    assert actions[:last_lookup].count(NOTE_CALL) >= 20
+    assert sorted(noted_ids(sas)) == sorted(alert_ids) and set(notes_by_id(report).values()) == {"added"}
 
 
 def test_without_a_note_nothing_is_noted_and_each_result_says_none(sas):
