@@ -594,6 +594,10 @@ task_ids:
   type: list
   elements: int
   sample: [29051101, 29051102]
+api_stats:
+  description: Per API called, its calls, retries, throttled answers and pace, as I(rate_limit) describes them.
+  returned: when the module made a call
+  type: dict
 """
 
 import time
