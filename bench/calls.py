@@ -33,12 +33,15 @@ def floor_s(log: list, quota: float) -> float:
 
 
 def where_time_went(log: list, started: float, wall_s: float) -> str:
-    """The run's time around its busiest API: before that API's first call, its calls, after its last call."""
+    """The run's time around its busiest API: before that API's first call, its calls, after its last call, and
+    the calls made after it."""
     api, _calls = busiest(log)
     times = sorted(entry["ts"] for entry in log if entry["action"] == api and not refused_by_quota(entry))
     before, during = times[0] - started, times[-1] - times[0]
-    return "%.1f s before the first %s, %.1f s of them, %.1f s after the last" % (
-        before, api, during, wall_s - before - during)
+    after = per_api([entry for entry in log if entry["ts"] > times[-1]])
+    return "%.1f s before the first %s, %.1f s of them, %.1f s after the last%s" % (
+        before, api, during, wall_s - before - during,
+        " (%s)" % ", ".join("%d %s" % (number, name) for name, number in after.most_common()) if after else "")
 
 
 def listing_pages(alerts: int, page_size: int = 100) -> int:

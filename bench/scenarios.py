@@ -57,13 +57,13 @@ TINY = Sizes("tiny", latency=5, quota=25, unknown_quota=8, per_group=2, loop=3, 
              fast_waits=True)
 
 
-def fewer_than_asked(sizes: Sizes, key: str, size: int, wall_s: float, unit: str, what: str) -> str:
+def fewer_than_asked(sizes: Sizes, key: str, size: int, wall_s: float, unit: str, what: str, why: str = "") -> str:
     """Why a full run takes fewer than the issue asks: how long the asked size would take at this run's pace."""
     asked = ASKED[key]
     if sizes is not FULL or size >= asked:
         return ""
-    return " (%s of the %s asked: at %.2f s %s, %s would take %s)" % (
-        count(size), count(asked), wall_s / size, unit, what, seconds(wall_s / size * asked))
+    return " (%s of the %s asked: at %.2f s %s, %s would take %s%s)" % (
+        count(size), count(asked), wall_s / size, unit, what, seconds(wall_s / size * asked), why)
 
 
 def counted(number: float, what: str) -> str:
@@ -119,8 +119,8 @@ def latency_bound(bench: Workbench, sizes: Sizes, documented: dict) -> list:
     ratio_met = ratio >= 8 and not left
     scenario = "latency-bound: %s alerts, %d ms a call, tasks done at once, no quota%s" % (
         count(sizes.latency), LATENCY_MS, fewer_than_asked(
-            sizes, "latency", sizes.latency, script.wall_s, "an alert",
-            "the script alone; the ratio only grows with the alerts, the module's start counting less"))
+            sizes, "latency", sizes.latency, script.wall_s, "an alert", "the script alone",
+            "; the ratio only grows with the alerts, the module's start counting for less"))
     return [Row("latency", scenario, measured, ">= 8x faster than the script", verdict(ratio_met, reason),
                 {"script": calls.per_api(script.log), "module": calls.per_api(module.log)})]
 
@@ -212,8 +212,10 @@ def handling_runs(run: Run) -> str:
         return "no sas_alert_handle run"
     overlapping = any(later["started"] < earlier["ended"] for earlier, later in zip(handling, handling[1:]))
     spans = ", ".join(seconds(module["ended"] - module["started"]) for module in handling)
-    return "%d sas_alert_handle run%s%s (%s)" % (len(handling), "" if len(handling) == 1 else "s",
-                                                 " side by side" if overlapping else " one after another", spans)
+    if len(handling) == 1:
+        return "1 sas_alert_handle run (%s)" % spans
+    return "%d sas_alert_handle runs %s (%s)" % (len(handling), "side by side" if overlapping else "one after another",
+                                                 spans)
 
 
 def groups_call(bench: Workbench, sizes: Sizes, documented: dict) -> list:

@@ -158,3 +158,10 @@ def test_the_floor_counts_only_calls_the_quota_let_through():
 def test_module_names_come_from_the_ansiballz_file():
     assert module_name(["/root/.ansible/tmp/x/AnsiballZ_sas_alert_handle.py"]) == "sas_alert_handle"
     assert module_name([]) == ""
+
+
+def test_where_the_time_went_is_read_around_the_busiest_api():
+    log = [{"action": OPERATIONS, "error_code": None, "ts": ts} for ts in (1.0, 2.0, 3.0)] + [
+        {"action": NOTES, "error_code": None, "ts": ts} for ts in (4.0, 5.0)]
+    assert calls.where_time_went(log, started=0.0, wall_s=6.0) == (
+        "1.0 s before the first %s, 2.0 s of them, 3.0 s after the last (2 %s)" % (OPERATIONS, NOTES))
