@@ -80,18 +80,18 @@ options:
     default: 10
   rate_limit:
     description:
-      - Calls a second the module makes to each API at most, spread evenly over its threads; or C(auto).
+      - How fast the module calls each API - at most this many calls a second, spread evenly over its threads, or
+        C(auto).
       - Security Center's quota is per API and per account. The default is an estimate - the quota page gives
         10 calls a second for most Security Center APIs but no value for these alert APIs - with headroom for
         the console and other tools. Jobs that run at the same time under one account share the quota, so give
-        each a part of it.
+        each a part of it. C(0) turns pacing off (throttled calls are still retried).
       - C(auto) finds each API's quota as the module runs - it starts at 8 calls a second, raises the rate while
         the calls succeed and cuts it at each throttled call, which is tried again. It takes what the quota leaves,
         so the console and other tools of the account get throttled answers more often while it runs.
-      - C(0) turns pacing off (throttled calls are still retried).
       - The result's C(api_stats) gives, per API called, C(calls) made (retries included), C(retries), C(throttles)
-        (answers refused for the rate of calls) and C(rate), the calls a second the pace ended at - with C(auto), the
-        rate it found.
+        (answers refused for the rate of calls) and C(rate), the calls a second the pace settled at - with C(auto),
+        its average since the first throttled answer, about the quota.
     type: raw
     default: 8
 requirements:

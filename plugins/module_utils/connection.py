@@ -146,7 +146,7 @@ class SasConnection:
             self.retries += 1
 
     def api_stats(self) -> dict:
-        """Per API called: calls (retries included), retries, throttles and the rate its pace ended at."""
+        """Per API called: calls (retries included), retries, throttles and the rate its pace settled at."""
         return self._pacer.stats()
 
     def map(self, function: Callable[[T], R], items: List[T], concurrency: int) -> List[R]:

@@ -105,7 +105,7 @@ def check_rate_limit(option: str, rate_limit: Any) -> Rate:
                           % (option, rate))
     if rate < 0:
         raise OptionError("%s must be 0 (no pacing) or a positive number of calls a second, got %s"
-                          % (option, rate_limit))
+                          % (option, rate))
     return rate
 
 

@@ -8,6 +8,7 @@ forgotten one fails here."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,9 @@ def test_the_one_builder_reads_every_connection_option(monkeypatch):
     (endpoint, region, keys, connect_timeout, read_timeout, validate_certs), options = built[0]
     assert (endpoint, region, keys["access_key_id"]) == ("http://127.0.0.1:9", None, "unitAccessKeyId")
     assert (connect_timeout, read_timeout, validate_certs, options["rate_limit"]) == (5.0, 10.0, True, 8.0)
+
+
+@pytest.mark.parametrize("module", sorted(path.stem for path in (ROOT / "plugins" / "modules").glob("sas_*.py")))
+def test_every_module_documents_the_api_stats_its_result_has(module):
+    loaded = importlib.import_module("ansible_collections.alibabacloud.sas.plugins.modules." + module)
+    assert yaml.safe_load(loaded.RETURN)["api_stats"]["returned"] == "when the module made a call"

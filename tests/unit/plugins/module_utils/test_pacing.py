@@ -12,8 +12,8 @@ import pytest
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pacing import (
     AUTO,
+    AUTO_START,
     CUT,
-    DEFAULT_CALLS_PER_SECOND,
     GROWTH,
     Pacer,
 )
@@ -112,7 +112,7 @@ def test_auto_starts_at_the_default_and_grows_by_half_each_second_of_queued_succ
     fake = FakeTime()
     pacer = Pacer(rate=AUTO, clock=fake.clock, sleep=fake.sleep)
     pacer.succeeded("A", pacer.wait("A"))  # the first call waits for nothing
-    assert rate(pacer) == DEFAULT_CALLS_PER_SECOND
+    assert rate(pacer) == AUTO_START
     for dummy in range(8):  # a second of calls at 8 a second
         queued_success(pacer, fake)
     assert 11.5 <= rate(pacer) <= 12.0
@@ -125,7 +125,13 @@ def test_auto_does_not_grow_when_the_pace_holds_nothing_back():
         slot = pacer.wait("A")
         fake.now += 1.0
         pacer.succeeded("A", slot)
-    assert rate(pacer) == DEFAULT_CALLS_PER_SECOND
+    assert rate(pacer) == AUTO_START
+
+
+def pace(pacer, action="A"):
+    """The rate the next calls of action go at: the spacing of two slots taken now."""
+    first, second = pacer.wait(action), pacer.wait(action)
+    return round(1 / (second.at - first.at), 1)
 
 
 def test_a_throttling_cuts_the_rate_once_for_the_calls_sent_before_the_cut():
@@ -135,11 +141,11 @@ def test_a_throttling_cuts_the_rate_once_for_the_calls_sent_before_the_cut():
     fake.now += 1.0
     for sent in in_flight:  # all four were sent at the old rate: one cut
         pacer.throttled("A", sent)
-    assert rate(pacer) == round(DEFAULT_CALLS_PER_SECOND * CUT, 1)
+    assert pace(pacer) == round(AUTO_START * CUT, 1)
     later = pacer.wait("A")
     fake.now += 1.0
     pacer.throttled("A", later)  # sent after the cut: the cut rate is too much as well
-    assert rate(pacer) == round(DEFAULT_CALLS_PER_SECOND * CUT * CUT, 1)
+    assert pace(pacer) == round(AUTO_START * CUT * CUT, 1)
     assert pacer.stats()["A"]["throttles"] == 5
 
 
@@ -151,7 +157,8 @@ def test_after_a_throttling_auto_grows_by_growth_calls_a_second_each_second():
     while slot.at < fake.now + 1.0:  # a second of calls, each waiting for its slot
         pacer.succeeded("A", slot)
         slot = pacer.wait("A")
-    assert abs(rate(pacer) - (DEFAULT_CALLS_PER_SECOND * CUT + GROWTH)) <= 0.3
+    pace = 1 / (pacer.wait("A").at - slot.at)  # the calls' spacing now
+    assert abs(pace - (AUTO_START * CUT + GROWTH)) <= 0.3
 
 
 def test_each_api_counts_its_calls_retries_and_throttles():
@@ -164,6 +171,19 @@ def test_each_api_counts_its_calls_retries_and_throttles():
     pacer.succeeded("A", pacer.wait("A"))  # waited for nothing: no growth
     pacer.wait("B")
     assert pacer.stats() == {
-        "A": {"calls": 2, "retries": 1, "throttles": 1, "rate": round(DEFAULT_CALLS_PER_SECOND * CUT, 1)},
-        "B": {"calls": 1, "retries": 0, "throttles": 0, "rate": DEFAULT_CALLS_PER_SECOND},
+        "A": {"calls": 2, "retries": 1, "throttles": 1, "rate": round(AUTO_START * CUT, 1)},
+        "B": {"calls": 1, "retries": 0, "throttles": 0, "rate": AUTO_START},
     }
+
+
+def test_the_rate_reported_is_the_average_pace_since_the_first_throttling_or_how_far_it_rose_unthrottled():
+    fake = FakeTime()
+    pacer = Pacer(rate=AUTO, clock=fake.clock, sleep=fake.sleep)
+    for dummy in range(8):
+        queued_success(pacer, fake)
+    risen = rate(pacer)
+    assert risen > AUTO_START  # never throttled: how far it rose
+    pacer.throttled("A", pacer.wait("A"))
+    for dummy in range(20):  # it climbs again from the cut: the rate reported is the average its calls went at
+        queued_success(pacer, fake)
+    assert round(risen * CUT, 1) < rate(pacer) < pace(pacer)

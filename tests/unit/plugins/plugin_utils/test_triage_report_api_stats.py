@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, alibabacloud.sas contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The triage report's api_stats (issue 19): the calls, retries and throttles per API of the handling's
-sas_alert_handle runs, added up, and the rate the last run's pace ended at."""
+sas_alert_handle runs, added up, and the rate the last run's pace settled at."""
 
 from __future__ import annotations
 
