@@ -2,7 +2,7 @@
 
 Sources are API names and tags: [DOC] the page of that API in Alibaba Cloud's API reference for
 Security Center 2018-12-03, [SDK] the official Python SDK, [3P] third-party material, [GUESS]
-an inference (the collection's plugins/module_utils/api.py says more).
+an inference (the collection's plugins/module_utils/service_facts.py says more).
 """
 
 from __future__ import annotations

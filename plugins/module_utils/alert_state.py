@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import AlertState
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import status_name
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import status_name
 from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import hint_for
 
 HANDLED = "handled"

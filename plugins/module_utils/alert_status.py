@@ -9,7 +9,7 @@ and lose when they are scattered. So a page is read first only while pages pay: 
 while each page finds at least one of the alerts. What is still unfound then costs either one lookup
 per alert or the pages left in the listings (their TotalCount is known by then), and the cheaper is
 taken: reading the listings to the end tells that an alert not in them is unknown, with no call for it.
-A lookup is one call, or two for an alert it does not find when no status is given (sas_api.find_susp_event
+A lookup is one call, or two for an alert it does not find when no status is given (service_calls.find_susp_event
 asks again among handled alerts), and is weighed at that worst. The total is never more than
 min(a lookup per alert, every page of the listings) + one page per listing (the page that found nothing):
 10,000 ids the service does not know cost about one page per 100 alerts of the account, not 20,000 calls.
@@ -19,13 +19,17 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import EXPIRED_STATUS, PENDING_STATUS, status_name
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import FetchPage, ListingReader
-from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import (
     DEFAULT_LANG,
     find_susp_event,
     id_lookup_calls,
     susp_events_page,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import (
+    EXPIRED_STATUS,
+    PENDING_STATUS,
+    status_name,
 )
 
 # Up to this many alerts, one Id lookup each is no dearer than a page that may miss them.
@@ -112,7 +116,7 @@ def find_alerts(connection: Any, alert_ids: Sequence[int], listings: Sequence[Ma
     """Each id's DescribeSuspEvents model, or None when it is in none of the listings, in alert_ids' order.
 
     listings are the filters of listings that together hold every alert asked about (pending and
-    handled, say); lookup_filters are the same selection for a lookup by id (sas_api.find_susp_event).
+    handled, say); lookup_filters are the same selection for a lookup by id (service_calls.find_susp_event).
     """
     lookup_calls = id_lookup_calls(lookup_filters)
     wanted = set(alert_ids)

@@ -13,7 +13,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_state impor
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import lookup_among_handled
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_plan import OperationPlan, gone_ending, plan_for
-from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import describe_operations
+from ansible_collections.alibabacloud.sas.plugins.module_utils.offered_operations import describe_operations
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
 
 

@@ -20,7 +20,10 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_state impor
     Ending,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import AlertState
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import MAX_IDS_PER_HANDLE_CALL, PROCESSING_STATUS
+from ansible_collections.alibabacloud.sas.plugins.module_utils.offered_operations import (
+    OfferedOperation,
+    find_operation,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
     ADVANCE_MARK_MIS_INFO,
     SUB_OPERATION_KEY,
@@ -29,7 +32,10 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params 
     suggested_sub_operation,
     to_json,
 )
-from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import Operation, find_operation
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import (
+    MAX_IDS_PER_HANDLE_CALL,
+    PROCESSING_STATUS,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import (
     WireRule,
     existing_rules,
@@ -114,7 +120,7 @@ class OperationPlan:
         return to_json(self.params), mark_miss_param(self.mark_rules) if self.mark_rules is not None else None
 
 
-def plan_operation(operations: List[Operation], operation: str, whitelist_rules: Optional[List[WireRule]],
+def plan_operation(operations: List[OfferedOperation], operation: str, whitelist_rules: Optional[List[WireRule]],
                    operation_params: Optional[Dict[str, Any]] = None) -> OperationPlan:
     """Is operation allowed for the alert, with which OperationParams and which whitelist rules."""
     params = dict(operation_params or {})
@@ -172,7 +178,7 @@ def plan_sub_operation(operation: str, params: Dict[str, Any], offered_params: A
     return OperationPlan(params=dict(params, **{SUB_OPERATION_KEY: known}))
 
 
-def plan_for(alert: Alert, offered: List[Operation]) -> OperationPlan:
+def plan_for(alert: Alert, offered: List[OfferedOperation]) -> OperationPlan:
     """The alert's group's operation planned against the operations the service offers for the alert."""
     group = alert.group
     return plan_operation(offered, group.operation, group.whitelist_rules, group.operation_params)

@@ -36,7 +36,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.lost_answer impor
     may_have_acted,
     stage_after_lost_answer,
 )
-from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import (
     HANDLE_SECURITY_EVENTS,
     handle_params,
     handle_security_events,

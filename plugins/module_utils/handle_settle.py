@@ -31,12 +31,12 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_state impor
     move,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import lookup_statuses
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import PROCESSING_STATUS
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_plan import gone_ending, plan_for
 from ansible_collections.alibabacloud.sas.plugins.module_utils.lost_answer import lost_answer_reason, result_from_alert
+from ansible_collections.alibabacloud.sas.plugins.module_utils.offered_operations import lookup_operations
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import status_after_success
-from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import lookup_operations
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import PROCESSING_STATUS
 from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import (
     LEFT_OUT_OF_TASK,
     AlertResult,

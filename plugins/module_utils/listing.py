@@ -16,11 +16,6 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status impo
     find_alerts,
     listing_pages,
 )
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
-    ALERT_TYPE_NAMES,
-    STATUS_FILTERS,
-    status_name,
-)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     OptionError,
     check_alert_ids,
@@ -29,7 +24,12 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     check_max_results,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import Listing, read_all_pages
-from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import susp_event_detail
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import susp_event_detail
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import (
+    ALERT_TYPE_NAMES,
+    STATUS_FILTERS,
+    status_name,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.transformation import model_to_snake
 
 # The filter options: left out means no filter; an empty value is refused (check_filter), never read as none.
@@ -96,7 +96,7 @@ def _not_a_time(option: str, value: str) -> OptionError:
 def listing_filters(params: Mapping[str, Any]) -> Filters:
     """The DescribeSuspEvents filters (SDK names) the options ask for, shared by every listing call.
 
-    From and Lang are sas_api's to add. The status defaults to pending, or to all for alert_ids.
+    From and Lang are service_calls's to add. The status defaults to pending, or to all for alert_ids.
     """
     status = params["status"] or ("all" if params["alert_ids"] else "pending")
     start = parse_time("time_start", params["time_start"])
@@ -167,7 +167,7 @@ def list_alerts(connection: Any, filters: Filters, lang: str, max_results: Optio
 # --- alert types, compared on this side ------------------------------------------------------
 # Which names DescribeSuspEvents ParentEventTypes takes (English, Chinese or codes) is not settled, and a name it
 # does not take lists nothing, silently. So no type is sent: the listing is read without it and each alert's
-# type, as returned, is compared with the requested ones under every name of the type (api.ALERT_TYPE_NAMES).
+# type, as returned, is compared with the requested ones under every name of the type (service_facts.ALERT_TYPE_NAMES).
 def type_key(name: str) -> str:
     """A type name as compared: full-width forms folded (NFKC), case ignored, spaces, "_" and "-" dropped."""
     folded = unicodedata.normalize("NFKC", name).casefold()

@@ -16,9 +16,9 @@ from typing import Optional
 from ansible_collections.alibabacloud.sas.plugins.module_utils import errors
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_state import HELD_BACK, PLANNED, UNTRACKED
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import AlertState
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import PROCESSING_STATUS
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import HOST_OPERATIONS
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import PROCESSING_STATUS
 from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import (
     EVENT_FAILED,
     EVENT_SUCCESS,

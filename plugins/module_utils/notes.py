@@ -26,7 +26,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import (
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError, check_text
-from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import (
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import (
     CREATE_SUSP_EVENT_NOTE,
     create_susp_event_note,
 )

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Operation codes of HandleSecurityEvents and the OperationParams each one needs.
 
-Sources: the HandleSecurityEvents reference and the SDK unless marked [3P] or [GUESS] (tags: api.py).
+Sources: the HandleSecurityEvents reference and the SDK unless marked [3P] or [GUESS] (tags: service_facts.py).
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import json
 import re
 from typing import Any, Dict, NamedTuple, Optional, Tuple
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
+from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import (
     FALSE_POSITIVE_STATUS,
     HANDLED_STATUS,
     IGNORED_STATUS,
     PENDING_STATUS,
 )
-from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
 
 # The subOperation values of kill_and_quara ([DOC] zh HandleSecurityEvents), of virus_quara ([SDK]
 # HandleSimilarSecurityEvents comment) and of virus_quara_bin ([3P], one fixed value).

@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, Optional
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import other_site_for_region
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
-from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import pending_count
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import pending_count
 
 
 def other_site_endpoint(endpoint: Optional[str], region: Optional[str], given: Optional[str]) -> Optional[str]:

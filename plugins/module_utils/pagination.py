@@ -13,7 +13,7 @@ import itertools
 import math
 from typing import Callable, Generic, Hashable, Iterator, List, Optional, Set, Tuple, TypeVar
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import MAX_PAGE_SIZE
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import MAX_PAGE_SIZE
 
 T = TypeVar("T")
 

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Handling tasks: their status and each alert's result in them (DescribeSecurityEventOperationStatus).
 
-The status API is always asked with both TaskId and SecurityEventIds (sas_api.operation_status). Alerts
+The status API is always asked with both TaskId and SecurityEventIds (service_calls.operation_status). Alerts
 sent in a call whose answer was lost have no task id: lost_answer.py reads their result from the alerts.
 """
 
@@ -11,7 +11,10 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import error_hint
-from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import HANDLE_SECURITY_EVENTS, operation_status
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import (
+    HANDLE_SECURITY_EVENTS,
+    operation_status,
+)
 
 # TaskStatus spells failure "Failure", the per-alert Status spells it "Failed" [DOC].
 TASK_FINAL_STATUSES = ("Success", "Failure")

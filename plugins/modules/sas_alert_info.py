@@ -335,12 +335,12 @@ api_stats:
   type: dict
 """
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import LANGUAGES, LEVELS
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import listing_request, read_alerts
 from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.other_site import check_other_site
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import LANGUAGES, LEVELS
 
 
 def main():

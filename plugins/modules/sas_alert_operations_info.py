@@ -124,15 +124,15 @@ api_stats:
   type: dict
 """
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import LANGUAGES
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
-from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import lookup_operations
+from ansible_collections.alibabacloud.sas.plugins.module_utils.offered_operations import lookup_operations
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     OptionError,
     check_alert_ids,
     check_concurrency,
 )
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import LANGUAGES
 
 
 def main():

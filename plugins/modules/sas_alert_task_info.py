@@ -129,7 +129,6 @@ api_stats:
   type: dict
 """
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import MAX_IDS_PER_HANDLE_CALL
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SasModule
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
@@ -137,6 +136,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     check_alert_ids,
     check_task_id,
 )
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import MAX_IDS_PER_HANDLE_CALL
 from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import task_report
 
 

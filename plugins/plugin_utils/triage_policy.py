@@ -18,12 +18,6 @@ import difflib
 import time
 from typing import Any, Dict, List, Optional
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import (
-    ALERT_FIELDS,
-    ALERT_TYPE_NAMES,
-    EVENT_STATUS_NAMES,
-    LEVELS,
-)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
     ADVANCE_MARK_MIS_INFO,
     OPERATION_CODES,
@@ -33,6 +27,12 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params 
     friendly_options,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import MAX_REMARK_LENGTH, OptionError, check_text
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import (
+    ALERT_FIELDS,
+    ALERT_TYPE_NAMES,
+    EVENT_STATUS_NAMES,
+    LEVELS,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import check_rules
 
 try:

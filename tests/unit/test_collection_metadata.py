@@ -56,7 +56,7 @@ def test_the_doc_fragment_names_every_profile_mode_the_code_takes():
 
 
 def test_the_triage_role_filters_take_the_levels_the_module_takes():
-    from ansible_collections.alibabacloud.sas.plugins.module_utils.api import LEVELS
+    from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import LEVELS
 
     specs = yaml.safe_load((ROOT / "roles" / "triage" / "meta" / "argument_specs.yml").read_text())
     filters = specs["argument_specs"]["main"]["options"]["sas_triage_filters"]["options"]

@@ -78,7 +78,7 @@ def shipped(tarball) -> dict:
 def test_the_tarball_holds_what_users_run_and_nothing_of_the_repository(shipped):
     for path in ("README.md", "galaxy.yml"):
         assert (path in shipped) is (path == "README.md"), path
-    for path in ("sas_emulator/__main__.py", "sas_emulator/README.md", "plugins/module_utils/api.py",
+    for path in ("sas_emulator/__main__.py", "sas_emulator/README.md", "plugins/module_utils/service_facts.py",
                  "plugins/modules/sas_alert_handle.py"):
         assert path in shipped, path
     assert not [path for path in shipped if path.startswith(("tests/e2e/", "tests/emulator/", "scripts/"))]

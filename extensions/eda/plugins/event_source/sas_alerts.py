@@ -220,7 +220,6 @@ except ImportError:
     from ansible_collections.alibabacloud.sas.plugins.module_utils import credentials
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import listing_pages
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import LANGUAGES, LEVELS, MAX_PAGE_SIZE
 from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import (
     ClientSetupError,
     ConnectionSettings,
@@ -244,6 +243,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     sas_argument_spec,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import FetchPage, read_all_pages
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import LANGUAGES, LEVELS, MAX_PAGE_SIZE
 from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import NAME_LENGTH, shown
 
 SOURCE = "alibabacloud.sas.sas_alerts"

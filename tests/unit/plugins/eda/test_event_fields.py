@@ -16,7 +16,7 @@ import yaml
 from jinja2 import Environment, StrictUndefined, nodes
 
 from ansible_collections.alibabacloud.sas.extensions.eda.plugins.event_source import sas_alerts
-from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import susp_events_page
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import susp_events_page
 
 ROOT = Path(__file__).resolve().parents[4]
 RULEBOOKS = sorted((ROOT / "extensions" / "eda" / "rulebooks").glob("*.yml"))

@@ -14,7 +14,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status impo
     lookup_among_handled,
     lookup_statuses,
 )
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import status_name
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import status_name
 
 
 def listing_calls(sas):

@@ -21,7 +21,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils import (
     connection,
     errors,
     retries,
-    sas_api,
+    service_calls,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import (
     EndpointError,
@@ -136,9 +136,9 @@ CALLED_ACTIONS = ("DescribeSuspEvents", "DescribeSuspEventDetail", "DescribeSecu
                   "HandleSecurityEvents", "DescribeSecurityEventOperationStatus", "CreateSuspEventNote")
 
 
-def test_these_are_exactly_the_actions_sas_api_calls():
-    tree = ast.parse(Path(sas_api.__file__).read_text(encoding="utf-8"))
-    called = {getattr(sas_api, node.args[0].id) for node in ast.walk(tree)
+def test_these_are_exactly_the_actions_service_calls_calls():
+    tree = ast.parse(Path(service_calls.__file__).read_text(encoding="utf-8"))
+    called = {getattr(service_calls, node.args[0].id) for node in ast.walk(tree)
               if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "call"}
     assert sorted(called) == sorted(CALLED_ACTIONS)
 
@@ -493,7 +493,7 @@ def test_auto_finds_a_quota_it_does_not_know_and_every_call_gets_through(start_s
     sas = start_sas(alerts=40, qps=quota)
     conn = connect_to(sas.url, policy=RetryPolicy(max_attempts=6, base_delay=0.2, max_delay=2.0), rate_limit="auto")
     alert_ids = sas.alert_ids()[:16]
-    details = conn.map(lambda alert_id: sas_api.susp_event_detail(conn, alert_id), alert_ids, concurrency=4)
+    details = conn.map(lambda alert_id: service_calls.susp_event_detail(conn, alert_id), alert_ids, concurrency=4)
     assert [detail.id for detail in details] == alert_ids
     log = sas.calls("DescribeSuspEventDetail")
     throttled = [record for record in log if "Throttling" in (record["error_code"] or "")]

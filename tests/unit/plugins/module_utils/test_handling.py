@@ -22,7 +22,6 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_state impor
     move,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import AlertState
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import status_name
 from ansible_collections.alibabacloud.sas.plugins.module_utils.audit import AuditLog
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_plan import (
@@ -32,8 +31,9 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_plan impor
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import HandleGroup, Handler, HandleRequest
 from ansible_collections.alibabacloud.sas.plugins.module_utils.lost_answer import READ_FROM_ALERT
-from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import operation_result
+from ansible_collections.alibabacloud.sas.plugins.module_utils.offered_operations import operation_result
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import status_name
 from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import LEFT_OUT_OF_TASK
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import check_rules
 

@@ -12,9 +12,9 @@ import pytest
 from emulated_sas import emulated_sas
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import listing
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import ALL_STATUSES, status_name
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import ALL_STATUSES, status_name
 from sas_emulator import catalog
 
 PENDING = 1

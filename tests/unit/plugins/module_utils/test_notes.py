@@ -30,7 +30,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.notes import (
     check_note,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
-from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import create_susp_event_note
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import create_susp_event_note
 
 NOTE = "handled by alibabacloud.sas: rule ignore-reminders, ignore, run 2026-12-05T09:00:00Z"
 NOTE_CALL = "CreateSuspEventNote"

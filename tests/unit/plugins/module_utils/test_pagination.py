@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import MAX_PAGE_SIZE
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import (
     ListingReader,
     read_all_pages,
 )
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import MAX_PAGE_SIZE
 
 
 class Service:

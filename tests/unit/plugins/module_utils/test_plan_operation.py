@@ -17,8 +17,11 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import (
     HandleRequest,
     plan_operation,
 )
+from ansible_collections.alibabacloud.sas.plugins.module_utils.offered_operations import (
+    lookup_operations,
+    operation_result,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import build_operation_params
-from ansible_collections.alibabacloud.sas.plugins.module_utils.operations import lookup_operations, operation_result
 from ansible_collections.alibabacloud.sas.plugins.module_utils.whitelist import existing_rules
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import pytest
 from triage_samples import NOW_MS, WEBSHELL, make_alert, needed_params
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import EVENT_STATUS_NAMES
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
     UNDO_OPERATIONS,
     friendly_options,
 )
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import EVENT_STATUS_NAMES
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import (
     NO_ACTION,
     TRIAGE_ACTIONS,

@@ -12,10 +12,14 @@ import json
 from typing import Any, Dict, List, Optional, Union
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
-from ansible_collections.alibabacloud.sas.plugins.module_utils.sas_api import DEFAULT_LANG, security_event_operations
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import (
+    DEFAULT_LANG,
+    security_event_operations,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.transformation import model_to_snake
 
-Operation = Dict[str, Any]
+# One operation the service offers for one alert, as returned to users (DescribeSecurityEventOperations).
+OfferedOperation = Dict[str, Any]
 
 
 def parse_operation_params(text: Optional[str]) -> Any:
@@ -28,7 +32,7 @@ def parse_operation_params(text: Optional[str]) -> Any:
         return text
 
 
-def operation_result(model: Any) -> Operation:
+def operation_result(model: Any) -> OfferedOperation:
     """One operation as returned to users: snake_case, params parsed, rule lists always present."""
     operation = model_to_snake(model)
     operation["operation_params"] = parse_operation_params(operation.get("operation_params"))
@@ -38,25 +42,25 @@ def operation_result(model: Any) -> Operation:
     return operation
 
 
-def describe_operations(connection: Any, alert_id: int, lang: str = DEFAULT_LANG) -> Optional[List[Operation]]:
+def describe_operations(connection: Any, alert_id: int, lang: str = DEFAULT_LANG) -> Optional[List[OfferedOperation]]:
     """The alert's operations, or None when the service does not know the alert."""
     models = security_event_operations(connection, alert_id, lang)
     return None if models is None else [operation_result(model) for model in models]
 
 
 def lookup_operations(connection: Any, alert_ids: List[int], concurrency: int,
-                      lang: str = DEFAULT_LANG) -> Dict[int, Optional[List[Operation]]]:
+                      lang: str = DEFAULT_LANG) -> Dict[int, Optional[List[OfferedOperation]]]:
     """describe_operations for each id, a bounded number at a time; the first API error is raised."""
     found = connection.map(lambda alert_id: describe_operations(connection, alert_id, lang), alert_ids, concurrency)
     return dict(zip(alert_ids, found))
 
 
 def lookup_operations_each(connection: Any, alert_ids: List[int], concurrency: int,
-                           lang: str = DEFAULT_LANG) -> Dict[int, Union[None, List[Operation], SasApiError]]:
+                           lang: str = DEFAULT_LANG) -> Dict[int, Union[None, List[OfferedOperation], SasApiError]]:
     """As lookup_operations, but an alert whose lookup still fails after its retries (throttled, unavailable,
     unreachable) gets its error instead of sinking the others: among thousands of lookups on a bad night one
     such is likely. An error no retry can help (credentials, permissions, a bad request) is raised."""
-    def describe(alert_id: int) -> Union[None, List[Operation], SasApiError]:
+    def describe(alert_id: int) -> Union[None, List[OfferedOperation], SasApiError]:
         try:
             return describe_operations(connection, alert_id, lang)
         except SasApiError as error:
@@ -67,5 +71,5 @@ def lookup_operations_each(connection: Any, alert_ids: List[int], concurrency: i
     return dict(zip(alert_ids, connection.map(describe, alert_ids, concurrency)))
 
 
-def find_operation(operations: List[Operation], code: str) -> Optional[Operation]:
+def find_operation(operations: List[OfferedOperation], code: str) -> Optional[OfferedOperation]:
     return next((operation for operation in operations if operation.get("operation_code") == code), None)

@@ -12,9 +12,13 @@ from __future__ import annotations
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import errors
-from ansible_collections.alibabacloud.sas.plugins.module_utils.api import FROM_SAS, MAX_PAGE_SIZE, STATUS_FILTERS
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import iter_pages
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import (
+    FROM_SAS,
+    MAX_PAGE_SIZE,
+    STATUS_FILTERS,
+)
 
 DESCRIBE_SUSP_EVENTS = "DescribeSuspEvents"
 DESCRIBE_SUSP_EVENT_DETAIL = "DescribeSuspEventDetail"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils import api
+from ansible_collections.alibabacloud.sas.plugins.module_utils import service_facts
 
 
 @pytest.mark.parametrize("value, name", [
@@ -21,7 +21,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils import api
     ("abc", "unknown"),
 ])
 def test_status_name(value, name):
-    assert api.status_name(value) == name
+    assert service_facts.status_name(value) == name
 
 
 def test_alert_fields_are_the_sdk_models_keys_in_snake_case_plus_status():
@@ -39,5 +39,6 @@ def test_alert_fields_are_the_sdk_models_keys_in_snake_case_plus_status():
     assert len(wire) == len(params)
     assert model().from_map(wire).to_map() == wire  # from_map reads the same keys
     expected = {snake_key(key) for key in wire} | {"status"}
-    assert set(api.ALERT_FIELDS) == expected, (
-        "missing: %s; not in the SDK: %s" % (sorted(expected - api.ALERT_FIELDS), sorted(api.ALERT_FIELDS - expected)))
+    assert set(service_facts.ALERT_FIELDS) == expected, (
+        "missing: %s; not in the SDK: %s" % (sorted(expected - service_facts.ALERT_FIELDS),
+                                             sorted(service_facts.ALERT_FIELDS - expected)))
