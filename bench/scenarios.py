@@ -98,8 +98,14 @@ def against_floor(run: Run, quota: float, left: str, factor: float, slack_s: flo
     measured = "%s = %.2fx its floor (%s); %s throttled; %s" % (
         seconds(run.wall_s), run.wall_s / floor, floor_of(run, quota), count(calls.throttled(run.log)),
         left or "all handled")
-    met = run.wall_s <= factor * floor + slack_s and not left
-    return measured, verdict(met, left or calls.where_time_went(run.log, run.started, run.wall_s))
+    bound = factor * floor + slack_s
+    return measured, verdict(run.wall_s <= bound and not left, left or over(run, bound))
+
+
+def over(run: Run, bound: float) -> str:
+    """Why a run went over its time bound: by how much, and where its time went."""
+    went = calls.where_time_went(run.log, run.started, run.wall_s)
+    return "%.2f s for at most %.2f s: %s" % (run.wall_s, bound, went)
 
 
 def latency_bound(bench: Workbench, sizes: Sizes, documented: dict) -> list:
@@ -194,8 +200,7 @@ def triage(bench: Workbench, sizes: Sizes, documented: dict) -> list:
     handled = len(alerts["alerts"])
     measured, result = against_floor(quota, QUOTA, left_over(quota, report_outcomes(quota), handled), 1.1, 6.0)
     left = left_over(free, report_outcomes(free), handled)
-    free_result = verdict(free.wall_s <= 6.0 and not left, left or calls.where_time_went(
-        free.log, free.started, free.wall_s) + "; " + handling_runs(free))
+    free_result = verdict(free.wall_s <= 6.0 and not left, left or over(free, 6.0) + "; " + handling_runs(free))
     if not result.startswith("met") and quota.log:
         result += "; " + handling_runs(quota)
     return [Row("triage-quota", scenario + "%d calls a second per API, rate_limit: %d" % (QUOTA, QUOTA), measured,
