@@ -636,12 +636,15 @@ EXCLUSIVE = [("block_duration", "expire_time"), ("operation_params", "block_dura
 def operation_options(rule_options=None):
     """The options that say what is sent for one operation: at the top, and in each entry of groups (whose
     whitelist_rules check_rules checks, key by key)."""
+    rules = dict(type="list", elements="dict")
+    if rule_options is not None:  # validate-modules takes no options key without options
+        rules["options"] = rule_options
     return dict(
         operation_params=dict(type="dict"),
         block_duration=dict(type="str"),
         expire_time=dict(type="str"),
         sub_operation=dict(type="str"),
-        whitelist_rules=dict(type="list", elements="dict", options=rule_options),
+        whitelist_rules=rules,
         remark=dict(type="str"),
         note=dict(type="str"),
     )
