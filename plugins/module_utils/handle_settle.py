@@ -128,7 +128,7 @@ class Follower:
         dues = [watch.due for watch in self.open_watches]
         if not dues:
             return None
-        return min(dues) if self.deadline is None else min(min(dues), self.deadline)
+        return min(dues) if self.deadline is None else min(*dues, self.deadline)
 
     def writes_done(self) -> None:
         """Every write is made: the wait ends wait_timeout after the last one."""
