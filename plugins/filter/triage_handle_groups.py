@@ -64,13 +64,12 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-# The parameters of a rule's action that sas_alert_handle takes as options of the same name; remark is the group's.
-PARAMS = ("block_duration", "expire_time", "sub_operation", "whitelist_rules")
-
 
 def handle_group(group, notes):
+    # a rule's params are sas_alert_handle options of the same name (the policy check allows no other); the
+    # group's remark stands for params.remark
     entry = {"operation": group["action"], "alert_ids": group["alert_ids"]}
-    entry.update((key, group["params"][key]) for key in PARAMS if key in group["params"])
+    entry.update((key, value) for key, value in group["params"].items() if key != "remark")
     entry.update(remark=group["remark"], note=group["note"] if notes else None,
                  audit_context={"rules": group["rules"], "fallback_of": group.get("fallback_of") or []})
     return entry

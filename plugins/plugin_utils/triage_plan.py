@@ -13,10 +13,9 @@ import time
 from typing import Any, Dict, List, Optional
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import FAILED
+from ansible_collections.alibabacloud.sas.plugins.module_utils.notes import MAX_NOTE_LENGTH
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import HOST_OPERATIONS
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import MAX_REMARK_LENGTH
-
-MAX_NOTE_LENGTH = MAX_REMARK_LENGTH
 from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import NAME_LENGTH, shown
 from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import is_success_code
 from ansible_collections.alibabacloud.sas.plugins.module_utils.version import COLLECTION_VERSION
@@ -173,8 +172,8 @@ def plan_triage(alerts: List[Dict[str, Any]], rules: List[Rule], retry_failed_af
 
 
 def add_to_group(groups: Dict[str, Dict[str, Any]], action: str, params: Dict[str, Any], rule: str,
-                 alert_id: Any, **extra: Any) -> None:
-    """The alert into the group of its action and params: one sas_alert_handle call each."""
+                 alert_id: Any, **extra: Any) -> Dict[str, Any]:
+    """The alert into the group of its action and params (one group of a sas_alert_handle call each); the group."""
     group = groups.setdefault(group_key(action, params), dict({
         "action": action,
         "params": params,
@@ -185,6 +184,7 @@ def add_to_group(groups: Dict[str, Dict[str, Any]], action: str, params: Dict[st
     if rule not in group["rules"]:
         group["rules"].append(rule)
     group["alert_ids"].append(alert_id)
+    return group
 
 
 def finish_groups(groups: Dict[str, Dict[str, Any]], started_at: Optional[str]) -> List[Dict[str, Any]]:
@@ -232,8 +232,8 @@ def fallback_groups(plan: Dict[str, Any], handled: Optional[List[Dict[str, Any]]
                     or not fallback_applies(entry["fallback"], result.get("error_code")):
                 continue
             fallback = entry["fallback"]
-            add_to_group(groups, fallback["action"], fallback["params"], entry["rule"], entry["id"], fallback_of=[])
-            group = groups[group_key(fallback["action"], fallback["params"])]
+            group = add_to_group(groups, fallback["action"], fallback["params"], entry["rule"], entry["id"],
+                                 fallback_of=[])
             if entry["action"] not in group["fallback_of"]:
                 group["fallback_of"].append(entry["action"])
     return finish_groups(groups, plan.get("started_at"))
