@@ -9,9 +9,8 @@ lookups of alert_status.find_alerts, which read a page at a time and stop when p
 
 from __future__ import annotations
 
-import itertools
 import math
-from typing import Callable, Generic, Hashable, Iterator, List, Optional, Set, Tuple, TypeVar
+from typing import Callable, Generic, Hashable, List, Optional, Set, Tuple, TypeVar
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import MAX_PAGE_SIZE
 
@@ -21,12 +20,6 @@ FetchPage = Callable[[int, int], Tuple[List[T], int]]  # (page, size) -> (items,
 
 # Passes over a listing that moved while it was read (its TotalCount changed between pages), at most.
 MAX_PASSES = 3
-
-
-def iter_pages(fetch_page: FetchPage, page_size: int) -> Iterator[Tuple[List[T], int]]:
-    """fetch_page(1, page_size), fetch_page(2, page_size), ...: each page is read only when the reader asks for it."""
-    for page in itertools.count(1):
-        yield fetch_page(page, page_size)
 
 
 class ListingReader(Generic[T]):

@@ -9,14 +9,12 @@ connection.call (connection.py) stays the one transport: retries, pacing, error 
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import errors
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
-from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import iter_pages
 from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import (
     FROM_SAS,
-    MAX_PAGE_SIZE,
     STATUS_FILTERS,
 )
 
@@ -47,12 +45,6 @@ def susp_events_page(connection: Any, page: int, page_size: int, filters: Mappin
 def pending_count(connection: Any) -> int:
     """How many alerts are pending, as the service counts them: one call, a page of one."""
     return susp_events_page(connection, 1, 1, STATUS_FILTERS["pending"])[1]
-
-
-def susp_event_pages(connection: Any, filters: Mapping[str, Any], lang: str = DEFAULT_LANG,
-                     page_size: int = MAX_PAGE_SIZE) -> Iterator[Page]:
-    """Pages 1, 2, ... of one DescribeSuspEvents listing, each read when asked for; the reader decides when to stop."""
-    return iter_pages(lambda page, size: susp_events_page(connection, page, size, filters, lang), page_size)
 
 
 def find_susp_event(connection: Any, alert_id: int, filters: Mapping[str, Any], lang: str = DEFAULT_LANG) -> Any:

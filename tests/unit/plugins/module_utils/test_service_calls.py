@@ -38,17 +38,6 @@ def test_a_page_is_sent_from_sas_in_the_language_asked_with_string_paging(sas):
     assert all(sas.alert(alert.id)["status"] == PENDING and alert.level == "serious" for alert in alerts)
 
 
-def test_the_pager_reads_a_page_only_when_its_reader_asks(sas):
-    reader = service_calls.susp_event_pages(sas.connection, {"status": "0"}, page_size=7)
-    assert sas.requests() == []  # nothing is read before the first page is asked for
-    first, total = next(reader)
-    second, same_total = next(reader)
-    assert [params["CurrentPage"] for _action, params in since(sas, 0)] == ["1", "2"]
-    assert {params["PageSize"] for _action, params in since(sas, 0)} == {"7"}
-    assert total == same_total == 40 and len(first) == len(second) == 7
-    assert not {alert.id for alert in first} & {alert.id for alert in second}
-
-
 def test_one_alert_by_id_and_none_when_unknown_or_filtered_out(sas):
     [alert_id] = pending_ids(sas, 1)
     mark = len(sas.requests())
