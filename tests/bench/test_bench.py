@@ -3,6 +3,7 @@ the calls each run made, read from the emulator's request log, are exactly the w
 
 from __future__ import annotations
 
+import argparse
 import math
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from bench import calls, features, scenarios  # noqa: E402
-from bench.__main__ import BEGIN, END, update_doc  # noqa: E402
+from bench.__main__ import BEGIN, END, main, only, update_doc  # noqa: E402
 from bench.module_memory import module_name  # noqa: E402
 from bench.runs import Workbench  # noqa: E402
 from bench.table import NO_GOAL, NOT_AVAILABLE, REFERENCE, Row, markdown  # noqa: E402
@@ -128,6 +129,20 @@ def test_every_scenario_is_run_and_its_table_written_into_the_document(tmp_path)
     text = doc.read_text()
     assert "old table" not in text and text.endswith("%s\n\n## After\n" % END)
     assert "| a \\| b | 1 s | - | %s |" % NO_GOAL in text
+
+
+def test_only_runs_the_scenarios_named_in_the_order_of_the_full_run():
+    assert only("groups_call,triage") == (scenarios.triage, scenarios.groups_call)
+    with pytest.raises(argparse.ArgumentTypeError, match="no scenario triag "):
+        only("triag,triage")
+
+
+def test_only_never_writes_the_document(tmp_path, capsys):
+    doc = tmp_path / "performance.md"
+    with pytest.raises(SystemExit):
+        main(["--only", "triage", "--doc", str(doc), "--work", str(tmp_path)])
+    assert "--doc writes the table of a full run" in capsys.readouterr().err
+    assert not doc.exists() and list(tmp_path.iterdir()) == []  # refused before any run
 
 
 @pytest.mark.parametrize("doc, missing", [
