@@ -94,6 +94,22 @@ options:
         its average since the first throttled answer, about the quota.
     type: raw
     default: 8
+  resource_directory_account_id:
+    description:
+      - The Resource Directory member account whose alerts the module reads and handles, with Security Center's
+        multi-account management; leave it out for the credentials' own account.
+      - The credentials are those of the resource directory's management account or of Security Center's delegated
+        administrator account (or of a RAM user or role of it), which must manage the member in Security Center;
+        its RAM policy needs the same C(yundun-sas) actions as for the account's own alerts.
+      - Sent as C(ResourceDirectoryAccountId) on every call whose API takes it - C(DescribeSuspEvents),
+        C(DescribeSuspEventDetail), C(HandleSecurityEvents) and C(CreateSuspEventNote).
+      - C(DescribeSecurityEventOperations) and C(DescribeSecurityEventOperationStatus) take no such parameter, and
+        whether the service finds a member's alert or task there by its id is not documented. Where it does not,
+        nothing is sent for that alert, whose result says why, and the result of a handling task that cannot be
+        read is read from its alerts (C(DescribeSuspEvents)).
+      - No environment variable sets it - one set for a job would turn every host's calls to that member.
+      - The P(alibabacloud.sas.sas_accounts#inventory) inventory gives each member account's host this option.
+    type: int
 requirements:
   - python >= 3.9
   - alibabacloud-sas20181203 >= 9.3.3

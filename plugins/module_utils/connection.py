@@ -98,6 +98,12 @@ UNVERIFIED_TLS_WARNING = ("validate_certs is false: the endpoint's TLS certifica
                           "network path could read and change these calls; keep it for test endpoints only")
 
 
+def takes_account(request: Any) -> bool:
+    """Whether an SDK request model has ResourceDirectoryAccountId: the SDK's models are the one list of the APIs
+    that take it (DescribeSecurityEventOperations and DescribeSecurityEventOperationStatus do not, SDK 10.3.2)."""
+    return hasattr(request, "resource_directory_account_id")
+
+
 def _snake(action: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", action).lower()
 
@@ -106,8 +112,12 @@ class SasConnection:
     """One SDK client, shared by every call (and thread) of a module run."""
 
     def __init__(self, client: Any, runtime: Any, models: Any, policy: RetryPolicy,
-                 secrets: Iterable[str] = (), pacer: Optional[Pacer] = None):
+                 secrets: Iterable[str] = (), pacer: Optional[Pacer] = None,
+                 resource_directory_account_id: Optional[int] = None):
         self.client = client
+        # The Resource Directory member account the calls are about (None: the caller's own), sent on each API
+        # whose SDK request takes it (takes_account).
+        self.resource_directory_account_id = resource_directory_account_id
         self.endpoint = getattr(client, "_endpoint", None)  # host[:port]
         self.url = "%s://%s" % (getattr(client, "_protocol", None) or "https", self.endpoint) if self.endpoint else None
         self._runtime = runtime
@@ -122,6 +132,8 @@ class SasConnection:
     def call(self, action: str, write: bool = False, **params: Any) -> Any:
         """Call action with wire-named-in-snake_case params; returns the response body model."""
         request = getattr(self._models, action + "Request")(**params)
+        if self.resource_directory_account_id is not None and takes_account(request):
+            request.resource_directory_account_id = self.resource_directory_account_id
         method = getattr(self.client, _snake(action) + "_with_options")
 
         def once() -> Any:
@@ -160,7 +172,8 @@ class SasConnection:
 def connect(endpoint: Optional[str], region: Optional[str], credential_kwargs: dict,
             connect_timeout: float, read_timeout: float, validate_certs: bool,
             policy: Optional[RetryPolicy] = None, secrets: Iterable[str] = (),
-            max_connections: int = 8, rate_limit: Rate = 0.0) -> SasConnection:
+            max_connections: int = 8, rate_limit: Rate = 0.0,
+            resource_directory_account_id: Optional[int] = None) -> SasConnection:
     """Build the SDK client. Imports the SDK here, not at module load: it is the costly part."""
     from alibabacloud_tea_openapi.models import Config
     from darabonba.runtime import RuntimeOptions
@@ -173,7 +186,8 @@ def connect(endpoint: Optional[str], region: Optional[str], credential_kwargs: d
     timeouts = {"connect_timeout": int(connect_timeout * 1000), "read_timeout": int(read_timeout * 1000)}
     config.connect_timeout, config.read_timeout = timeouts["connect_timeout"], timeouts["read_timeout"]
     runtime = RuntimeOptions(ignore_ssl=not validate_certs, max_idle_conns=max_connections, **timeouts)
-    return SasConnection(Client(config), runtime, models, policy or RetryPolicy(), secrets, Pacer(rate_limit))
+    return SasConnection(Client(config), runtime, models, policy or RetryPolicy(), secrets, Pacer(rate_limit),
+                         resource_directory_account_id)
 
 
 class ClientSetupError(Exception):
@@ -209,6 +223,7 @@ class ConnectionSettings:
         try:
             return connect(self.endpoint, self.region, credentials.sdk_config_kwargs(self.credentials),
                            params["connect_timeout"], params["read_timeout"], params["validate_certs"],
-                           secrets=self.secrets, max_connections=max_connections, rate_limit=params["rate_limit"])
+                           secrets=self.secrets, max_connections=max_connections, rate_limit=params["rate_limit"],
+                           resource_directory_account_id=params["resource_directory_account_id"])
         except Exception as exc:  # the SDK's own constructor checks, e.g. a malformed credentials file
             raise ClientSetupError("cannot set up the SAS client: %s" % redact(str(exc), self.secrets)) from None

@@ -87,6 +87,13 @@ def check_task_id(task_id: int) -> int:
     return task_id
 
 
+def check_account_id(option: str, account_id: Optional[int]) -> Optional[int]:
+    """None (the caller's own account) or an account id, a positive int64 [SDK]."""
+    if account_id is not None and not 1 <= account_id <= MAX_ID:
+        raise OptionError("%s must be an account id (an integer from 1 to 2^63-1), got %d" % (option, account_id))
+    return account_id
+
+
 def check_rate_limit(option: str, rate_limit: Any) -> Rate:
     """auto, or 0 (no pacing) or a positive number of calls a second, as a number or its text; NaN would turn pacing
     off, so it is refused."""
@@ -218,6 +225,10 @@ CONNECTION_OPTIONS: Dict[str, ConnectionOption] = {
     "connect_timeout": ConnectionOption(dict(type="float", default=5.0), check_positive),
     "read_timeout": ConnectionOption(dict(type="float", default=10.0), check_positive),
     "rate_limit": ConnectionOption(dict(type="raw", default=DEFAULT_CALLS_PER_SECOND), check_rate_limit),
+    # The Resource Directory member account the calls are about. No environment fallback: neither the aliyun CLI
+    # nor the SDK names a variable for it, and one set for a job would silently turn every host's calls, the
+    # administrator's own too, to that member.
+    "resource_directory_account_id": ConnectionOption(dict(type="int"), check_account_id),
 }
 
 

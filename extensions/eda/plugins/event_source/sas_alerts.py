@@ -15,7 +15,8 @@ description:
     name). C(sas_alert_label) is the alert on one line for a log - its id, level, type, name and server (or
     C(no server)) - with every control, bidi and zero-width character shown as a visible escape such as C(\n) or
     C(\x1b). C(meta) holds C(source.type) (C(alibabacloud.sas.sas_alerts)), C(endpoint) (the API host called),
-    C(region) and C(polled_at) (when the poll that found the alert started, ISO 8601 UTC); never a credential.
+    C(region), C(resource_directory_account_id) (null for the credentials' own account) and C(polled_at) (when
+    the poll that found the alert started, ISO 8601 UTC); never a credential.
   - The alert's text fields (server and alert names, paths, command lines) come from hosts an attacker may own.
     ansible-rulebook hands the whole event to the playbook it runs as C(ansible_eda.event), where a field put
     in a template is evaluated - a server named C({{ lookup('pipe', 'id') }}) runs a command. Pass a playbook
@@ -98,6 +99,12 @@ options:
         the calls succeed and cuts it at each throttled call, which is tried again.
     type: raw
     default: 8
+  resource_directory_account_id:
+    description:
+      - The Resource Directory member account whose alerts to poll, with Security Center's multi-account
+        management (the modules' I(resource_directory_account_id)); leave it out for the credentials' own account.
+        Each event's C(meta) names it.
+    type: int
   interval:
     description:
       - Seconds between two polls, from 1 to 86400 (a day).
@@ -524,7 +531,8 @@ async def main(queue: asyncio.Queue, args: Dict[str, Any]) -> None:
     try:
         connection = await _in_thread(settings.connect)  # imports the SDK: slow enough to keep off the loop
         tracker = AlertTracker(connection, settings.request)
-        meta = {"endpoint": connection.endpoint or settings.endpoint, "region": settings.region}
+        meta = {"endpoint": connection.endpoint or settings.endpoint, "region": settings.region,
+                "resource_directory_account_id": settings.params["resource_directory_account_id"]}
         baseline = True  # the first poll that gets through lists the alerts pending at the start
         while True:
             polled_at = _now()

@@ -87,6 +87,7 @@ def test_the_one_builder_reads_every_connection_option(monkeypatch):
     (endpoint, region, keys, connect_timeout, read_timeout, validate_certs), options = built[0]
     assert (endpoint, region, keys["access_key_id"]) == ("http://127.0.0.1:9", None, "unitAccessKeyId")
     assert (connect_timeout, read_timeout, validate_certs, options["rate_limit"]) == (5.0, 10.0, True, 8.0)
+    assert options["resource_directory_account_id"] is None
 
 
 @pytest.mark.parametrize("module", sorted(path.stem for path in (ROOT / "plugins" / "modules").glob("sas_*.py")))
