@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--alerts", type=_non_negative, default=None,
                       help=f"number of generated alerts (default {DEFAULT_ALERTS})")
     data.add_argument("--seed", type=int, default=None, help=f"generator seed (default {DEFAULT_SEED})")
+    data.add_argument("--members", type=_non_negative, default=None, metavar="N",
+                      help="the caller is a Resource Directory administrator with N member accounts (default 0: "
+                           "none), listed by DescribeMonitorAccounts, each with its own alerts, reached with "
+                           "ResourceDirectoryAccountId (README 'Member accounts')")
+    data.add_argument("--member-alerts", type=_non_negative, default=None, metavar="M",
+                      help=f"pending alerts of each member account (default {ds.DEFAULT_MEMBER_ALERTS}; "
+                           "needs --members)")
     data.add_argument("--dataset", help="load this dataset JSON instead of generating one")
     data.add_argument("--dump-dataset", metavar="FILE", help="write the dataset to FILE and exit")
     auth = parser.add_argument_group("credentials")
@@ -187,16 +194,20 @@ def parse_readings(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
 
 
 def load_data(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict[str, Any]:
+    generated = (args.alerts, args.seed, args.members, args.member_alerts)
     if args.dataset:
-        if args.alerts is not None or args.seed is not None:
-            parser.error("--dataset cannot be combined with --alerts/--seed")
+        if any(value is not None for value in generated):
+            parser.error("--dataset cannot be combined with --alerts/--seed/--members/--member-alerts")
         try:
             return ds.load_dataset(args.dataset)
         except ds.DatasetError as exc:
             parser.error(str(exc))
     alerts = DEFAULT_ALERTS if args.alerts is None else args.alerts
     seed = DEFAULT_SEED if args.seed is None else args.seed
-    return ds.generate(seed=seed, alerts=alerts)
+    if args.member_alerts is not None and not args.members:
+        parser.error("--member-alerts needs --members")
+    member_alerts = ds.DEFAULT_MEMBER_ALERTS if args.member_alerts is None else args.member_alerts
+    return ds.generate(seed=seed, alerts=alerts, members=args.members or 0, member_alerts=member_alerts)
 
 
 def data_seed(data: dict[str, Any]) -> int:

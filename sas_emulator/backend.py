@@ -38,7 +38,14 @@ alerts they were on.
 
 Alerts arrive while the emulator runs (add_alerts; arrivals.py): pending, first and last seen now, so they list
 first, with ids above every id the emulator has held: ids count up for the life of the backend, as task ids do,
-and are never reused, not after remove_alert, not after a reset.
+and are never reused, not after remove_alert, not after a reset. They arrive in the administrator's account.
+
+Accounts: the caller is a Resource Directory administrator with member accounts (the data set's "members", none
+by default). Every alert, host, whitelist rule and handling task belongs to one account. A call that takes
+ResourceDirectoryAccountId sees and changes the alerts of that account only (without it, the administrator's
+own); an id that names no account of the organisation is refused (NoPermission [GUESS]). The two APIs without
+the parameter (DescribeSecurityEventOperations, DescribeSecurityEventOperationStatus) find a member's alert or
+task by id as the reading member_alert_by_id says.
 """
 
 from __future__ import annotations
@@ -62,6 +69,7 @@ from .exceptions import (
     HandleNoPermission,
     IllegalParam,
     InvalidParam,
+    NoPermission,
     OperationTaskNotExists,
     SasError,
     SecurityEventNotExists,
@@ -106,6 +114,8 @@ WHITELIST_OPERATIONS = frozenset({C.OP_ADVANCE_MARK_MIS_INFO, C.OP_MARK_MIS_INFO
 BLOCK_IP_DEFAULT_SECONDS = 7 * 86400
 # What someone in the console does to a pending alert (chaos): ignore it (2) or mark it handled (32).
 CONSOLE_OPERATIONS = (C.OP_MANUAL_HANDLED, C.OP_IGNORE)
+# A member's edition when a hand-written data set leaves it out: Ultimate, which allows every operation.
+DEFAULT_SAS_VERSION = "7"
 # The first id of an added alert when the data set holds none (generated ids start at 700 000 000).
 FIRST_ALERT_ID = 700_000_000
 
@@ -121,6 +131,7 @@ class Host:
     os: str = ""
     agent_online: bool = True  # a hand-written dataset may leave it out
     cluster: dict[str, str] | None = None
+    account: int = 0  # the account it belongs to (set at load)
 
 
 @dataclass
@@ -130,6 +141,17 @@ class WhitelistRule:
     field: str
     operate: str
     value: str
+    account: int = 0
+
+
+@dataclass(frozen=True)
+class MemberAccount:
+    """A member of the administrator's Resource Directory, as DescribeMonitorAccounts lists it."""
+
+    uid: int
+    sas_version: str
+    added_s: int  # when it joined the management list, UNIX seconds
+    post_basic_service: int
 
 
 @dataclass(frozen=True)
@@ -164,6 +186,7 @@ class Alert:
     blocked_ip_until_ms: int | None = None
     online_handling: bool = True  # CanBeDealOnLine while not expired (patch_alert can_be_deal_on_line)
     notes: tuple[Note, ...] = ()  # a tuple, replaced on each note: a copy listed meanwhile keeps what it saw
+    account: int = 0  # the account it belongs to
 
     @property
     def can_be_deal_on_line(self) -> bool:
@@ -204,6 +227,7 @@ class Task:
     due_s: float
     stuck: bool
     events: list[TaskEvent]
+    account: int = 0  # the account whose alerts it handles
     started: bool = False
     done: bool = False
     chaos_decided: bool = False  # task_stuck_rate is drawn once, when the result falls due
@@ -240,6 +264,7 @@ class OperationOffer:
 class AlertQuery:
     """DescribeSuspEvents filters, already parsed by the wire layer."""
 
+    account: int | None = None  # the account listed (SasBackend.account); None: every account
     dealed: str | None = None
     statuses: set[int] | None = None
     levels: set[str] | None = None
@@ -270,6 +295,7 @@ class HandleRequest:
     params: dict[str, Any]
     mark_rules: list[dict[str, Any]] | None
     remark: str | None
+    account: int | None = None  # the account whose alerts it handles (SasBackend.account)
 
 
 class SasBackend:
@@ -296,16 +322,59 @@ class SasBackend:
     def _load(self, data: dict[str, Any]) -> None:
         now_ms = self.now_ms()
         self.account_uid: int = int(data.get("account", {}).get("ali_uid", 1000000000000000))
-        self.hosts = {h["uuid"]: Host(**{k: h.get(k) for k in Host.__dataclass_fields__ if k in h})
-                      for h in data["hosts"]}
-        self.alerts = {a["id"]: self._alert_from_record(a, now_ms) for a in data["alerts"]}
+        self.members = [self._member(m, now_ms) for m in data.get("members", [])]
+        self.hosts: dict[str, Host] = {}
+        self.alerts: dict[int, Alert] = {}
+        self.rules: list[WhitelistRule] = []
+        for uid, account in ((self.account_uid, data), *((m["ali_uid"], m) for m in data.get("members", []))):
+            self._load_account(uid, account, now_ms)
         self._next_alert_id = max(self._next_alert_id, max(self.alerts, default=0) + 1)
-        self.rules = [WhitelistRule(r["name_key"], r["uuid"], r["field"], r["operate"], r["value"])
-                      for r in data["whitelist_rules"]]
         self.tasks: dict[int, Task] = {}
         self._open_tasks: list[Task] = []
 
-    def _alert_from_record(self, a: dict[str, Any], now_ms: int) -> Alert:
+    @staticmethod
+    def _member(record: dict[str, Any], now_ms: int) -> MemberAccount:
+        return MemberAccount(uid=record["ali_uid"], sas_version=str(record.get("sas_version", DEFAULT_SAS_VERSION)),
+                             added_s=now_ms // 1000 - int(record.get("added_ago_s", 0)),
+                             post_basic_service=int(record.get("post_basic_service", 1)))
+
+    def _load_account(self, uid: int, data: dict[str, Any], now_ms: int) -> None:
+        """One account's hosts, alerts and whitelist rules (the administrator's or a member's)."""
+        for h in data["hosts"]:
+            fields = {k: h.get(k) for k in Host.__dataclass_fields__ if k in h and k != "account"}
+            self.hosts[h["uuid"]] = Host(**fields, account=uid)
+        for a in data["alerts"]:
+            self.alerts[a["id"]] = self._alert_from_record(a, now_ms, uid)
+        self.rules += [WhitelistRule(r["name_key"], r["uuid"], r["field"], r["operate"], r["value"], uid)
+                       for r in data["whitelist_rules"]]
+
+    # --- accounts ---------------------------------------------------------------------------
+    def account(self, resource_directory_account_id: int | None) -> int:
+        """The account a call is about: the member its ResourceDirectoryAccountId names, else the administrator's
+        own. An id that names no account of the organisation is refused: 403 NoPermission, the refusal every
+        SAS page lists for a caller acting beyond its rights ([GUESS]: no page says what a non-member id gets)."""
+        if resource_directory_account_id is None or resource_directory_account_id == self.account_uid:
+            return self.account_uid
+        if any(m.uid == resource_directory_account_id for m in self.members):
+            return resource_directory_account_id
+        raise NoPermission(f"ResourceDirectoryAccountId {resource_directory_account_id} is not a member account "
+                           "of this administrator's multi-account management.")
+
+    def monitor_accounts(self) -> list[MemberAccount]:
+        """The member accounts (DescribeMonitorAccounts): the members only, not the administrator."""
+        with self._lock:
+            return list(self.members)
+
+    def _scope_by_id(self) -> int | None:
+        """The account the APIs without ResourceDirectoryAccountId look in (reading member_alert_by_id): the
+        administrator's own (refused), or every account (found, None)."""
+        return None if self.readings.member_alert_by_id == "found" else self.account_uid
+
+    @staticmethod
+    def _in_scope(account: int, scope: int | None) -> bool:
+        return scope is None or account == scope
+
+    def _alert_from_record(self, a: dict[str, Any], now_ms: int, account: int | None = None) -> Alert:
         """An alert of the dataset format (ages in seconds) as of now_ms."""
         override = a.get("operations")
         ago = a.get("operate_ago_s")
@@ -322,6 +391,7 @@ class SasBackend:
             last_operation=a.get("last_operation"),
             operate_time_ms=now_ms - int(ago) * 1000 if ago is not None else None,
             operate_error_code=a.get("operate_error_code"), operate_msg=a.get("operate_msg"),
+            account=self.account_uid if account is None else account,
         )
 
     def reset(self, dataset: dict[str, Any] | None = None) -> None:
@@ -432,11 +502,18 @@ class SasBackend:
     def _replace_rules(self, alert: Alert, new_rules: list[dict[str, str]]) -> None:
         # The documented gotcha ([3P]): the new MarkMissParam list REPLACES every rule that applies to this alert.
         host_uuid = alert.host.uuid if alert.host else None
-        self.rules = [r for r in self.rules
-                      if not (r.name_key == alert.name.key and r.uuid in (C.MARK_SCOPE_ALL, host_uuid))]
+        self.rules = [r for r in self.rules if not self._rule_applies(r, alert)]
         for rule in new_rules:
             scope = C.MARK_SCOPE_ALL if rule["uuid"] == C.MARK_SCOPE_ALL else (host_uuid or C.MARK_SCOPE_ALL)
-            self.rules.append(WhitelistRule(alert.name.key, scope, rule["field"], rule["operate"], rule["fieldValue"]))
+            self.rules.append(WhitelistRule(alert.name.key, scope, rule["field"], rule["operate"], rule["fieldValue"],
+                                            alert.account))
+
+    @staticmethod
+    def _rule_applies(rule: WhitelistRule, alert: Alert) -> bool:
+        """A rule of the alert's account for its name, on its asset or on all assets (ALL)."""
+        host_uuid = alert.host.uuid if alert.host else None
+        return (rule.account == alert.account and rule.name_key == alert.name.key
+                and rule.uuid in (C.MARK_SCOPE_ALL, host_uuid))
 
     # --- queries ----------------------------------------------------------------------------
     def list_alerts(self, query: AlertQuery, page: int, page_size: int) -> tuple[list[Alert], int]:
@@ -469,6 +546,8 @@ class SasBackend:
             alerts.sort(key=key, reverse=descending)
 
     def _matches(self, a: Alert, q: AlertQuery) -> bool:
+        if q.account is not None and a.account != q.account:
+            return False
         if q.dealed == "N" and a.status != C.STATUS_PENDING:
             return False
         if q.dealed == "Y" and a.status == C.STATUS_PENDING:
@@ -518,19 +597,23 @@ class SasBackend:
                 return False
         return True
 
-    def get_alert(self, alert_id: int) -> Alert:
+    def get_alert(self, alert_id: int, account: int | None) -> Alert:
+        """The alert ``alert_id`` of ``account`` (None: of any account); another account's alert is refused as
+        an unknown one."""
         with self._lock:
             self._advance()
-            alert = self.alerts.get(alert_id)
+            alert = self._alert_in(alert_id, account)
             if alert is None:
                 raise SecurityEventNotExists()
             return copy.copy(alert)
 
+    def _alert_in(self, alert_id: int, account: int | None) -> Alert | None:
+        alert = self.alerts.get(alert_id)
+        return alert if alert is not None and self._in_scope(alert.account, account) else None
+
     def rules_for(self, alert: Alert) -> list[WhitelistRule]:
         with self._lock:
-            host_uuid = alert.host.uuid if alert.host else None
-            return [copy.copy(r) for r in self.rules
-                    if r.name_key == alert.name.key and r.uuid in (C.MARK_SCOPE_ALL, host_uuid)]
+            return [copy.copy(r) for r in self.rules if self._rule_applies(r, alert)]
 
     def _offered_codes(self, alert: Alert) -> list[str]:
         """What DescribeSecurityEventOperations lists for the alert in its current state."""
@@ -545,8 +628,10 @@ class SasBackend:
         return []  # processing, ignored, handled by isolation
 
     def operations(self, alert_id: int) -> tuple[Alert, list[OperationOffer]]:
+        """DescribeSecurityEventOperations, which takes no ResourceDirectoryAccountId: the reading
+        member_alert_by_id says whether it finds a member's alert."""
         with self._lock:
-            alert = self.get_alert(alert_id)
+            alert = self.get_alert(alert_id, self._scope_by_id())
             offers = []
             for code in self._offered_codes(alert):
                 offer = OperationOffer(code, self._suggested_params(code, alert), code not in alert.restricted_ops)
@@ -581,7 +666,7 @@ class SasBackend:
             if op not in KNOWN_OPERATIONS:
                 raise InvalidParam(f"Unknown operation {op!r}.", parameter="OperationCode")
             sub_operation = self._check_params(op, request.params)
-            alerts = self._usable_alerts(op, request.alert_ids)
+            alerts = self._usable_alerts(op, request.alert_ids, request.account)
             mark_rules = None
             if op == C.OP_ADVANCE_MARK_MIS_INFO:
                 if request.mark_rules == [] and self.readings.empty_mark_miss_param == "refused":
@@ -599,7 +684,8 @@ class SasBackend:
             task = Task(id=self._next_task_id, operation=op, sub_operation=sub_operation, params=request.params,
                         mark_rules=mark_rules, remark=request.remark, start_s=start_s,
                         due_s=start_s + self.task_delay_ms / 1000.0, stuck=self.tasks_stuck,
-                        events=[TaskEvent(a.id, a.status) for a in alerts])
+                        events=[TaskEvent(a.id, a.status) for a in alerts],
+                        account=self.account_uid if request.account is None else request.account)
             self._next_task_id += 1
             self.tasks[task.id] = task
             self._open_tasks.append(task)
@@ -608,15 +694,16 @@ class SasBackend:
             self._advance()
             return task
 
-    def _usable_alerts(self, op: str, alert_ids: list[int]) -> list[Alert]:
-        """The alerts a HandleSecurityEvents call acts on. An unknown id, one that does not offer the operation
+    def _usable_alerts(self, op: str, alert_ids: list[int], account: int | None) -> list[Alert]:
+        """The alerts a HandleSecurityEvents call acts on, of ``account``. An unknown id (another account's
+        alert too), one that does not offer the operation
         now, or one the edition does not allow it for refuses the whole call (reading bad_id_in_batch=refuse,
         unknown ids first) or is left out of the task (drop; the first refusal stands if none is left)."""
         drop = self.readings.bad_id_in_batch == "drop"
         refusals: list[SasError] = []
         present = []
         for alert_id in alert_ids:
-            alert = self.alerts.get(alert_id)
+            alert = self._alert_in(alert_id, self.account_uid if account is None else account)
             if alert is not None:
                 present.append(alert)
                 continue
@@ -705,12 +792,16 @@ class SasBackend:
         return values  # type: ignore[return-value]
 
     def operation_status(self, task_id: int | None, alert_ids: list[int] | None) -> tuple[str, list[TaskEvent]]:
+        """DescribeSecurityEventOperationStatus, which takes no ResourceDirectoryAccountId: the reading
+        member_alert_by_id says whether it finds a member's task; one it does not find is an unknown one."""
         with self._lock:
             self._advance()
             if task_id is None and not alert_ids:
                 raise IllegalParam("Specify TaskId or SecurityEventIds.")
+            scope = self._scope_by_id()
+            tasks = [t for t in self.tasks.values() if self._in_scope(t.account, scope)]
             if task_id is not None:
-                task = self.tasks.get(task_id)
+                task = next((t for t in tasks if t.id == task_id), None)
                 if task is None:
                     raise OperationTaskNotExists()
                 events = task.events
@@ -720,7 +811,7 @@ class SasBackend:
                 return task.status, [copy.copy(e) for e in events]
             found, queued = [], []
             for alert_id in dict.fromkeys(alert_ids or []):
-                for task in sorted(self.tasks.values(), key=lambda t: t.id, reverse=True):
+                for task in sorted(tasks, key=lambda t: t.id, reverse=True):
                     event = next((e for e in task.events if e.alert_id == alert_id), None)
                     if event is not None:
                         found.append(copy.copy(event))
@@ -733,12 +824,13 @@ class SasBackend:
             return aggregate_task_status(found, queued=bool(unfinished) and all(unfinished)), found
 
     # --- notes ------------------------------------------------------------------------------
-    def add_note(self, alert_id: int, text: str) -> Note:
-        """Add a note to one alert, in any status; an unknown alert is refused as the other calls refuse it
-        ([GUESS]: the CreateSuspEventNote page lists no error for it)."""
+    def add_note(self, alert_id: int, text: str, account: int | None = None) -> Note:
+        """Add a note to one alert of ``account`` (None: the administrator's), in any status; an unknown alert
+        (another account's too) is refused as the other calls refuse it ([GUESS]: the CreateSuspEventNote page
+        lists no error for it)."""
         with self._lock:
             self._advance()
-            alert = self.alerts.get(alert_id)
+            alert = self._alert_in(alert_id, self.account_uid if account is None else account)
             if alert is None:
                 raise SecurityEventNotExists(f"EventId {alert_id}.")
             note = Note(self._next_note_id, text, self.now_ms())
@@ -773,7 +865,7 @@ class SasBackend:
         check_count(count)
         with self._lock:
             self._advance()
-            hosts = [dict(vars(h)) for h in self.hosts.values()]
+            hosts = [dict(vars(h)) for h in self.hosts.values() if h.account == self.account_uid]
             records = [self.chaos.random.draw("arrivals", lambda rng: new_alert(
                 rng, hosts, level=level, name_key=name_key, host_uuid=host_uuid)) for dummy in range(count)]
             now_ms = self.now_ms()
@@ -837,7 +929,7 @@ class SasBackend:
                       "event": next(vars(e) for e in t.events if e.alert_id == alert_id)}
                      for t in self.tasks.values() if any(e.alert_id == alert_id for e in t.events)]
             return {
-                "id": alert.id, "name_key": alert.name.key, "type_key": alert.name.type_key,
+                "id": alert.id, "account": alert.account, "name_key": alert.name.key, "type_key": alert.name.type_key,
                 "name_en": alert.name.en, "level": alert.level, "status": alert.status,
                 "host": vars(alert.host) if alert.host else None,
                 "process_alive": alert.process_alive, "restricted_ops": sorted(alert.restricted_ops),

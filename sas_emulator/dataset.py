@@ -1,6 +1,7 @@
 """Deterministic, realistic alert data per seed, and load/save of the dataset JSON file.
 
-A dataset holds hosts, alerts and whitelist rules. Times are stored as ages in seconds
+A dataset holds hosts, alerts and whitelist rules: the caller's (a Resource Directory administrator's) and, under
+"members", those of each member account, each with its account id and edition. Times are stored as ages in seconds
 ("last_seen_ago_s") and made absolute when the emulator loads the file, so a saved dataset always
 looks recent. Fields that the real API never shows (agent_online, process_alive, restricted_ops)
 live only here and in the backend; the wire layer never emits them.
@@ -22,6 +23,11 @@ from . import constants as C
 DATASET_FORMAT = "sas-emulator-dataset"
 DATASET_VERSION = 1
 DEMO_DATASET = Path(__file__).with_name("datasets") / "demo.json"
+DEFAULT_MEMBER_ALERTS = 20
+# SasVersion of a member (DescribeMonitorAccounts [SDK][DOC]: 0/1 Free, 2/3 Enterprise, 5 Advanced, 6 Anti-virus,
+# 7 Ultimate), drawn with these weights: most members of an organisation that manages them run a paid edition.
+MEMBER_EDITIONS = {"7": 4, "5": 3, "3": 2, "6": 1, "1": 1}
+ACCOUNT_ID_DIGITS = 16  # Alibaba Cloud account ids (AliUid) are 16-digit integers [DOC examples]
 
 # RFC 5737 documentation networks: the only public addresses the data uses.
 DOC_NETWORKS = ("192.0.2", "198.51.100", "203.0.113")
@@ -243,10 +249,21 @@ def _set_status(rng: random.Random, record: dict[str, Any], status: int) -> None
     record["operate_msg"] = rng.choice(_REMARKS) if operation else None
 
 
-def generate(seed: int = 1, alerts: int = 50) -> dict[str, Any]:
-    """Build a dataset; the same (seed, alerts) always gives the same JSON."""
-    if alerts < 0:
-        raise ValueError("alerts must be >= 0")
+def generate(seed: int = 1, alerts: int = 50, members: int = 0,
+             member_alerts: int = DEFAULT_MEMBER_ALERTS) -> dict[str, Any]:
+    """Build a dataset; the same arguments always give the same JSON. ``members`` member accounts of a
+    Resource Directory (the caller is their administrator) each hold ``member_alerts`` pending alerts; the
+    administrator's own data is the same whatever the members."""
+    if alerts < 0 or members < 0 or member_alerts < 0:
+        raise ValueError("alerts, members and member_alerts must be >= 0")
+    data = _account_data(seed, alerts)
+    if members:
+        data["members"] = _members(seed, members, member_alerts, data)
+    return data
+
+
+def _account_data(seed: int, alerts: int) -> dict[str, Any]:
+    """One account's data set: hosts, alerts with their history, whitelist rules."""
     rng = random.Random(seed)
     n_hosts = max(4, min(80, alerts // 4 + 2))
     n_k8s = max(1, n_hosts // 5)
@@ -269,7 +286,7 @@ def generate(seed: int = 1, alerts: int = 50) -> dict[str, Any]:
                                                           k=max(0, alerts - len(picks)))]
     rng.shuffle(picks)
 
-    account_uid = rng.randint(10**15, 2 * 10**15)
+    account_uid = _account_id(rng)
     records: list[dict[str, Any]] = []
     for name in picks:
         host = None
@@ -299,6 +316,43 @@ def generate(seed: int = 1, alerts: int = 50) -> dict[str, Any]:
         "alerts": records,
         "whitelist_rules": rules,
     }
+
+
+def _account_id(rng: random.Random) -> int:
+    return rng.randint(10 ** (ACCOUNT_ID_DIGITS - 1), 2 * 10 ** (ACCOUNT_ID_DIGITS - 1))
+
+
+def _members(seed: int, count: int, alerts: int, admin: dict[str, Any]) -> list[dict[str, Any]]:
+    """``count`` member accounts, each its own data set of ``alerts`` pending alerts (seeded from ``seed`` and its
+    place), with an account id, an edition and the time it joined; alert ids go on above the administrator's and
+    each other's, so an id names one alert in the whole organisation."""
+    rng = random.Random(f"sas-emulator/{seed}/members")
+    used_ids = {admin["account"]["ali_uid"]}
+    next_id = max((a["id"] for a in admin["alerts"]), default=0) + 1
+    members = []
+    for dummy in range(count):
+        member = _account_data(rng.getrandbits(32), alerts)
+        uid = _account_id(rng)
+        while uid in used_ids:
+            uid = _account_id(rng)
+        used_ids.add(uid)
+        for record in member["alerts"]:
+            _set_status(rng, record, C.STATUS_PENDING)  # a member's alerts wait for its triage
+        next_id = _renumber(member["alerts"], next_id + rng.randint(1, 400))
+        members.append({"ali_uid": uid, "sas_version": rng.choices(list(MEMBER_EDITIONS),
+                                                                    weights=list(MEMBER_EDITIONS.values()))[0],
+                        "added_ago_s": rng.randint(86400, 400 * 86400), "post_basic_service": 1,
+                        "hosts": member["hosts"], "alerts": member["alerts"],
+                        "whitelist_rules": member["whitelist_rules"]})
+    return members
+
+
+def _renumber(records: list[dict[str, Any]], first_id: int) -> int:
+    """Shift the ids of ``records`` (ascending) to start at first_id, keeping their gaps; returns the last id."""
+    offset = first_id - min((r["id"] for r in records), default=first_id)
+    for record in records:
+        record["id"] += offset
+    return max((r["id"] for r in records), default=first_id)
 
 
 def _alert_record(rng: random.Random, name: catalog.AlertName, host: dict[str, Any] | None) -> dict[str, Any]:
@@ -516,6 +570,22 @@ def validate_dataset(data: Any) -> None:
         raise DatasetError(f'not a dataset file (expected "format": "{DATASET_FORMAT}")')
     if data.get("version") != DATASET_VERSION:
         raise DatasetError(f"unsupported dataset version {data.get('version')!r}")
+    members = data.get("members", [])
+    if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
+        raise DatasetError('"members" must be a list of objects')
+    account_ids: set[Any] = {data.get("account", {}).get("ali_uid")}
+    alert_ids: set[int] = set()
+    _validate_account(data, alert_ids)
+    for member in members:
+        uid = member.get("ali_uid")
+        if not isinstance(uid, int) or uid in account_ids:
+            raise DatasetError(f"member ali_uid must be a unique integer: {uid!r}")
+        account_ids.add(uid)
+        _validate_account(member, alert_ids)
+
+
+def _validate_account(data: dict[str, Any], seen: set[int]) -> None:
+    """One account's hosts, alerts and rules; ``seen`` gathers the alert ids, unique across the accounts."""
     for key in ("hosts", "alerts", "whitelist_rules"):
         if not isinstance(data.get(key), list):
             raise DatasetError(f'"{key}" must be a list')
@@ -524,7 +594,6 @@ def validate_dataset(data: Any) -> None:
         if missing:
             raise DatasetError(f"host {host.get('uuid')!r}: missing {', '.join(missing)}")
     host_ids = {h.get("uuid") for h in data["hosts"]}
-    seen: set[int] = set()
     for alert in data["alerts"]:
         if not isinstance(alert.get("id"), int) or alert["id"] in seen:
             raise DatasetError(f"alert ids must be unique integers: {alert.get('id')!r}")

@@ -21,6 +21,7 @@ wire layer read them from that one object, so ``POST /_emulator/config`` changes
 | suggested_sub_operation       | backend.py   | do the operations suggest a subOperation for the alert?    |
 | empty_mark_miss_param         | backend.py   | MarkMissParam "[]": refused, or the alert's rules cleared  |
 | note_refusal                  | server.py    | a refused note: a 200 body with Success false, or an error |
+| member_alert_by_id            | backend.py   | the APIs without ResourceDirectoryAccountId: a member's?   |
 The sources of each reading are in the README's "Readings" table.
 """
 
@@ -69,6 +70,10 @@ READING_CHOICES: dict[str, tuple[str, ...]] = {
     # failure") [DOC], and its page lists error codes with HTTP statuses [DOC]: how the service refuses a note is not
     # said. in_body, the default, is stricter: a client that only catches errors would count a refused note as added.
     "note_refusal": ("in_body", "as_error"),
+    # DescribeSecurityEventOperations and DescribeSecurityEventOperationStatus take no ResourceDirectoryAccountId
+    # [SDK 10.3.2], unlike the other alert APIs: whether they find a member's alert or task by its id alone is not
+    # documented. refused, the default, is stricter: a client that relies on it cannot handle a member's alerts.
+    "member_alert_by_id": ("refused", "found"),
 }
 STRICTEST = {name: values[0] for name, values in READING_CHOICES.items()}  # the defaults
 INTEGER_READINGS = ("queue_ms",)
@@ -91,6 +96,7 @@ class Readings:
     suggested_sub_operation: str = STRICTEST["suggested_sub_operation"]
     empty_mark_miss_param: str = STRICTEST["empty_mark_miss_param"]
     note_refusal: str = STRICTEST["note_refusal"]
+    member_alert_by_id: str = STRICTEST["member_alert_by_id"]
 
     def __post_init__(self) -> None:
         for name in READING_NAMES:

@@ -157,11 +157,29 @@ class SasResponses:
             C.ACTION_HANDLE_SECURITY_EVENTS: self.handle_security_events,
             C.ACTION_DESCRIBE_SECURITY_EVENT_OPERATION_STATUS: self.describe_security_event_operation_status,
             C.ACTION_CREATE_SUSP_EVENT_NOTE: self.create_susp_event_note,
+            C.ACTION_DESCRIBE_MONITOR_ACCOUNTS: self.describe_monitor_accounts,
         }
 
     def dispatch(self, action: str, params: Params, request_id: str) -> dict[str, Any]:
         body = self.handlers[action](params)
         return drop_none({"RequestId": request_id, **body})
+
+    def _account(self, params: Params) -> int:
+        """The account the call is about: its ResourceDirectoryAccountId (an integer [SDK]), else the caller's."""
+        return self.backend.account(_int(params, C.RESOURCE_DIRECTORY_ACCOUNT_ID))
+
+    # DescribeMonitorAccounts ----------------------------------------------------------------------
+    def describe_monitor_accounts(self, params: Params) -> dict[str, Any]:
+        """The member accounts, never the administrator itself [DOC: "accounts added as members"]; ids are strings,
+        AddTime UNIX seconds, SasVersion a string [SDK]."""
+        members = self.backend.monitor_accounts()
+        return {
+            "AccountIds": [str(m.uid) for m in members],
+            "AccountIdInfos": [{"AccountId": str(m.uid), "AddTime": m.added_s,
+                                "OperatorUid": str(self.backend.account_uid),
+                                "PostBasicService": m.post_basic_service, "SasVersion": m.sas_version}
+                               for m in members],
+        }
 
     # DescribeSuspEvents ---------------------------------------------------------------------------
     def describe_susp_events(self, params: Params) -> dict[str, Any]:
@@ -179,6 +197,7 @@ class SasResponses:
             raise InvalidParameter("Status", f"Valid values: {', '.join(map(str, C.STATUS_FILTER_VALUES))}.")
         statuses = {status} if status not in (None, C.STATUS_ALL) else None
         alert_id = _int(params, "Id")
+        account = self._account(params)
         if dealed is None and status is None and self.backend.readings.id_lookup == "some":
             # Reading id_lookup=some: a listing, or a lookup by Id, with neither Dealed nor Status sees the
             # pending alerts only; Dealed=Y or Status=0 ("All") find the others.
@@ -189,7 +208,8 @@ class SasResponses:
         if sort_type is not None and sort_type not in C.SORT_TYPES:
             raise InvalidParameter("SortType", f"Valid values: {', '.join(C.SORT_TYPES)}.")
         query = AlertQuery(
-            dealed=dealed, statuses=statuses or None, levels=_csv(params, "Levels"), uuids=_csv(params, "Uuids"),
+            account=account, dealed=dealed, statuses=statuses or None, levels=_csv(params, "Levels"),
+            uuids=_csv(params, "Uuids"),
             remark=_str(params, "Remark"), name=_str(params, "Name"),
             alarm_unique_info=_str(params, "AlarmUniqueInfo"), unique_info=_str(params, "UniqueInfo"),
             alert_id=alert_id,
@@ -267,7 +287,7 @@ class SasResponses:
             "OperateTime": a.operate_time_ms,
             "SaleVersion": a.sale_version,
             "SecurityEventIds": str(a.id),
-            "SourceAliUid": self.backend.account_uid,
+            "SourceAliUid": a.account,
             "TacticItems": [{"TacticId": tactic.id,
                              "TacticDisplayName": catalog.localized((tactic.en, tactic.zh), lang)}],
             "UniqueInfo": a.unique_info,
@@ -281,7 +301,7 @@ class SasResponses:
         if _required(params, "From") != C.FROM_SAS:
             raise InvalidParam('Set the value to "sas".', parameter="From")
         lang = _lang(params)
-        a = self.backend.get_alert(alert_id)
+        a = self.backend.get_alert(alert_id, self._account(params))
         host = a.host
         return {
             "AlarmUniqueInfo": a.alarm_unique_info,
@@ -360,7 +380,8 @@ class SasResponses:
             mark_rules = [mark_rules]
         if mark_rules is not None and not isinstance(mark_rules, list):
             raise InvalidParam("Must be a JSON array of rule objects.", parameter="MarkMissParam")
-        task = self.backend.handle(HandleRequest(operation, alert_ids, op_params, mark_rules, _str(params, "Remark")))
+        task = self.backend.handle(HandleRequest(operation, alert_ids, op_params, mark_rules, _str(params, "Remark"),
+                                                 account=self._account(params)))
         return {"HandleSecurityEventsResponse": {"TaskId": task.id}}
 
     # DescribeSecurityEventOperationStatus ---------------------------------------------------------
@@ -387,10 +408,10 @@ class SasResponses:
     def create_susp_event_note(self, params: Params) -> dict[str, Any]:
         alert_id = _int(params, "EventId", required=True)
         note = _required(params, "Note")  # an empty Note is a missing one, as for any required parameter [GUESS]
-        _int(params, "ResourceDirectoryAccountId")  # an integer [SDK]; the emulator plays one account
+        account = self._account(params)
         if len(note) > C.MAX_NOTE_LENGTH:  # the gateway checks the metadata, which gives no length: the service
             raise InvalidParam(f"At most {C.MAX_NOTE_LENGTH} characters, got {len(note)}.", parameter="Note")
-        self.backend.add_note(alert_id, note)
+        self.backend.add_note(alert_id, note, account)
         return {"Success": True, "Code": C.NOTE_SUCCESS_CODE, "Message": C.NOTE_SUCCESS_MESSAGE,
                 "HttpStatusCode": 200}
 

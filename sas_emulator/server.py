@@ -802,6 +802,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                     raise ValueError("body must be an object")
                 backend.patch_alert(alert_id, payload)
             return 200, backend.internal_view(alert_id)
+        if route == ("GET", "accounts"):
+            return 200, {"administrator": backend.account_uid, "members": [m.uid for m in backend.monitor_accounts()]}
         if parts == ["hosts"] and method == "GET":
             return 200, {"hosts": backend.hosts_view()}
         if len(parts) == 2 and parts[0] == "hosts" and method == "POST":

@@ -98,6 +98,10 @@ class EmulatorHandle:
     def patch_alert(self, alert_id: int | str, **changes: Any) -> dict[str, Any]:
         return self.control("POST", f"alerts/{alert_id}", changes)
 
+    def accounts(self) -> dict[str, Any]:
+        """{"administrator": its account id, "members": the member account ids} (--members)."""
+        return self.control("GET", "accounts")
+
     def hosts(self) -> list[dict[str, Any]]:
         return self.control("GET", "hosts")["hosts"]
 

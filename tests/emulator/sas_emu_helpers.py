@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from alibabacloud_sas20181203 import models as sas_models
 from alibabacloud_sas20181203.client import Client
+from alibabacloud_tea_openapi.exceptions import ClientException
 from alibabacloud_tea_openapi.models import Config
 from alibabacloud_tea_openapi.utils import Utils
 
@@ -55,6 +56,15 @@ class SpyClient:
     @property
     def last_raw(self) -> dict[str, Any]:
         return self.raw_bodies[-1]
+
+
+def client_error(call: Any) -> ClientException:
+    """The ClientException (a 4xx answer) that call() raises; fails the test if it raises none."""
+    try:
+        call()
+    except ClientException as error:
+        return error
+    raise AssertionError("the call was not refused")
 
 
 def make_client(emu: EmulatorHandle, **overrides: Any) -> SpyClient:

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 import pytest
 from alibabacloud_sas20181203 import models as sas_models
-from alibabacloud_tea_openapi.exceptions import ClientException
 from sas_emu_helpers import (
     SpyClient,
+    client_error,
     find_pending,
     handle,
     list_alerts,
@@ -25,12 +25,6 @@ from sas_emulator import catalog
 
 ZH_TYPES = {t.zh for t in catalog.ALERT_TYPES.values()}
 EN_TYPES = {t.en for t in catalog.ALERT_TYPES.values()}
-
-
-def client_error(call) -> ClientException:
-    with pytest.raises(ClientException) as caught:
-        call()
-    return caught.value
 
 
 def usable(client: SpyClient, op: str, **kwargs) -> list[dict]:

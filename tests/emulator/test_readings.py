@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from alibabacloud_sas20181203 import models as sas_models
-from alibabacloud_tea_openapi.exceptions import ClientException
 from sas_emu_helpers import (
     REPO_ROOT,
     SpyClient,
+    client_error,
     find_pending,
     handle,
     list_alerts,
@@ -35,12 +35,6 @@ from sas_emulator.testing import EmulatorError, EmulatorHandle
 
 KILL_AND_QUARA = "killAndQuaraFileByMd5andPath"
 DEFAULT_READINGS = Readings().readings()
-
-
-def client_error(call) -> ClientException:
-    with pytest.raises(ClientException) as caught:
-        call()
-    return caught.value
 
 
 def usable(emu: EmulatorHandle, client: SpyClient, op: str, **kwargs: Any) -> list[dict[str, Any]]:
@@ -397,7 +391,7 @@ def test_config_reports_the_readings_and_a_reset_keeps_them(emu) -> None:
         "id_lookup": "some", "final_status": "table", "mark_miss_param": "required",
         "kill_and_quara_sub_operations": "two", "throttle_code": "Throttling.User", "server_error_status": "503",
         "pending_order": "oldest", "suggested_sub_operation": "yes", "empty_mark_miss_param": "refused",
-        "note_refusal": "in_body"}
+        "note_refusal": "in_body", "member_alert_by_id": "refused"}
     answer = emu.configure(status_call="either", queue_ms=25, final_status="processing")
     assert (answer["status_call"], answer["queue_ms"], answer["final_status"]) == ("either", 25, "processing")
     emu.reset()
