@@ -152,6 +152,14 @@ class SasConnection:
 
         return call_with_retries(once, self._policy, write=write, on_retry=self._count_retry)
 
+    def member_unseen_by(self, action: str) -> Optional[str]:
+        """Why action may not find an alert or task of the member account the connection is about by its id: its
+        request takes no ResourceDirectoryAccountId. None for the caller's own account, or an action that takes it."""
+        member = self.resource_directory_account_id
+        if member is None or takes_account(getattr(self._models, action + "Request")()):
+            return None
+        return "%s takes no ResourceDirectoryAccountId, so it may not look in member account %d" % (action, member)
+
     def _count_retry(self, error: SasApiError, delay: float) -> None:
         self._pacer.retried(error.action)
         with self._lock:

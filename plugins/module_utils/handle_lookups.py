@@ -9,12 +9,20 @@ import threading
 from collections import OrderedDict
 from typing import Any, Dict, List, Optional
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_state import FAILED, PLANNED, Alert, end, move
-from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import lookup_among_handled
+from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_state import (
+    FAILED,
+    PLANNED,
+    Alert,
+    Ending,
+    end,
+    move,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import AlertState, lookup_among_handled
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_plan import OperationPlan, gone_ending, plan_for
 from ansible_collections.alibabacloud.sas.plugins.module_utils.offered_operations import describe_operations
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import DESCRIBE_SECURITY_EVENT_OPERATIONS
 
 
 class Planner:
@@ -77,12 +85,22 @@ class Planner:
                     % error.describe(), error_code=error.code or error.kind)
         else:
             if offered is None:  # the service stopped knowing it since it was read: handled meanwhile, or gone
-                end(alert, *gone_ending(gone, ""))
+                end(alert, *self.unknown_ending(gone))
             else:
                 self.take(alert, plan_for(alert, offered))
         finally:
             with self.changed:
                 self.changed.notify_all()
+
+    def unknown_ending(self, gone: Optional[AlertState]) -> Ending:
+        """How an alert ends that DescribeSecurityEventOperations does not know, gone where it was looked for among
+        the handled: a member account's alert may be one it cannot see (nothing sent, and why), else it is gone."""
+        unseen = self.connection.member_unseen_by(DESCRIBE_SECURITY_EVENT_OPERATIONS) if gone is None else None
+        if unseen:
+            return Ending(FAILED, "not sent: %s, and it does not find this alert by its id (SecurityEventNotExists), "
+                          "so what the service allows for it cannot be read; handle it in the console, or with the "
+                          "member account's own credentials" % unseen)
+        return gone_ending(gone, "")
 
     def take(self, alert: Alert, plan: OperationPlan) -> None:
         if plan.ending is not None:

@@ -4,10 +4,12 @@
 
 Each task is read with its id and its alerts (tasks.read_task) soon after it was sent - FIRST_POLL seconds after, for
 a task may take 0.2 s - then ever less often, the wait doubling up to poll_interval. The alerts of a call whose answer
-was lost are read themselves (lost_answer.result_from_alert) on the same schedule. A final result ends its alert; an
-alert that a finished task does not hold was left out of it, and its status says why (read_status_after). What has
-no final result once wait_timeout has passed since the last write ends timed_out; the last read lands on that
-deadline, so that a task that ends just in time is seen. A status that cannot be read is left as it was.
+was lost are read themselves (lost_answer.result_from_alert) on the same schedule, and so are those of a task whose
+status read is refused for good (a member account's task, which DescribeSecurityEventOperationStatus may not find). A
+final result ends its alert; an alert that a finished task does not hold was left out of it, and its status says why
+(read_status_after). What has no final result once wait_timeout has passed since the last write ends timed_out; the
+last read lands on that deadline, so that a task that ends just in time is seen. A status that cannot be read is left
+as it was.
 """
 
 from __future__ import annotations
@@ -33,9 +35,16 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_state impor
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import lookup_statuses
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_plan import gone_ending, plan_for
-from ansible_collections.alibabacloud.sas.plugins.module_utils.lost_answer import lost_answer_reason, result_from_alert
+from ansible_collections.alibabacloud.sas.plugins.module_utils.lost_answer import (
+    READ_FROM_ALERT,
+    lost_answer_reason,
+    result_from_alert,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.offered_operations import lookup_operations
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import status_after_success
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import (
+    DESCRIBE_SECURITY_EVENT_OPERATION_STATUS,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import PROCESSING_STATUS
 from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import (
     LEFT_OUT_OF_TASK,
@@ -50,9 +59,8 @@ FIRST_POLL = 0.25  # seconds after the write: a task may be done in 0.2 s
 def result_ending(alert: Alert, result: AlertResult) -> Ending:
     """How a sent alert ends by its final result."""
     if result.by_another:
-        return Ending(ALREADY_HANDLED, "handled meanwhile by another hand (%s); the answer to HandleSecurityEvents was "
-                      "lost, so whether %s reached it is not known" % (result.error_code, alert.operation),
-                      result.event_status)
+        return Ending(ALREADY_HANDLED, "handled meanwhile by another hand (%s), so whether %s reached it is not "
+                      "known: %s" % (result.error_code, alert.operation, result.reason), result.event_status)
     if result.succeeded:
         return Ending(HANDLED, result.reason, status_after_success(alert.operation, alert.status_before or 0),
                       result.error_code)
@@ -88,6 +96,8 @@ class Watch:
 
     def __init__(self, task_id: Optional[int], alerts: List[Alert], due: float, delay: float):
         self.task_id = task_id
+        # Why its alerts are read themselves: its answer was lost, or its task cannot be read; None: its task is read.
+        self.read_from_alerts: Optional[str] = READ_FROM_ALERT if task_id is None else None
         self.alerts = alerts
         self.due = due  # when to read next
         self.delay = delay  # the wait before that read, doubled after each read up to poll_interval
@@ -139,11 +149,11 @@ class Follower:
         next read of the others further off."""
         final_round = self.deadline is not None and until >= self.deadline
         due = [watch for watch in self.open_watches if final_round or watch.due <= until]
-        tasks = [watch for watch in due if watch.task_id is not None]
+        tasks = [watch for watch in due if watch.read_from_alerts is None]
         for watch, status in zip(tasks, self.connection.map(self.read_task, tasks, self.concurrency)):
             if status is not None:
                 self.take_task(watch, status)
-        self.read_alerts([watch for watch in due if watch.task_id is None])
+        self.read_alerts([watch for watch in due if watch.read_from_alerts is not None])
         now = max(self.clock(), until)
         for watch in due:
             watch.delay = min(watch.delay * 2, self.poll_interval)
@@ -167,10 +177,19 @@ class Follower:
                     end(alert, *timed_out_ending(alert, watch.last.get(alert.id), self.wait_timeout))
 
     def read_task(self, watch: Watch) -> Optional[TaskStatus]:
+        """The task's status; None if it could not be read (retried already): its alerts stay without a final result,
+        and once the service refuses the read for good they are read themselves from then on."""
         try:
             return read_task(self.connection, watch.task_id, [alert.id for alert in watch.alerts])  # type: ignore
-        except SasApiError:  # retried already; the alerts stay without a final result
+        except SasApiError as error:
+            if not error.transient:
+                watch.read_from_alerts = self.unreadable_task_reason(watch.task_id, error)  # type: ignore[arg-type]
             return None
+
+    def unreadable_task_reason(self, task_id: int, error: SasApiError) -> str:
+        unseen = self.connection.member_unseen_by(DESCRIBE_SECURITY_EVENT_OPERATION_STATUS)
+        return "task %d could not be read (%s%s): the result was read from the alert (DescribeSuspEvents)" % (
+            task_id, error.code or error.kind, "; " + unseen if unseen else "")
 
     @staticmethod
     def take_task(watch: Watch, status: TaskStatus) -> None:
@@ -197,7 +216,8 @@ class Follower:
         except SasApiError:  # retried already; the alerts stay without a final result
             return
         for watch, alert in followed:
-            result = result_from_alert(alert.state_before, states.get(alert.id), alert.operation)  # type: ignore
+            result = result_from_alert(alert.state_before, states.get(alert.id), alert.operation,  # type: ignore
+                                       watch.read_from_alerts)
             watch.last[alert.id] = result
             if result.final:
                 end(alert, *result_ending(alert, result))

@@ -70,9 +70,10 @@ def changed_since(before: AlertState, now: AlertState) -> bool:
     return now.event_status != before.event_status or shows_new_result(before, now)
 
 
-def result_from_alert(before: AlertState, now: Optional[AlertState],
-                      operation: Optional[str] = None) -> AlertResult:
-    """An alert's result, read from the alert after a write of operation whose answer was lost; final or not.
+def result_from_alert(before: AlertState, now: Optional[AlertState], operation: Optional[str] = None,
+                      reason: str = READ_FROM_ALERT) -> AlertResult:
+    """An alert's result, read from the alert after a write of operation whose answer was lost (or whose task
+    cannot be read: reason says which); final or not.
 
     A new code of another operation ("<operation>.<result>") is someone else's result: final, by_another -
     the alert was handled by another hand, perhaps before the write arrived. A new "*.Success" code is
@@ -87,7 +88,7 @@ def result_from_alert(before: AlertState, now: Optional[AlertState],
     code = now.operate_error_code if shows_new_result(before, now) else None
     if code and operation and code.split(".", 1)[0] != operation:
         return AlertResult(before.id, EVENT_SUCCESS if is_success_code(code) else EVENT_FAILED, code,
-                           reason=READ_FROM_ALERT, event_status=now.event_status, by_another=True)
+                           reason=reason, event_status=now.event_status, by_another=True)
     if is_success_code(code):
         status: Optional[str] = EVENT_SUCCESS
     elif now.event_status == PROCESSING_STATUS:
@@ -96,4 +97,4 @@ def result_from_alert(before: AlertState, now: Optional[AlertState],
         status = EVENT_SUCCESS
     else:
         status = EVENT_FAILED if code else None
-    return AlertResult(before.id, status, code, reason=READ_FROM_ALERT, event_status=now.event_status)
+    return AlertResult(before.id, status, code, reason=reason, event_status=now.event_status)

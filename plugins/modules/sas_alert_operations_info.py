@@ -85,6 +85,12 @@ alerts:
       description: Whether the service knows the alert (C(false) - it answered C(SecurityEventNotExists)).
       type: bool
       sample: true
+    reason:
+      description:
+        - Why the service may not have found the alert, or null. With I(resource_directory_account_id), an alert not
+          found may be the member account's all the same - C(DescribeSecurityEventOperations) takes no such
+          parameter and may look in the credentials' own account only; its operations cannot be read this way.
+      type: str
     operations:
       description:
         - The operations the service offers for the alert now (empty for an expired or unknown alert).
@@ -132,6 +138,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     check_alert_ids,
     check_concurrency,
 )
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import DESCRIBE_SECURITY_EVENT_OPERATIONS
 from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import LANGUAGES
 
 
@@ -155,7 +162,9 @@ def main():
         found = lookup_operations(module.connection, alert_ids, concurrency, module.params["lang"])
     except SasApiError as error:
         module.fail_api(error, changed=False)
-    alerts = [{"id": alert_id, "found": found[alert_id] is not None, "operations": found[alert_id] or []}
+    unseen = module.connection.member_unseen_by(DESCRIBE_SECURITY_EVENT_OPERATIONS)
+    alerts = [{"id": alert_id, "found": found[alert_id] is not None, "operations": found[alert_id] or [],
+               "reason": unseen if found[alert_id] is None else None}
               for alert_id in alert_ids]
     module.exit_json(changed=False, alerts=alerts)
 
