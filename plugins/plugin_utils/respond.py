@@ -10,12 +10,18 @@ policy's: one home each. Every value taken from an alert is shown escaped (shown
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import shlex
 import time
 from typing import Any, Dict, List, Optional
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.notes import MAX_NOTE_LENGTH
+from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
+    REFUSED_OPERATIONS,
+    UNDO_OPERATIONS,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import NAME_LENGTH, shown
 from ansible_collections.alibabacloud.sas.plugins.module_utils.version import COLLECTION_VERSION
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.policy_file import resolve
@@ -31,7 +37,11 @@ from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan impor
 )
 
 # The policy's own checks of an action and its params (private there, one home for the check).
-from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import PolicyError
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import (
+    NO_ACTION,
+    TRIAGE_ACTIONS,
+    PolicyError,
+)
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import _check_action as check_action
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import _check_params as check_params
 
@@ -50,6 +60,8 @@ CANCELLED = "cancelled"
 NOT_CHOSEN = "not_chosen"  # no terminal and no sas_respond_choice: shown, nothing sent
 PENDING = "pending"
 NOTE_PREFIX = "alibabacloud.sas %s respond run of %s: "
+# A triage's actions but none: cancel is the choice that handles nothing.
+OPERATIONS = tuple(code for code in TRIAGE_ACTIONS if code != NO_ACTION)
 
 
 def check_settings(settings: Dict[str, Any], cwd: Optional[str] = None,
@@ -100,18 +112,28 @@ def _read_custom(operation: Optional[str], params: Any, now_ms: Optional[int]) -
                              "ignore, block_ip or quara"]}
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
     try:
-        check_action("sas_respond_operation", operation)
-        if operation == "none":
-            raise PolicyError("sas_respond_operation none handles nothing: choose cancel instead")
+        check_operation(operation)
         return {"operation": operation, "params": check_params("sas_respond_params", operation,
                                                                parse_params(params), now_ms)}
     except PolicyError as exc:
         return {"problems": exc.problems}
 
 
+def check_operation(operation: str) -> None:
+    """PolicyError unless operation is one a respond run may send, naming sas_respond_operation and the codes."""
+    if operation in OPERATIONS:
+        return
+    if operation in REFUSED_OPERATIONS or operation in UNDO_OPERATIONS:
+        check_action("sas_respond_operation", operation)  # the policy's words for why it is not sent
+    close = difflib.get_close_matches(operation, OPERATIONS, n=1)
+    raise PolicyError("sas_respond_operation %s is not an operation code%s; use one of %s (cancel handles nothing)"
+                      % (json.dumps(operation), " (did you mean %s?)" % close[0] if close else "",
+                         ", ".join(OPERATIONS)))
+
+
 def parse_params(params: Any) -> Any:
-    """params as given: a mapping, or text typed at the prompt - empty, a JSON object, or key=value pairs
-    separated by spaces or commas (block_duration=1d remark=seen)."""
+    """params as given: a mapping, or text typed at the prompt - empty, a JSON object, or key=value pairs separated
+    by spaces, a value with spaces in quotes (block_duration=1d remark="seen by the on-call")."""
     if not isinstance(params, str):
         return params
     text = params.strip()
@@ -120,11 +142,13 @@ def parse_params(params: Any) -> Any:
             return json.loads(text)
         except ValueError as exc:
             raise PolicyError("sas_respond_params %s is not a JSON object: %s" % (json.dumps(text), exc)) from None
-    pairs = [pair for pair in text.replace(",", " ").split() if pair]
-    malformed = [pair for pair in pairs if "=" not in pair or not pair.split("=", 1)[0]]
-    if malformed:
-        raise PolicyError("sas_respond_params %s is not key=value pairs (block_duration=1d) nor a JSON object"
-                          % json.dumps(text))
+    try:
+        pairs = shlex.split(text)
+    except ValueError as exc:  # an unclosed quote
+        raise PolicyError("sas_respond_params %s: %s" % (json.dumps(text), exc)) from None
+    if any("=" not in pair or pair.startswith("=") for pair in pairs):
+        raise PolicyError("sas_respond_params %s is neither key=value pairs (block_duration=1d remark=\"a b\") nor "
+                          "a JSON object" % json.dumps(text))
     return dict(pair.split("=", 1) for pair in pairs)
 
 
@@ -257,8 +281,8 @@ def plan_lines(plan: Dict[str, Any]) -> List[str]:
     if plan["choice"] == CANCEL:
         return ["Cancelled: nothing is sent."]
     sending = sum(len(group["alert_ids"]) for group in plan["groups"])
-    lines = ["Chosen: %s. To send: %s in %s" % (plan["choice"], counted(sending, "alert"),
-                                                 counted(len(plan["groups"]), "call group"))]
+    lines = ["Chosen: %s. %s" % (plan["choice"], "Sending %s in one call:" % counted(sending, "alert")
+                                 if sending else "Nothing to send.")]
     lines.extend("  %s x %d: %s" % (shown(describe_action(group["action"], group["params"])),
                                     len(group["alert_ids"]), ", ".join(shown(i) for i in group["alert_ids"]))
                  for group in plan["groups"])

@@ -21,6 +21,8 @@ from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan impor
 ERROR = "error"  # sent in a call that failed before it gave this alert an outcome
 # Every outcome, in the order the summary shows them, with its heading.
 SECTIONS = (
+    ("cancelled", "⏹️ Cancelled, nothing sent"),
+    ("not_chosen", "⏸️ Nothing chosen, nothing sent"),
     ("handled", "✅ Successfully handled"),
     ("would_handle", "🔎 Would handle (check mode, nothing sent)"),
     ("failed", "❌ Handling failed"),
@@ -32,8 +34,6 @@ SECTIONS = (
     ("already_handled", "↩️ Already handled"),
     ("expired", "⌛ Expired"),
     ("not_found", "❓ Not found"),
-    ("cancelled", "⏹️ Cancelled, nothing sent"),
-    ("not_chosen", "⏸️ Nothing chosen, nothing sent"),
 )
 NEEDS_ATTENTION = ("failed", "timed_out", ERROR)
 WHOLE_RUN = ("cancelled", "not_chosen")  # the same for every alert: counted, not listed
