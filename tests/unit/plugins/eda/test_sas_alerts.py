@@ -354,6 +354,26 @@ def test_emit_existing_sends_every_pending_alert_once_then_the_new_ones(start_sa
     assert later == new
 
 
+def test_a_member_account_s_pending_alerts_with_the_member_in_each_event_s_meta(start_sas, harness):
+    # issue 20: resource_directory_account_id polls a member's alerts through the administrator's credentials
+    data = emulator_dataset.generate(seed=7, alerts=10, members=2, member_alerts=4)
+    member = data["members"][1]
+    sas = start_sas(dataset=data)
+
+    async def scenario():
+        run = harness.start(source_args(sas, emit_existing=True, resource_directory_account_id=member["ali_uid"]))
+        await run.polls(1)
+        events = run.take()
+        await run.stop()
+        return events
+
+    events = asyncio.run(scenario())
+    assert sorted(event["sas_alert"]["id"] for event in events) == sorted(alert["id"] for alert in member["alerts"])
+    assert {event["meta"]["resource_directory_account_id"] for event in events} == {member["ali_uid"]}
+    assert {call["params"]["ResourceDirectoryAccountId"] for call in sas.calls("DescribeSuspEvents")} == {
+        str(member["ali_uid"])}
+
+
 # --- the event ------------------------------------------------------------------------------------------
 
 def test_the_event_holds_the_alert_as_sas_alert_info_returns_it(start_sas, harness):
@@ -379,6 +399,7 @@ def test_the_event_holds_the_alert_as_sas_alert_info_returns_it(start_sas, harne
         assert meta["source"] == {"type": "alibabacloud.sas.sas_alerts"}
         assert meta["endpoint"] == sas.url.split("://", 1)[1]
         assert meta["region"] == "cn-shanghai"
+        assert meta["resource_directory_account_id"] is None  # the credentials' own account
         polled_at = datetime.datetime.fromisoformat(meta["polled_at"].replace("Z", "+00:00"))
         assert abs((datetime.datetime.now(datetime.timezone.utc) - polled_at).total_seconds()) < 60
         assert set(event) == {"sas_alert", "sas_alert_label", "meta"}
