@@ -43,9 +43,12 @@ and are never reused, not after remove_alert, not after a reset. They arrive in 
 Accounts: the caller is a Resource Directory administrator with member accounts (the data set's "members", none
 by default). Every alert, host, whitelist rule and handling task belongs to one account. A call that takes
 ResourceDirectoryAccountId sees and changes the alerts of that account only (without it, the administrator's
-own); an id that names no account of the organisation is refused (NoPermission [GUESS]). The two APIs without
-the parameter (DescribeSecurityEventOperations, DescribeSecurityEventOperationStatus) find a member's alert or
-task by id as the reading member_alert_by_id says.
+own); an id that names no account of the organisation is refused (NoPermission [GUESS]). The APIs without
+the parameter (DescribeSecurityEventOperations, DescribeSecurityEventOperationStatus, DescribeSimilarEventScenarios,
+DescribeSimilarSecurityEvents) find a member's alert or task by id as the reading member_alert_by_id says.
+
+Similar alerts (similar.py): a query task holds the group it found when created; its first reads are empty
+(reading similar_empty_reads); HandleSimilarSecurityEvents handles its group as one handling task.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ from .exceptions import (
     SecurityEventNotExists,
 )
 from .readings import Readings
+from .similar import SimilarQuery, is_similar, scenarios
 from .values import is_count
 
 # The values of the reading pending_order other than shuffled: (sort key, descending).
@@ -314,6 +318,7 @@ class SasBackend:
         self._next_task_id = 29051101  # like the doc examples' 290511xx; never reset
         self._next_alert_id = FIRST_ALERT_ID  # raised above the data set's ids by _load; never lowered
         self._next_note_id = C.FIRST_NOTE_ID  # never reset
+        self._next_similar_id = C.FIRST_SIMILAR_TASK_ID  # never reset
         self.alerts_added = 0  # since the start or the last reset (GET /_emulator/stats)
         self._dataset = copy.deepcopy(dataset)
         self._load(self._dataset)
@@ -331,6 +336,8 @@ class SasBackend:
         self._next_alert_id = max(self._next_alert_id, max(self.alerts, default=0) + 1)
         self.tasks: dict[int, Task] = {}
         self._open_tasks: list[Task] = []
+        self.similar_queries: dict[int, SimilarQuery] = {}
+        self._similar_tokens: dict[tuple[int, str], int] = {}  # (account, ClientToken) -> its task
 
     @staticmethod
     def _member(record: dict[str, Any], now_ms: int) -> MemberAccount:
@@ -659,14 +666,17 @@ class SasBackend:
         return {}
 
     # --- handling ---------------------------------------------------------------------------
-    def handle(self, request: HandleRequest) -> Task:
+    def handle(self, request: HandleRequest, *, drop: bool = False) -> Task:
+        """A HandleSecurityEvents task; ``drop`` leaves out the alerts it cannot act on, whatever the reading
+        bad_id_in_batch says (HandleSimilarSecurityEvents)."""
         with self._lock:
             self._advance()
             op = request.operation
             if op not in KNOWN_OPERATIONS:
                 raise InvalidParam(f"Unknown operation {op!r}.", parameter="OperationCode")
             sub_operation = self._check_params(op, request.params)
-            alerts = self._usable_alerts(op, request.alert_ids, request.account)
+            alerts = self._usable_alerts(op, request.alert_ids, request.account,
+                                         drop=drop or self.readings.bad_id_in_batch == "drop")
             mark_rules = None
             if op == C.OP_ADVANCE_MARK_MIS_INFO:
                 if request.mark_rules == [] and self.readings.empty_mark_miss_param == "refused":
@@ -694,12 +704,11 @@ class SasBackend:
             self._advance()
             return task
 
-    def _usable_alerts(self, op: str, alert_ids: list[int], account: int | None) -> list[Alert]:
+    def _usable_alerts(self, op: str, alert_ids: list[int], account: int | None, *, drop: bool) -> list[Alert]:
         """The alerts a HandleSecurityEvents call acts on, of ``account``. An unknown id (another account's
         alert too), one that does not offer the operation
-        now, or one the edition does not allow it for refuses the whole call (reading bad_id_in_batch=refuse,
-        unknown ids first) or is left out of the task (drop; the first refusal stands if none is left)."""
-        drop = self.readings.bad_id_in_batch == "drop"
+        now, or one the edition does not allow it for refuses the whole call (not ``drop``, unknown ids first) or
+        is left out of the task (``drop``; the first refusal stands if none is left)."""
         refusals: list[SasError] = []
         present = []
         for alert_id in alert_ids:
@@ -822,6 +831,65 @@ class SasBackend:
             # Pending while every alert not finished yet is still queued [GUESS for a mix of tasks].
             unfinished = [q for e, q in zip(found, queued) if e.status == C.EVENT_PROCESSING]
             return aggregate_task_status(found, queued=bool(unfinished) and all(unfinished)), found
+
+    # --- similar alerts (similar.py) ----------------------------------------------------------
+    def similar_scenarios(self, alert_id: int) -> list[str]:
+        """DescribeSimilarEventScenarios, which takes no ResourceDirectoryAccountId (reading member_alert_by_id)."""
+        with self._lock:
+            return scenarios(self.get_alert(alert_id, self._scope_by_id()))
+
+    def create_similar_query(self, alert_id: int, scenario: str, account: int,
+                             client_token: str | None = None) -> SimilarQuery:
+        """CreateSimilarSecurityEventsQueryTask: the group of the alert of ``account`` under ``scenario``, found now.
+        A ClientToken sent again by the same account gives back the task it created."""
+        with self._lock:
+            known = self._similar_tokens.get((account, client_token)) if client_token else None
+            if known is not None:
+                return copy.copy(self.similar_queries[known])
+            alert = self.get_alert(alert_id, account)
+            if scenario not in scenarios(alert):
+                raise InvalidParam(f"Scenario {scenario!r} does not apply to security event {alert_id}; it offers "
+                                   f"{', '.join(scenarios(alert))}.", parameter="SimilarEventScenarioCode")
+            group = tuple(sorted(a.id for a in self.alerts.values() if is_similar(alert, a, scenario)))
+            query = SimilarQuery(self._next_similar_id, account, alert_id, scenario, group,
+                                 self.readings.similar_empty_reads)
+            self._next_similar_id += 1
+            self.similar_queries[query.id] = query
+            if client_token:
+                self._similar_tokens[(account, client_token)] = query.id
+            return copy.copy(query)
+
+    def _similar_query(self, task_id: int, scope: int | None) -> SimilarQuery:
+        query = self.similar_queries.get(task_id)
+        if query is None or not self._in_scope(query.account, scope):
+            # [GUESS] no page names this error: the service's own refusal of a parameter's content.
+            raise InvalidParam(f"No similar-events query task {task_id}.", parameter="TaskId")
+        return query
+
+    def similar_page(self, task_id: int, page: int, page_size: int) -> tuple[list[Alert], int]:
+        """DescribeSimilarSecurityEvents (no ResourceDirectoryAccountId: reading member_alert_by_id): one page of the
+        task's group, by id; empty while the task still retrieves its data (reading similar_empty_reads)."""
+        with self._lock:
+            self._advance()
+            query = self._similar_query(task_id, self._scope_by_id())
+            if query.empty_reads_left:
+                query.empty_reads_left -= 1
+                return [], 0
+            found = [self.alerts[i] for i in query.alert_ids if i in self.alerts]
+            start = (page - 1) * page_size
+            return [copy.copy(a) for a in found[start:start + page_size]], len(found)
+
+    def handle_similar(self, task_id: int, request: HandleRequest) -> Task:
+        """HandleSimilarSecurityEvents: one handling task over the query task's group, of the request's account,
+        leaving out the alerts that cannot take the operation now [GUESS: it answers no per-alert result]; the
+        group's size is not bound by HandleSecurityEvents' 20 ids."""
+        with self._lock:
+            account = self.account_uid if request.account is None else request.account
+            query = self._similar_query(task_id, account)
+            request.alert_ids = list(query.alert_ids)
+            if not request.alert_ids:
+                raise InvalidParam(f"Similar-events query task {task_id} found no alert to handle.", parameter="TaskId")
+            return self.handle(request, drop=True)
 
     # --- notes ------------------------------------------------------------------------------
     def add_note(self, alert_id: int, text: str, account: int | None = None) -> Note:

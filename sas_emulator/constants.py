@@ -22,6 +22,10 @@ ACTION_HANDLE_SECURITY_EVENTS = "HandleSecurityEvents"
 ACTION_DESCRIBE_SECURITY_EVENT_OPERATION_STATUS = "DescribeSecurityEventOperationStatus"
 ACTION_CREATE_SUSP_EVENT_NOTE = "CreateSuspEventNote"
 ACTION_DESCRIBE_MONITOR_ACCOUNTS = "DescribeMonitorAccounts"
+ACTION_DESCRIBE_SIMILAR_EVENT_SCENARIOS = "DescribeSimilarEventScenarios"
+ACTION_CREATE_SIMILAR_SECURITY_EVENTS_QUERY_TASK = "CreateSimilarSecurityEventsQueryTask"
+ACTION_DESCRIBE_SIMILAR_SECURITY_EVENTS = "DescribeSimilarSecurityEvents"
+ACTION_HANDLE_SIMILAR_SECURITY_EVENTS = "HandleSimilarSecurityEvents"
 SUPPORTED_ACTIONS = (
     ACTION_DESCRIBE_SUSP_EVENTS,
     ACTION_DESCRIBE_SUSP_EVENT_DETAIL,
@@ -30,6 +34,10 @@ SUPPORTED_ACTIONS = (
     ACTION_DESCRIBE_SECURITY_EVENT_OPERATION_STATUS,
     ACTION_CREATE_SUSP_EVENT_NOTE,
     ACTION_DESCRIBE_MONITOR_ACCOUNTS,
+    ACTION_DESCRIBE_SIMILAR_EVENT_SCENARIOS,
+    ACTION_CREATE_SIMILAR_SECURITY_EVENTS_QUERY_TASK,
+    ACTION_DESCRIBE_SIMILAR_SECURITY_EVENTS,
+    ACTION_HANDLE_SIMILAR_SECURITY_EVENTS,
 )
 # The parameter that names the member account a call is about, on the APIs whose SDK request model has it.
 RESOURCE_DIRECTORY_ACCOUNT_ID = "ResourceDirectoryAccountId"
@@ -187,6 +195,20 @@ NOTE_SUCCESS_CODE = "200"
 NOTE_SUCCESS_MESSAGE = "There was an error with your request."
 # The first NoteId (EventNotes); ids count up for the life of the emulator, as task ids do [GUESS].
 FIRST_NOTE_ID = 1000001
+
+# --- Similar alerts (DescribeSimilarEventScenarios, CreateSimilarSecurityEventsQueryTask) [SDK] ----------------------
+SCENARIO_DEFAULT = "default"  # same alerting type
+SCENARIO_SAME_IP = "same_ip"
+SCENARIO_SAME_FILE_CONTENT = "same_file_content"
+SCENARIO_SAME_URL = "same_url"
+# CreateSimilarSecurityEventsQueryTask Status values the emulator plays (of New, RetrievingData, DataRetrieved,
+# Processing, Success, Failed, PartialFailed [SDK]).
+SIMILAR_TASK_NEW = "New"
+SIMILAR_TASK_SUCCESS = "Success"
+# The first id of a similar-events query task; they count up for the life of the emulator [GUESS].
+FIRST_SIMILAR_TASK_ID = 59000001
+# ClientToken: "only ASCII characters and cannot exceed 64 characters" [SDK].
+MAX_CLIENT_TOKEN_LENGTH = 64
 
 # --- QPS (the quota page) -------------------------------------------------------------------------
 # [GUESS] 10 calls per second per API per account; --qps sets the emulator's bucket.

@@ -19,6 +19,7 @@ from typing import Any
 
 from . import catalog
 from . import constants as C
+from .similar import SCENARIO_DETAIL_KEYS
 
 DATASET_FORMAT = "sas-emulator-dataset"
 DATASET_VERSION = 1
@@ -299,6 +300,7 @@ def _account_data(seed: int, alerts: int) -> dict[str, Any]:
         records.append(record)
 
     _ensure_scenarios(rng, records, hosts)
+    _share_similar_details(records)
     # IDs grow with the first occurrence time, like the service's sequence.
     records.sort(key=lambda r: (-r["first_seen_ago_s"], r["unique_info"]))
     next_id = rng.randint(700_000_000, 709_000_000)
@@ -513,6 +515,23 @@ def _ensure_scenarios(rng: random.Random, records: list[dict[str, Any]], hosts: 
             name = catalog.ALERT_NAMES[candidates[-1]["name_key"]]
             candidates[-1]["restricted_ops"] = [op for op in name.operations if op in AGENT_OPERATIONS]
             candidates[-1]["sale_version"] = "0"
+
+
+def _share_similar_details(records: list[dict[str, Any]]) -> None:
+    """Similar alerts (similar.py) as an account meets them: among the pending alerts of one name holding a detail of
+    a scenario (a source IP, a file MD5, a URL), every other one takes the first one's value, so each scenario finds a
+    group. Values only: no draw, so everything else generated stays as it was."""
+    for keys in SCENARIO_DETAIL_KEYS.values():
+        groups: dict[tuple[str, str], list[dict[str, str]]] = {}
+        for record in records:
+            if record["status"] != C.STATUS_PENDING:
+                continue
+            detail = next((d for d in record["details"] if d["key"] in keys), None)
+            if detail is not None:
+                groups.setdefault((record["name_key"], detail["key"]), []).append(detail)
+        for details in groups.values():
+            for detail in details[1::2]:
+                detail["value"] = details[0]["value"]
 
 
 def _whitelist_rules(rng: random.Random, records: list[dict[str, Any]],

@@ -129,6 +129,14 @@ class ServiceUnavailable(SasError):
     message = "The request has failed due to a temporary failure of the server."
 
 
+class DryRunOperation(SasError):
+    # A call with DryRun=true that would have succeeded ([GUESS] for SAS: the code and message other Alibaba Cloud
+    # APIs answer a successful dry run with).
+    status = 400
+    code = "DryRunOperation"
+    message = "Request validation has been passed with DryRun flag set."
+
+
 # --- SAS errors [DOC] -----------------------------------------------------------------------------
 
 class ServiceError(SasError):

@@ -22,6 +22,7 @@ wire layer read them from that one object, so ``POST /_emulator/config`` changes
 | empty_mark_miss_param         | backend.py   | MarkMissParam "[]": refused, or the alert's rules cleared  |
 | note_refusal                  | server.py    | a refused note: a 200 body with Success false, or an error |
 | member_alert_by_id            | backend.py   | the APIs without ResourceDirectoryAccountId: a member's?   |
+| similar_empty_reads           | backend.py   | reads of a similar-events query task answered empty        |
 The sources of each reading are in the README's "Readings" table.
 """
 
@@ -43,7 +44,7 @@ THROTTLE_MESSAGES = {
     "Throttling.Api": "Request was denied due to api flow control.",
 }
 
-# name -> its values, strictest (the default) first; queue_ms is an integer >= 0 instead.
+# name -> its values, strictest (the default) first; the INTEGER_READINGS are integers >= 0 instead.
 READING_CHOICES: dict[str, tuple[str, ...]] = {
     "status_call": ("both_required", "either"),
     "bad_id_in_batch": ("refuse", "drop"),
@@ -70,14 +71,20 @@ READING_CHOICES: dict[str, tuple[str, ...]] = {
     # failure") [DOC], and its page lists error codes with HTTP statuses [DOC]: how the service refuses a note is not
     # said. in_body, the default, is stricter: a client that only catches errors would count a refused note as added.
     "note_refusal": ("in_body", "as_error"),
-    # DescribeSecurityEventOperations and DescribeSecurityEventOperationStatus take no ResourceDirectoryAccountId
-    # [SDK 10.3.2], unlike the other alert APIs: whether they find a member's alert or task by its id alone is not
-    # documented. refused, the default, is stricter: a client that relies on it cannot handle a member's alerts.
+    # DescribeSecurityEventOperations, DescribeSecurityEventOperationStatus, DescribeSimilarEventScenarios and
+    # DescribeSimilarSecurityEvents take no ResourceDirectoryAccountId [SDK 10.3.2], unlike the other alert APIs:
+    # whether they find a member's alert or task by its id alone is not documented. refused, the default, is
+    # stricter: a client that relies on it cannot handle a member's alerts.
     "member_alert_by_id": ("refused", "found"),
 }
 STRICTEST = {name: values[0] for name, values in READING_CHOICES.items()}  # the defaults
-INTEGER_READINGS = ("queue_ms",)
+INTEGER_READINGS = ("queue_ms", "similar_empty_reads")
 DEFAULT_QUEUE_MS = 0  # [GUESS] no delay: clients that poll on a fake clock cannot wait out a real-time queue
+# CreateSimilarSecurityEventsQueryTask is a task (New, RetrievingData, ... [SDK]), and no API reports its status:
+# whether DescribeSimilarSecurityEvents answers at once is undocumented. The default, the first read of a task empty,
+# is stricter than none: a client that takes the first answer for the group finds no similar alert. Counted in reads,
+# not in time, so a client polling on a fake clock meets it too.
+DEFAULT_SIMILAR_EMPTY_READS = 1
 
 
 @dataclass(kw_only=True)
@@ -97,6 +104,7 @@ class Readings:
     empty_mark_miss_param: str = STRICTEST["empty_mark_miss_param"]
     note_refusal: str = STRICTEST["note_refusal"]
     member_alert_by_id: str = STRICTEST["member_alert_by_id"]
+    similar_empty_reads: int = DEFAULT_SIMILAR_EMPTY_READS
 
     def __post_init__(self) -> None:
         for name in READING_NAMES:

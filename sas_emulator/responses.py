@@ -18,7 +18,8 @@ from typing import Any
 from . import catalog
 from . import constants as C
 from .backend import Alert, AlertQuery, HandleRequest, SasBackend
-from .exceptions import IllegalParam, InvalidParam, InvalidParameter, MissingParameter, SasError
+from .exceptions import DryRunOperation, IllegalParam, InvalidParam, InvalidParameter, MissingParameter, SasError
+from .similar import SCENARIO_DETAIL_KEYS
 
 SERVICE_TZ = timezone(timedelta(hours=C.SERVICE_UTC_OFFSET_HOURS))
 DATA_SOURCE = "aegis_suspicious_event"
@@ -158,6 +159,10 @@ class SasResponses:
             C.ACTION_DESCRIBE_SECURITY_EVENT_OPERATION_STATUS: self.describe_security_event_operation_status,
             C.ACTION_CREATE_SUSP_EVENT_NOTE: self.create_susp_event_note,
             C.ACTION_DESCRIBE_MONITOR_ACCOUNTS: self.describe_monitor_accounts,
+            C.ACTION_DESCRIBE_SIMILAR_EVENT_SCENARIOS: self.describe_similar_event_scenarios,
+            C.ACTION_CREATE_SIMILAR_SECURITY_EVENTS_QUERY_TASK: self.create_similar_security_events_query_task,
+            C.ACTION_DESCRIBE_SIMILAR_SECURITY_EVENTS: self.describe_similar_security_events,
+            C.ACTION_HANDLE_SIMILAR_SECURITY_EVENTS: self.handle_similar_security_events,
         }
 
     def dispatch(self, action: str, params: Params, request_id: str) -> dict[str, Any]:
@@ -183,11 +188,7 @@ class SasResponses:
 
     # DescribeSuspEvents ---------------------------------------------------------------------------
     def describe_susp_events(self, params: Params) -> dict[str, Any]:
-        page = _int(params, "CurrentPage", minimum=1) or C.DEFAULT_CURRENT_PAGE
-        page_size = _int(params, "PageSize", minimum=1) or C.DEFAULT_PAGE_SIZE
-        if page_size > C.MAX_PAGE_SIZE:
-            # [GUESS] an error, not a silent clamp: a client that asks for 200 must learn it gets 100.
-            raise InvalidParameter("PageSize", f"The maximum value is {C.MAX_PAGE_SIZE}.")
+        page, page_size = _page(params)
         dealed = _str(params, "Dealed")
         if dealed not in (None, "N", "Y"):
             raise InvalidParameter("Dealed", 'Valid values: "N", "Y".')
@@ -356,13 +357,23 @@ class SasResponses:
 
     # HandleSecurityEvents -------------------------------------------------------------------------
     def handle_security_events(self, params: Params) -> dict[str, Any]:
-        operation = _required(params, "OperationCode")
+        _required(params, "OperationCode")  # named before the ids, as the gateway checks in the model's order
         alert_ids = _ids(params, "SecurityEventIds")
         if not alert_ids:
             raise MissingParameter("SecurityEventIds")
         if len(alert_ids) > C.MAX_HANDLE_EVENT_IDS:
             raise InvalidParameter("SecurityEventIds",
                                    f"At most {C.MAX_HANDLE_EVENT_IDS} IDs per request, got {len(alert_ids)}.")
+        mark_batch = _str(params, "MarkBatch")
+        if mark_batch is not None and mark_batch not in ("true", "false"):
+            raise InvalidParam('Valid values: "true", "false".', parameter="MarkBatch")
+        task = self.backend.handle(self._handle_request(params, alert_ids))
+        return {"HandleSecurityEventsResponse": {"TaskId": task.id}}
+
+    def _handle_request(self, params: Params, alert_ids: list[int]) -> HandleRequest:
+        """What HandleSecurityEvents and HandleSimilarSecurityEvents share: the operation, its parameters, the
+        whitelist rules, the remark and the account, checked."""
+        operation = _required(params, "OperationCode")
         # OperationParams and MarkMissParam are optional strings to the gateway; what they must hold is
         # the service's business (InvalidParam).
         op_params = _json(params, "OperationParams")
@@ -372,17 +383,62 @@ class SasResponses:
             op_params = {}
         if not isinstance(op_params, dict):
             raise InvalidParam("Must be a JSON object.", parameter="OperationParams")
-        mark_batch = _str(params, "MarkBatch")
-        if mark_batch is not None and mark_batch not in ("true", "false"):
-            raise InvalidParam('Valid values: "true", "false".', parameter="MarkBatch")
         mark_rules = _json(params, "MarkMissParam")
         if isinstance(mark_rules, dict):  # HandleSimilarSecurityEvents documents a single object
             mark_rules = [mark_rules]
         if mark_rules is not None and not isinstance(mark_rules, list):
             raise InvalidParam("Must be a JSON array of rule objects.", parameter="MarkMissParam")
-        task = self.backend.handle(HandleRequest(operation, alert_ids, op_params, mark_rules, _str(params, "Remark"),
-                                                 account=self._account(params)))
-        return {"HandleSecurityEventsResponse": {"TaskId": task.id}}
+        return HandleRequest(operation, alert_ids, op_params, mark_rules, _str(params, "Remark"),
+                             account=self._account(params))
+
+    # DescribeSimilarEventScenarios ----------------------------------------------------------------
+    def describe_similar_event_scenarios(self, params: Params) -> dict[str, Any]:
+        alert_id = _int(params, "SecurityEventId", required=True)
+        return {"Scenarios": [{"Code": code} for code in self.backend.similar_scenarios(alert_id)]}
+
+    # CreateSimilarSecurityEventsQueryTask ---------------------------------------------------------
+    def create_similar_security_events_query_task(self, params: Params) -> dict[str, Any]:
+        alert_id = _int(params, "SecurityEventId", required=True)
+        scenario = _str(params, "SimilarEventScenarioCode") or C.SCENARIO_DEFAULT
+        if scenario not in SCENARIO_DETAIL_KEYS:
+            raise InvalidParam(f"Valid values: {', '.join(SCENARIO_DETAIL_KEYS)}.",
+                               parameter="SimilarEventScenarioCode")
+        token = _str(params, "ClientToken")
+        if token is not None and (len(token) > C.MAX_CLIENT_TOKEN_LENGTH or not token.isascii()):
+            raise InvalidParameter("ClientToken", f"At most {C.MAX_CLIENT_TOKEN_LENGTH} ASCII characters.")
+        dry_run = (_str(params, "DryRun") or "false").lower()  # the SDK sends a bool as "True" [RUN]
+        if dry_run not in ("true", "false"):
+            raise InvalidParameter("DryRun", 'Valid values: "true", "false".')
+        account = self._account(params)
+        if dry_run == "true":
+            self.backend.get_alert(alert_id, account)  # checked as the real call would be, and nothing created
+            raise DryRunOperation()
+        query = self.backend.create_similar_query(alert_id, scenario, account, token)
+        return {"CreateSimilarSecurityEventsQueryTaskResponse": {"TaskId": query.id, "Status": query.status}}
+
+    # DescribeSimilarSecurityEvents ----------------------------------------------------------------
+    def describe_similar_security_events(self, params: Params) -> dict[str, Any]:
+        task_id = _int(params, "TaskId", required=True)
+        page, page_size = _page(params)
+        lang = _lang(params)
+        alerts, total = self.backend.similar_page(task_id, page, page_size)
+        return {
+            "PageInfo": {"Count": len(alerts), "CurrentPage": page, "PageSize": page_size, "TotalCount": total},
+            "SecurityEventsResponse": [{
+                "EventName": catalog.localized((a.name.en, a.name.zh), lang),
+                "EventType": catalog.localized((a.type.en, a.type.zh), lang),
+                "LastTime": a.last_seen_ms,  # milliseconds here, a string in DescribeSuspEvents [SDK]
+                "OccurrenceTime": a.first_seen_ms,
+                "SecurityEventId": a.id,
+                "Uuid": a.host.uuid if a.host else None,
+            } for a in alerts],
+        }
+
+    # HandleSimilarSecurityEvents ------------------------------------------------------------------
+    def handle_similar_security_events(self, params: Params) -> dict[str, Any]:
+        task_id = _int(params, "TaskId", required=True)
+        self.backend.handle_similar(task_id, self._handle_request(params, []))
+        return {}  # RequestId only [SDK]
 
     # DescribeSecurityEventOperationStatus ---------------------------------------------------------
     def describe_security_event_operation_status(self, params: Params) -> dict[str, Any]:
@@ -414,6 +470,16 @@ class SasResponses:
         self.backend.add_note(alert_id, note, account)
         return {"Success": True, "Code": C.NOTE_SUCCESS_CODE, "Message": C.NOTE_SUCCESS_MESSAGE,
                 "HttpStatusCode": 200}
+
+
+def _page(params: Params) -> tuple[int, int]:
+    """CurrentPage and PageSize (default 1 and 20); PageSize above 100 is refused."""
+    page = _int(params, "CurrentPage", minimum=1) or C.DEFAULT_CURRENT_PAGE
+    page_size = _int(params, "PageSize", minimum=1) or C.DEFAULT_PAGE_SIZE
+    if page_size > C.MAX_PAGE_SIZE:
+        # [GUESS] an error, not a silent clamp: a client that asks for 200 must learn it gets 100.
+        raise InvalidParameter("PageSize", f"The maximum value is {C.MAX_PAGE_SIZE}.")
+    return page, page_size
 
 
 def refusal_body(error: SasError, request_id: str) -> dict[str, Any]:

@@ -391,7 +391,7 @@ def test_config_reports_the_readings_and_a_reset_keeps_them(emu) -> None:
         "id_lookup": "some", "final_status": "table", "mark_miss_param": "required",
         "kill_and_quara_sub_operations": "two", "throttle_code": "Throttling.User", "server_error_status": "503",
         "pending_order": "oldest", "suggested_sub_operation": "yes", "empty_mark_miss_param": "refused",
-        "note_refusal": "in_body", "member_alert_by_id": "refused"}
+        "note_refusal": "in_body", "member_alert_by_id": "refused", "similar_empty_reads": 1}
     answer = emu.configure(status_call="either", queue_ms=25, final_status="processing")
     assert (answer["status_call"], answer["queue_ms"], answer["final_status"]) == ("either", 25, "processing")
     emu.reset()
