@@ -36,7 +36,10 @@ REQUEST_KEYS = ("time", "event", "operation", "alert_ids", "operation_params", "
                 "attempt")
 RESPONSE_KEYS = ("task_id", "result", "error_code", "error_kind", "message", "request_id")
 NOTE_KEYS = ("note_text",)  # not "note": a natural audit_context key, which earlier versions let users take
-RESERVED_KEYS = REQUEST_KEYS + RESPONSE_KEYS + NOTE_KEYS
+# The member account the calls were about (resource_directory_account_id), on every line of a member's run: one
+# trail may hold the writes of many accounts, and the service's request log is the member's, not the caller's.
+MEMBER_KEY = "resource_directory_account_id"
+RESERVED_KEYS = REQUEST_KEYS + RESPONSE_KEYS + NOTE_KEYS + (MEMBER_KEY,)
 
 FILE_MODE = 0o600
 # O_APPEND: every write lands at the end, even with other processes appending; CLOEXEC: no child inherits it;
@@ -164,6 +167,7 @@ class AuditLog:
         self.path = os.path.join(os.getcwd(), path)  # a relative path is in the working directory; not normalised
         self.context = check_context(context)
         self.secrets = tuple(secrets)  # cut out of every line, a guard behind fields that hold none
+        self.member_account: Optional[int] = None  # the member account of the calls, known once connected
         self.wall_clock = wall_clock
         self.sync = sync
         self.problems: List[str] = []  # lines that could not be written, for the module's warnings
@@ -248,6 +252,8 @@ class AuditLog:
             raise AuditLogError("audit_log %s is not open" % self.path)
         line: Dict[str, Any] = {"time": utc_timestamp(self.wall_clock())}
         line.update(event)
+        if self.member_account is not None:
+            line[MEMBER_KEY] = self.member_account
         line.update(self.context)
         text = redact(json_line(line), self.secrets) + "\n"
         # backslashreplace turns a lone surrogate into its JSON escape instead of failing the line

@@ -308,6 +308,8 @@ options:
       - "C(error_kind) is null when accepted, else C(api) (the service refused the call), C(ambiguous) (sent,
         but the answer was lost - the service may have acted), C(bad_response), C(not_sent), C(credentials),
         or C(unexpected) (the module itself stopped during the call; the service may have acted)."
+      - With I(resource_directory_account_id), every line then has C(resource_directory_account_id), the member
+        account the calls were about, so one trail can hold the writes of many accounts.
       - Then come the I(audit_context) fields. No line holds a credential (AccessKey, secret, token, signature).
       - The path is on the host that runs the module (with C(localhost), the controller). A relative path, such
         as a bare file name, is resolved against the module's working directory (with a C(local) connection,
@@ -743,6 +745,7 @@ def main():
             connection = module.connection
             if audit is not None:
                 audit.secrets = module._secrets  # known once connected; cut out of every line as a last guard
+                audit.member_account = connection.resource_directory_account_id
             handler = Handler(connection, request, audit=audit)
             report = handler.run(module.check_mode)
         else:  # nothing to handle: no call, not even a connection

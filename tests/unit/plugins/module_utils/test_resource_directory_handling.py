@@ -7,6 +7,7 @@ APIs without the parameter find a member's alert or task by its id) every alert 
 from __future__ import annotations
 
 import contextlib
+import json
 
 import pytest
 from emulated_sas import ACCESS_KEY_ID, ACCESS_KEY_SECRET, IGNORED, PENDING, connect_to, emulated_sas
@@ -18,7 +19,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import Handler, HandleRequest
 from ansible_collections.alibabacloud.sas.plugins.module_utils.offered_operations import lookup_operations
 from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import STATUS_FILTERS
-from ansible_collections.alibabacloud.sas.plugins.modules import sas_alert_operations_info
+from ansible_collections.alibabacloud.sas.plugins.modules import sas_alert_handle, sas_alert_operations_info
 from sas_emulator import dataset as emulator_dataset
 
 ACCOUNT_PARAMETER = "ResourceDirectoryAccountId"
@@ -150,3 +151,33 @@ def test_sas_alert_operations_info_says_per_alert_why_a_member_s_alert_was_not_f
     reason = ("DescribeSecurityEventOperations takes no ResourceDirectoryAccountId, so it may not look in member "
               "account %d" % member)
     assert [alert["reason"] for alert in result["alerts"]] == [reason if refused else None] * 2
+
+
+def test_every_audit_line_of_a_member_s_run_names_the_member(module_env, no_proxy, tmp_path):
+    """One trail may hold many accounts' writes: sas_alert_handle puts the member account on each line (and an
+    audit_context cannot take the key)."""
+    trail = tmp_path / "audit.jsonl"
+    with organisation("found") as (sas, connection, member, alert_ids):
+        options = {"endpoint": sas.url, "access_key": ACCESS_KEY_ID, "secret_key": ACCESS_KEY_SECRET,
+                   "resource_directory_account_id": member, "alert_ids": alert_ids[:2], "operation": "ignore",
+                   "note": "triaged", "poll_interval": 0.1, "audit_log": str(trail),
+                   "audit_context": {"account": "prod"}}
+        result = run_module(sas_alert_handle, options, connect=connect)
+        spoofed = run_module(sas_alert_handle, dict(options, audit_context={"resource_directory_account_id": 1}),
+                             connect=connect)
+    assert result["failed"] is False, result
+    lines = [json.loads(line) for line in trail.read_text(encoding="utf-8").splitlines()]
+    assert {line["event"] for line in lines} == {"handle_request", "handle_response", "note_request",
+                                                 "note_response"}
+    assert {(line["resource_directory_account_id"], line["account"]) for line in lines} == {(member, "prod")}
+    assert spoofed["failed"] is True and "resource_directory_account_id" in spoofed["msg"]
+
+
+def test_the_administrator_s_own_audit_lines_name_no_member(module_env, no_proxy, tmp_path):
+    trail = tmp_path / "audit.jsonl"
+    with emulated_sas(alerts=10, seed=7) as sas:
+        options = {"endpoint": sas.url, "access_key": ACCESS_KEY_ID, "secret_key": ACCESS_KEY_SECRET,
+                   "alert_ids": sas.pick(1), "operation": "ignore", "poll_interval": 0.1, "audit_log": str(trail)}
+        assert run_module(sas_alert_handle, options, connect=connect)["failed"] is False
+    assert all("resource_directory_account_id" not in json.loads(line)
+               for line in trail.read_text(encoding="utf-8").splitlines())
