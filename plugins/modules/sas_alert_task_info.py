@@ -136,6 +136,9 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     check_alert_ids,
     check_task_id,
 )
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import (
+    DESCRIBE_SECURITY_EVENT_OPERATION_STATUS,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import MAX_IDS_PER_HANDLE_CALL
 from ansible_collections.alibabacloud.sas.plugins.module_utils.tasks import task_report
 
@@ -159,6 +162,10 @@ def main():
         # A task holds at most as many alerts as one HandleSecurityEvents call sends.
         report = task_report(module.connection, task_id, alert_ids, MAX_IDS_PER_HANDLE_CALL)
     except SasApiError as error:
+        unseen = module.connection.member_unseen_by(DESCRIBE_SECURITY_EVENT_OPERATION_STATUS)
+        if unseen:  # the task may be the member's: its alerts' statuses are still readable
+            module.fail_json(msg="%s (%s): read the alerts' statuses with alibabacloud.sas.sas_alert_info and its "
+                             "alert_ids instead" % (error.describe(), unseen), error=error.to_result(), changed=False)
         module.fail_api(error, changed=False)
     module.exit_json(changed=False, **report)
 

@@ -19,7 +19,11 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import Handler, HandleRequest
 from ansible_collections.alibabacloud.sas.plugins.module_utils.offered_operations import lookup_operations
 from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import STATUS_FILTERS
-from ansible_collections.alibabacloud.sas.plugins.modules import sas_alert_handle, sas_alert_operations_info
+from ansible_collections.alibabacloud.sas.plugins.modules import (
+    sas_alert_handle,
+    sas_alert_operations_info,
+    sas_alert_task_info,
+)
 from sas_emulator import dataset as emulator_dataset
 
 ACCOUNT_PARAMETER = "ResourceDirectoryAccountId"
@@ -181,3 +185,17 @@ def test_the_administrator_s_own_audit_lines_name_no_member(module_env, no_proxy
         assert run_module(sas_alert_handle, options, connect=connect)["failed"] is False
     assert all("resource_directory_account_id" not in json.loads(line)
                for line in trail.read_text(encoding="utf-8").splitlines())
+
+
+def test_sas_alert_task_info_on_a_member_s_task_it_may_not_read_says_what_to_read_instead(module_env, no_proxy):
+    with organisation("found") as (sas, connection, member, alert_ids):
+        task_id = handle(connection, alert_ids[:2]).task_ids[0]
+        sas.backend.readings.member_alert_by_id = "refused"  # the same task, read under the other reading
+        options = {"endpoint": sas.url, "access_key": ACCESS_KEY_ID, "secret_key": ACCESS_KEY_SECRET,
+                   "resource_directory_account_id": member, "task_id": task_id, "alert_ids": alert_ids[:2]}
+        result = run_module(sas_alert_task_info, options, connect=connect)
+    assert result["failed"] is True, result
+    assert result["msg"].endswith(
+        "(DescribeSecurityEventOperationStatus takes no ResourceDirectoryAccountId, so it may not look in member "
+        "account %d): read the alerts' statuses with alibabacloud.sas.sas_alert_info and its alert_ids instead"
+        % member), result["msg"]
