@@ -194,9 +194,9 @@ def _alert_lines(number: int, entry: Dict[str, Any]) -> List[str]:
     head = "[Alert %d] ID: %s" % (number, shown(entry["id"]))
     if not entry["found"]:
         return [head + " - not found: the service does not know it"]
-    if entry.get("similar_to"):
-        head += " - similar to %s (%s)" % (shown(entry["similar_to"].get("id")),
-                                            shown(entry["similar_to"].get("scenario")))
+    similar = entry.get("similar_to")
+    if similar:
+        head += " - similar to %s (%s)" % (shown(similar.get("id")), shown(similar.get("scenario")))
     times = {key: entry["evidence"].get(key) for key in ("first_time", "last_time")}
     found = dict(entry["evidence"], first_time=None, last_time=None)
     return [head,
@@ -297,7 +297,7 @@ def why_not_sent(entry: Dict[str, Any]) -> str:
     if disposition == UNSUPPORTED:
         return "%s is not allowed now; allowed: %s" % (shown(entry["action"]), allowed_text(entry))
     if disposition == REVIEW:
-        return "no recommended action: review it in the console (%s)" % shown(entry["recommended"]["why"])
+        return "no recommended action: %s" % shown(entry["recommended"]["why"])
     if disposition == ALREADY_HANDLED:
         return "no longer pending (%s)" % shown(entry["status"])
     if disposition == NOT_FOUND:

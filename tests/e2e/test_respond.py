@@ -4,14 +4,13 @@ emulator's request log says what was written and which notes were created."""
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import pty
-import select
 import subprocess
 import time
 from pathlib import Path
 
+import pexpect  # ansible-runner's own dependency
 import pytest
 from conftest import base_env
 from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET, Data, calls, sent_ids, writes
@@ -160,38 +159,32 @@ def test_a_bad_choice_stops_before_any_call(respond, emulator, variables, messag
     assert emulator.requests() == []
 
 
-def on_a_terminal(*answers: tuple[bytes, str]):
+def on_a_terminal(*answers: tuple[str, str]):
     """A subprocess.run stand-in: the play runs on a pseudo-terminal of its own, as in a person's shell, and each
     answer is typed once its prompt has shown."""
 
     def run(command, env, cwd, timeout, **_ignored):
-        pid, leader = pty.fork()
-        if pid == 0:
-            os.chdir(cwd)
-            os.execvpe(command[0], command, env)
-        output, pending, deadline = b"", list(answers), time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not select.select([leader], [], [], 0.5)[0]:
-                continue
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the play ended and closed the terminal
-                break
-            if not chunk:
-                break
-            output += chunk
-            if pending and pending[0][0] in output.rsplit(b"TASK [", 1)[-1]:
+        seen = io.StringIO()
+        child = pexpect.spawn(command[0], command[1:], env=env, cwd=str(cwd), timeout=timeout, encoding="utf-8",
+                              codec_errors="replace")
+        child.logfile_read = seen
+        unanswered = list(answers)
+        try:
+            while unanswered:
+                child.expect_exact(unanswered[0][0])
                 time.sleep(1)  # ansible flushes the terminal's input once it has printed the prompt
-                os.write(leader, pending.pop(0)[1].encode() + b"\r")
-        _pid, status = os.waitpid(pid, 0)
-        os.close(leader)
-        text = output.decode(errors="replace") + ("\nUNANSWERED %r" % pending if pending else "")
-        return subprocess.CompletedProcess(command, os.waitstatus_to_exitcode(status), text, "")
+                child.sendline(unanswered.pop(0)[1])
+            child.expect(pexpect.EOF)
+        except (pexpect.EOF, pexpect.TIMEOUT):
+            pass
+        child.close(force=True)
+        text = seen.getvalue() + ("\nUNANSWERED %r" % unanswered if unanswered else "")
+        return subprocess.CompletedProcess(command, child.exitstatus, text, "")
 
     return run
 
 
-MENU = b"Please select (enter number)"
+MENU = "Please select (enter number)"
 
 
 def test_at_a_terminal_1_handles_with_the_recommended_actions(respond, emulator):
@@ -204,8 +197,8 @@ def test_at_a_terminal_1_handles_with_the_recommended_actions(respond, emulator)
 
 
 def test_at_a_terminal_2_asks_for_the_operation_and_its_parameters(respond, emulator):
-    run = respond(runner=on_a_terminal((MENU, "2"), (b"Operation code", "ignore"),
-                                       (b"Enter for none", 'remark="seen by the on-call"')))
+    run = respond(runner=on_a_terminal((MENU, "2"), ("Operation code", "ignore"),
+                                       ("Enter for none", 'remark="seen by the on-call"')))
     assert "UNANSWERED" not in run.output and run.rc == 0, run.output[-3000:]
     assert written(emulator) == {"ignore": ALERTS}
     assert {entry["params"]["Remark"] for entry in writes(emulator)} == {"seen by the on-call"}

@@ -159,8 +159,8 @@ def test_recommended_sends_each_alert_its_own_action_where_the_service_allows_it
         "  block_ip (block_duration=7d) x 1: 1",
         "  quara x 1: 3",
         "  not sent: [Alert 2] block_ip is not allowed now; allowed: ignore",
-        "  not sent: [Alert 4] no recommended action: review it in the console (cloud product alerts are case by "
-        "case: ignore only after review)",
+        "  not sent: [Alert 4] no recommended action: cloud product alerts are case by case: "
+        "ignore only after review",
         "  not sent: [Alert 5] no longer pending (ignored)",
         "  not sent: [Alert 9] not found: the service does not know it"]
     # the triage's groups filter takes them as they are: one sas_alert_handle call
@@ -213,8 +213,8 @@ def test_the_summary_speaks_as_the_skill_does():
         "🚫 Not supported: 1",
         "  [Alert 2] block_ip is not allowed now; allowed: ignore",
         "👀 Left for a person to review: 1",
-        "  [Alert 4] no recommended action: review it in the console (cloud product alerts are case by case: ignore "
-        "only after review)",
+        "  [Alert 4] no recommended action: cloud product alerts are case by case: ignore only "
+        "after review",
         "↩️ Already handled: 1",
         "  [Alert 5] no longer pending (ignored)",
         "❓ Not found: 1",
