@@ -13,8 +13,8 @@ description:
   - Renders a summary of P(alibabacloud.sas.triage_summary#filter) as Markdown - the run's time, the accounts that
     failed and those with alerts that need a person, the alerts per outcome over every account, then one row per
     account with its state, its outcomes, its report and why it stopped.
-  - Every value is shown escaped as in P(alibabacloud.sas.triage_markdown#filter): an account label or a message
-    cannot make a line, a link or HTML.
+  - Every value is shown escaped as in P(alibabacloud.sas.triage_markdown#filter), so an account label or a
+    message cannot make a line, a link or HTML.
 positional: _input
 options:
   _input:

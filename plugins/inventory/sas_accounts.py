@@ -202,6 +202,11 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     connection_option_errors,
     sas_argument_spec,
 )
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import (
+    DESCRIBE_MONITOR_ACCOUNTS,
+    monitor_accounts,
+)
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import EDITIONS
 
 try:
     from ansible.template import trust_as_template
@@ -215,16 +220,12 @@ display = Display()
 
 NAME = "alibabacloud.sas.sas_accounts"
 GROUP = "sas_accounts"
-DESCRIBE_MONITOR_ACCOUNTS = "DescribeMonitorAccounts"
 # The connection option this plugin sets on each member's host: its own calls are the administrator's.
 PER_HOST_OPTIONS = ("resource_directory_account_id",)
 # The options that say where the calls go: each site's own.
 WHERE_OPTIONS = ("region", "endpoint")
 # The options that carry credentials: never put on a host. The key id goes with its secret, so it stays out too.
 KEY_OPTIONS = ("access_key", "secret_key", "security_token")
-# SasVersion, the edition of a member (DescribeMonitorAccounts [SDK]).
-EDITIONS = {"0": "free", "1": "free", "2": "enterprise", "3": "enterprise", "5": "advanced", "6": "anti_virus",
-            "7": "ultimate"}
 SITE_NAMES = {MAINLAND_SITE: "mainland", OUTSIDE_MAINLAND_SITE: "outside_mainland"}
 # The region a host of the other site is given: the site's own (connection.site_for_region maps it back).
 SITE_REGIONS = {MAINLAND_SITE: "cn-shanghai", OUTSIDE_MAINLAND_SITE: "ap-southeast-1"}
@@ -422,7 +423,7 @@ def list_accounts(params: Mapping[str, Any], site: Site) -> Dict[str, Any]:
                                  "collection's requirements.txt lists them)" % (NAME, " and ".join(missing)))
     try:
         settings = ConnectionSettings(dict(params, region=site.region, endpoint=site.endpoint))
-        body = settings.connect(display.warning).call(DESCRIBE_MONITOR_ACCOUNTS)
+        body = monitor_accounts(settings.connect(display.warning))
     except (CredentialError, OptionError, EndpointError, ClientSetupError) as error:
         raise AnsibleParserError("%s: %s" % (NAME, error)) from None
     except SasApiError as error:

@@ -130,18 +130,21 @@ class SasConnection:
         self.retries = 0
 
     def call(self, action: str, write: bool = False, **params: Any) -> Any:
-        """Call action with wire-named-in-snake_case params; returns the response body model."""
-        request = getattr(self._models, action + "Request")(**params)
+        """Call action with wire-named-in-snake_case params; returns the response body model. An action the SDK
+        gives no request model (DescribeMonitorAccounts) takes no params: its method takes the runtime alone."""
+        model = getattr(self._models, action + "Request", None)  # None: the action takes no parameter
+        request = model(**params) if model is not None else None
         if self.resource_directory_account_id is not None and takes_account(request):
             request.resource_directory_account_id = self.resource_directory_account_id
         method = getattr(self.client, _snake(action) + "_with_options")
+        arguments = (self._runtime,) if request is None else (request, self._runtime)
 
         def once() -> Any:
             slot = self._pacer.wait(action)
             with self._lock:
                 self.calls += 1
             try:
-                body = method(request, self._runtime).body
+                body = method(*arguments).body
             except Exception as exc:  # every SDK stack raises differently; errors.py sorts it out
                 error = from_sdk_exception(exc, action, self._secrets, self.url)
                 if error.throttled:

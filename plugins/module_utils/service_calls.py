@@ -24,6 +24,7 @@ DESCRIBE_SECURITY_EVENT_OPERATIONS = "DescribeSecurityEventOperations"
 HANDLE_SECURITY_EVENTS = "HandleSecurityEvents"
 DESCRIBE_SECURITY_EVENT_OPERATION_STATUS = "DescribeSecurityEventOperationStatus"
 CREATE_SUSP_EVENT_NOTE = "CreateSuspEventNote"
+DESCRIBE_MONITOR_ACCOUNTS = "DescribeMonitorAccounts"
 
 # The answer for an alert id the service does not know (the error table of DescribeSecurityEventOperations [DOC]).
 SECURITY_EVENT_NOT_EXISTS = "SecurityEventNotExists"
@@ -160,3 +161,10 @@ def create_susp_event_note(connection: Any, alert_id: int, note: str) -> Optiona
         raise SasApiError(CREATE_SUSP_EVENT_NOTE, errors.API, body.message or "the note was not added",
                           code=body.code, request_id=request_id, http_status=body.http_status_code)
     return request_id
+
+
+# --- DescribeMonitorAccounts ------------------------------------------------------------------
+def monitor_accounts(connection: Any) -> Any:
+    """The body of DescribeMonitorAccounts (no parameter): the caller's Resource Directory member accounts
+    (AccountIds, AccountIdInfos with each one's SasVersion) and the caller's own id (OperatorUid)."""
+    return connection.call(DESCRIBE_MONITOR_ACCOUNTS)

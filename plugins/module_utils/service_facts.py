@@ -115,3 +115,7 @@ ALERT_TYPE_NAMES = (
     ("Trusted exceptions", "可信异常"),
     ("Others", "其他", "other"),
 )
+
+# SasVersion, the edition of a member account in DescribeMonitorAccounts [SDK], as a name.
+EDITIONS = {"0": "free", "1": "free", "2": "enterprise", "3": "enterprise", "5": "advanced", "6": "anti_virus",
+            "7": "ultimate"}
