@@ -33,11 +33,29 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Plan the recommended actions
-  ansible.builtin.set_fact:
-    plan: "{{ view | alibabacloud.sas.respond_plan(settings) }}"
+- name: The pending web shells
+  alibabacloud.sas.sas_alert_info:
+    alert_types: [Web shell]
+  register: webshells
 
-- name: Handle them in one call
+- name: What each allows now
+  alibabacloud.sas.sas_alert_operations_info:
+    alert_ids: "{{ webshells.alerts | map(attribute='id') | list }}"
+  register: allowed
+
+- name: Quarantine every one that allows it (the others end unsupported, naming what they allow)
+  ansible.builtin.set_fact:
+    plan: >-
+      {{ webshells.alerts | alibabacloud.sas.respond_view(allowed.alerts)
+         | alibabacloud.sas.respond_plan({'choice': 'custom', 'operation': 'quara', 'alert_ids': [],
+                                          'report_dir': '.', 'audit_log': 'audit.jsonl'}
+                                         | alibabacloud.sas.respond_settings) }}
+
+- name: Say what is sent
+  ansible.builtin.debug:
+    msg: "{{ plan.lines }}"
+
+- name: Send it
   alibabacloud.sas.sas_alert_handle:
     groups: "{{ plan.groups | alibabacloud.sas.triage_handle_groups }}"
 """

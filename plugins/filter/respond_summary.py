@@ -34,6 +34,33 @@ options:
 """
 
 EXAMPLES = r"""
+- name: Read two alerts
+  alibabacloud.sas.sas_alert_info:
+    alert_ids: [702173474, 702173480]
+  register: listed
+
+- name: Read what the service allows each now
+  alibabacloud.sas.sas_alert_operations_info:
+    alert_ids: "{{ listed.alerts | map(attribute='id') | list }}"
+  register: offered
+
+- name: Check the choice - each alert its recommended action
+  ansible.builtin.set_fact:
+    settings: >-
+      {{ {'choice': 'recommended', 'alert_ids': [702173474, 702173480], 'report_dir': 'reports',
+          'audit_log': 'reports/respond-audit.jsonl'} | alibabacloud.sas.respond_settings }}
+    view: "{{ listed.alerts | alibabacloud.sas.respond_view(offered.alerts) }}"
+
+- name: Plan it
+  ansible.builtin.set_fact:
+    plan: "{{ view | alibabacloud.sas.respond_plan(settings) }}"
+
+- name: Handle them in one call
+  alibabacloud.sas.sas_alert_handle:
+    groups: "{{ plan.groups | alibabacloud.sas.triage_handle_groups }}"
+  register: handled
+  failed_when: false
+
 - name: Sum the run up
   ansible.builtin.set_fact:
     report: "{{ plan | alibabacloud.sas.respond_summary(handled, check_mode=ansible_check_mode) }}"

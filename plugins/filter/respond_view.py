@@ -42,19 +42,22 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Read two alerts
+- name: The first ten pending serious alerts
   alibabacloud.sas.sas_alert_info:
-    alert_ids: [702173474, 702173480]
-  register: listed
+    levels: [serious]
+    max_results: 10
+  register: serious
 
-- name: Read what the service allows each now
+- name: The operations each allows now, one call for all
   alibabacloud.sas.sas_alert_operations_info:
-    alert_ids: "{{ listed.alerts | map(attribute='id') | list }}"
-  register: offered
+    alert_ids: "{{ serious.alerts | map(attribute='id') | list }}"
+  register: operations
 
-- name: Show them
+- name: Show them as the alert-handler workflow does, every value escaped
   ansible.builtin.debug:
-    msg: "{{ (listed.alerts | alibabacloud.sas.respond_view(offered.alerts)).lines }}"
+    msg: >-
+      {{ (serious.alerts | alibabacloud.sas.respond_view(operations.alerts,
+           total_count=serious.total_count)).lines }}
 """
 
 RETURN = r"""
