@@ -1,0 +1,132 @@
+# Copyright: (c) 2026, alibabacloud.sas contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""sas_alert_similar_info's reading: the scenarios the service offers for an alert, the similar-events query task
+(CreateSimilarSecurityEventsQueryTask) read until it gives its group (DescribeSimilarSecurityEvents), and the alerts
+of the group still pending, read as sas_alert_info reads alerts (listing.read_alerts).
+
+The collection hands similar alerts to its own handler (sas_alert_handle) and never calls HandleSimilarSecurityEvents:
+that API acts on the whole group with one operation, on alerts nobody reviewed, and answers no per-alert result.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import ListingRequest, read_alerts
+from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import read_all_pages
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import MAX_PAGE_SIZE, STATUS_FILTERS
+
+DESCRIBE_SIMILAR_EVENT_SCENARIOS = "DescribeSimilarEventScenarios"
+CREATE_SIMILAR_SECURITY_EVENTS_QUERY_TASK = "CreateSimilarSecurityEventsQueryTask"
+DESCRIBE_SIMILAR_SECURITY_EVENTS = "DescribeSimilarSecurityEvents"
+SECURITY_EVENT_NOT_EXISTS = "SecurityEventNotExists"
+
+# The scenario codes of DescribeSimilarEventScenarios [SDK]: the same alert type; and besides, the same IP rule,
+# the same file content rule, the same URL rule.
+SCENARIOS = ("default", "same_ip", "same_file_content", "same_url")
+# The first read of a query task comes this soon after it is created; each later wait doubles, up to poll_interval.
+FIRST_WAIT = 0.25
+
+Page = Tuple[List[Any], int]  # (SecurityEventsResponse entries, TotalCount)
+
+
+class SimilarRequest:
+    """What sas_alert_similar_info was asked, already checked."""
+
+    def __init__(self, alert_id: int, scenario: str = "default", lang: str = "en", wait_timeout: float = 10.0,
+                 poll_interval: float = 2.0, concurrency: int = 8):
+        self.alert_id = alert_id
+        self.scenario = scenario
+        self.lang = lang
+        self.wait_timeout = wait_timeout
+        self.poll_interval = poll_interval
+        self.concurrency = concurrency
+
+
+class AlertNotFound(Exception):
+    """The service does not know the alert; the message says so, and why when the connection tells."""
+
+
+def offered_scenarios(connection: Any, alert_id: int) -> List[str]:
+    """The scenario codes the service offers for the alert; AlertNotFound if it does not know the alert."""
+    try:
+        body = connection.call(DESCRIBE_SIMILAR_EVENT_SCENARIOS, security_event_id=alert_id)
+    except SasApiError as error:
+        if error.code != SECURITY_EVENT_NOT_EXISTS:
+            raise
+        reason = connection.member_unseen_by(DESCRIBE_SIMILAR_EVENT_SCENARIOS)
+        raise AlertNotFound("Security Center does not know alert %d%s"
+                            % (alert_id, ": " + reason if reason else "")) from None
+    return [scenario.code for scenario in body.scenarios or [] if scenario.code]
+
+
+def create_query(connection: Any, alert_id: int, scenario: str) -> int:
+    """A similar-events query task's id. Resending it is harmless (another query task, no alert changed)."""
+    body = connection.call(CREATE_SIMILAR_SECURITY_EVENTS_QUERY_TASK, security_event_id=alert_id,
+                           similar_event_scenario_code=scenario)
+    return body.create_similar_security_events_query_task_response.task_id
+
+
+def similar_page(connection: Any, task_id: int, page: int, page_size: int, lang: str) -> Page:
+    body = connection.call(DESCRIBE_SIMILAR_SECURITY_EVENTS, task_id=task_id, current_page=page, page_size=page_size,
+                           lang=lang)
+    return body.security_events_response or [], (body.page_info.total_count if body.page_info else 0) or 0
+
+
+def first_page(connection: Any, task_id: int, request: SimilarRequest, clock: Callable[[], float] = time.monotonic,
+               sleep: Callable[[float], None] = time.sleep) -> Optional[Page]:
+    """The task's first page once it lists something, or None if it listed nothing within wait_timeout.
+
+    No API reports a query task's status [SDK], and its first reads may come back empty while it still retrieves
+    its data: an empty read is read again, after FIRST_WAIT, then twice as long each time, up to poll_interval.
+    """
+    deadline = clock() + request.wait_timeout
+    wait = min(FIRST_WAIT, request.poll_interval)
+    while True:
+        page = similar_page(connection, task_id, 1, MAX_PAGE_SIZE, request.lang)
+        if page[1]:
+            return page
+        if clock() + wait > deadline:
+            return None
+        sleep(wait)
+        wait = min(wait * 2, request.poll_interval)
+
+
+def similar_ids(connection: Any, task_id: int, first: Page, lang: str) -> List[int]:
+    """Every alert id the task lists, its first page already read."""
+    def fetch(page: int, size: int) -> Page:
+        return first if (page, size) == (1, MAX_PAGE_SIZE) else similar_page(connection, task_id, page, size, lang)
+
+    listing = read_all_pages(fetch, key=lambda entry: entry.security_event_id)
+    return [entry.security_event_id for entry in listing.items]
+
+
+def read_similar_alerts(connection: Any, request: SimilarRequest, warn: Callable[[str], None],
+                        clock: Callable[[], float] = time.monotonic,
+                        sleep: Callable[[float], None] = time.sleep) -> Dict[str, Any]:
+    """sas_alert_similar_info's result: the pending alerts similar to the alert (never the alert itself), as
+    sas_alert_info returns alerts, and what the service said on the way."""
+    scenarios = offered_scenarios(connection, request.alert_id)
+    result: Dict[str, Any] = {"scenario": request.scenario, "scenarios": scenarios, "task_id": None,
+                              "complete": True, "similar_ids": [], "not_pending_ids": [], "alerts": [],
+                              "total_count": 0}
+    if request.scenario not in scenarios:
+        return result
+    result["task_id"] = task_id = create_query(connection, request.alert_id, request.scenario)
+    first = first_page(connection, task_id, request, clock, sleep)
+    if first is None:
+        result["complete"] = False
+        warn("the similar-events query task %d listed no alert within %g seconds: either alert %d has no similar "
+             "alert, or the task was still retrieving its data (raise wait_timeout to wait longer)"
+             % (task_id, request.wait_timeout, request.alert_id))
+        return result
+    result["similar_ids"] = ids = [i for i in similar_ids(connection, task_id, first, request.lang)
+                                   if i != request.alert_id]
+    if ids:
+        listing = read_alerts(connection, ListingRequest(dict(STATUS_FILTERS["pending"]), ids, lang=request.lang,
+                                                         concurrency=request.concurrency))
+        result.update(alerts=listing["alerts"], total_count=listing["total_count"],
+                      not_pending_ids=listing["missing_ids"])
+    return result
