@@ -87,6 +87,10 @@ _value:
       description: C(alerts), C(by_outcome) (every outcome, zeros included) and C(needs_attention) (failed, timed
         out or errored).
       type: dict
+    needs_attention:
+      description: The alerts that need a person - C(failed), C(timed_out) or C(error) - as in C(alerts).
+      type: list
+      elements: dict
     lines:
       description: The summary in words.
       type: list

@@ -67,15 +67,15 @@ OPERATIONS = tuple(code for code in TRIAGE_ACTIONS if code != NO_ACTION)
 def check_settings(settings: Dict[str, Any], cwd: Optional[str] = None,
                    now_ms: Optional[int] = None) -> Dict[str, Any]:
     """The role's settings checked on the controller before any call: the choice (read_choice), the alerts named
-    in one place, the report directory and the audit trail as absolute paths (a relative one taken from where
+    in one place, sas_respond_similar unset, the report directory and the audit trail as absolute paths (a relative one taken from where
     ansible-playbook runs, never the collection's); every mistake at once in problems."""
     checked = read_choice(settings.get("choice"), settings.get("operation"), settings.get("params"), now_ms)
     if (settings.get("alert_ids") is None) == (settings.get("filters") is None):
         checked["problems"].append("Say which alerts in one place: sas_respond_alert_ids (ids) or "
                                    "sas_respond_filters (as sas_alert_info takes them), not both and not neither.")
-    for name, what in (("similar", "widening to similar alerts"), ("notify", "posting to chat")):
-        if settings.get(name) is not None:  # issue 21's next steps: reserved, never silently ignored
-            checked["problems"].append("sas_respond_%s: %s is not in this version of alibabacloud.sas." % (name, what))
+    if settings.get("similar") is not None:  # reserved for issue 21's next step, never silently ignored
+        checked["problems"].append("sas_respond_similar: widening to similar alerts is not in this version of "
+                                   "alibabacloud.sas.")
     for name in ("report_dir", "audit_log"):
         value = settings.get(name)
         if isinstance(value, str) and value.strip():

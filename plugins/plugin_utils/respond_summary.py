@@ -43,7 +43,8 @@ RESULT_FIELDS = ("error_code", "hint", "reason", "task_id", "note", "status_afte
 
 def summarize(plan: Dict[str, Any], handled: Optional[Dict[str, Any]], check_mode: bool = False,
               finished_at: Optional[str] = None) -> Dict[str, Any]:
-    """The run's report: every alert once with its outcome, counts, and the summary's lines."""
+    """The run's report: every alert once with its outcome, counts, the alerts that need a person (failed, timed
+    out, errored: what a chat message lists), and the summary's lines."""
     results = {result.get("id"): result for result in (handled or {}).get("results") or []}
     alerts = [_outcome(entry, results.get(entry["id"]), handled) for entry in plan["alerts"]]
     by_outcome = {outcome: 0 for outcome, _heading in SECTIONS}
@@ -53,7 +54,8 @@ def summarize(plan: Dict[str, Any], handled: Optional[Dict[str, Any]], check_mod
               "check_mode": bool(check_mode), "choice": plan["choice"], "operation": plan["operation"],
               "params": plan["params"], "alerts": alerts,
               "summary": {"alerts": len(alerts), "by_outcome": by_outcome,
-                          "needs_attention": sum(by_outcome[outcome] for outcome in NEEDS_ATTENTION)}}
+                          "needs_attention": sum(by_outcome[outcome] for outcome in NEEDS_ATTENTION)},
+              "needs_attention": [alert for alert in alerts if alert["outcome"] in NEEDS_ATTENTION]}
     report["lines"] = summary_lines(report)
     return report
 

@@ -14,6 +14,7 @@ import pexpect  # ansible-runner's own dependency
 import pytest
 from conftest import base_env
 from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET, Data, calls, sent_ids, writes
+from test_notify import ACCEPTED, PATH_TOKEN, Receiver
 
 DATA = Data(seed=7, alerts=60)  # the e2e emulator's alerts
 # A logon whose source IP may be blocked, a web shell that may be quarantined, a miner the service does not let
@@ -146,6 +147,22 @@ def test_check_mode_shows_the_plan_and_writes_nothing(respond, emulator):
     assert "  [Alert %d] block_ip (block_duration=7d) - would be sent" % LOGON in run.output
     assert run.reports[0].name.endswith("-check.json") and run.report()["check_mode"] is True
     assert run.audit() == []
+
+
+def test_the_summary_is_posted_to_the_chat(respond, emulator):
+    receiver = Receiver()
+    try:
+        receiver.answer = ACCEPTED["slack"]
+        run = respond(sas_respond_choice="recommended", sas_respond_account="prod-cn",
+                      sas_respond_notify={"url": receiver.url("slack"), "format": "slack"})
+    finally:
+        receiver.stop()
+    assert run.rc == 0, run.output[-3000:]
+    [posted] = receiver.requests
+    text = posted["body"]["text"]
+    assert text.startswith("Security Center alert response: prod-cn"), text
+    assert "2 handled, 1 unsupported, 1 review" in text, text
+    assert run.reports[0].name in json.dumps(posted["body"]) and PATH_TOKEN not in run.output
 
 
 @pytest.mark.parametrize("variables, message", [

@@ -104,9 +104,8 @@ def test_settings_name_the_alerts_in_one_place_refuse_reserved_variables_and_res
     neither = check_settings(dict(SETTINGS, alert_ids=None), cwd=str(tmp_path))["problems"]
     assert both == neither == ["Say which alerts in one place: sas_respond_alert_ids (ids) or sas_respond_filters (as "
                                "sas_alert_info takes them), not both and not neither."]
-    reserved = check_settings(dict(SETTINGS, similar="same_ip", notify={"url": "x"}, choice="x"))["problems"]
-    assert len(reserved) == 3 and reserved[1].startswith("sas_respond_similar: ") and \
-        reserved[2].startswith("sas_respond_notify: ")
+    reserved = check_settings(dict(SETTINGS, similar="same_ip", choice="x"))["problems"]
+    assert len(reserved) == 2 and reserved[1].startswith("sas_respond_similar: ")
 
 
 def test_each_alert_has_the_operations_the_service_allows_now_and_the_triage_s_recommendation():
@@ -221,6 +220,7 @@ def test_the_summary_speaks_as_the_skill_does():
         "  [Alert 9] not found: the service does not know it",
         "Total: 6 items, Success 1, Failed 1, Unsupported 1, Review 1, Already handled 1, Not found 1"]
     assert report["summary"]["needs_attention"] == 1
+    assert [(alert["id"], alert["error_code"]) for alert in report["needs_attention"]] == [(3, "quara.AgentOffline")]
     entries = by_id(report["alerts"])
     assert entries[3]["error_code"] == "quara.AgentOffline" and entries[1]["note"] == "added"
     assert "disposition" not in entries[1] and entries[2]["outcome"] == "unsupported"
