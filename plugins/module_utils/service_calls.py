@@ -25,6 +25,9 @@ HANDLE_SECURITY_EVENTS = "HandleSecurityEvents"
 DESCRIBE_SECURITY_EVENT_OPERATION_STATUS = "DescribeSecurityEventOperationStatus"
 CREATE_SUSP_EVENT_NOTE = "CreateSuspEventNote"
 DESCRIBE_MONITOR_ACCOUNTS = "DescribeMonitorAccounts"
+DESCRIBE_SIMILAR_EVENT_SCENARIOS = "DescribeSimilarEventScenarios"
+CREATE_SIMILAR_SECURITY_EVENTS_QUERY_TASK = "CreateSimilarSecurityEventsQueryTask"
+DESCRIBE_SIMILAR_SECURITY_EVENTS = "DescribeSimilarSecurityEvents"
 
 # The answer for an alert id the service does not know (the error table of DescribeSecurityEventOperations [DOC]).
 SECURITY_EVENT_NOT_EXISTS = "SecurityEventNotExists"
@@ -168,3 +171,26 @@ def monitor_accounts(connection: Any) -> Any:
     """The body of DescribeMonitorAccounts (no parameter): the caller's Resource Directory member accounts
     (AccountIds, AccountIdInfos with each one's SasVersion) and the caller's own id (OperatorUid)."""
     return connection.call(DESCRIBE_MONITOR_ACCOUNTS)
+
+
+# --- Similar alerts ---------------------------------------------------------------------------
+def similar_event_scenarios(connection: Any, alert_id: int) -> List[str]:
+    """The scenario codes (default, same_ip, ...) DescribeSimilarEventScenarios offers for the alert; an unknown
+    alert is the service's SecurityEventNotExists (raised)."""
+    body = connection.call(DESCRIBE_SIMILAR_EVENT_SCENARIOS, security_event_id=alert_id)
+    return [scenario.code for scenario in body.scenarios or [] if scenario.code]
+
+
+def create_similar_events_query(connection: Any, alert_id: int, scenario: str) -> int:
+    """A similar-events query task's id (CreateSimilarSecurityEventsQueryTask). Resending it is harmless: another
+    query task, no alert changed."""
+    body = connection.call(CREATE_SIMILAR_SECURITY_EVENTS_QUERY_TASK, security_event_id=alert_id,
+                           similar_event_scenario_code=scenario)
+    return body.create_similar_security_events_query_task_response.task_id
+
+
+def similar_events_page(connection: Any, task_id: int, page: int, page_size: int, lang: str) -> Page:
+    """One page of a similar-events query task (DescribeSimilarSecurityEvents): (entries, TotalCount)."""
+    body = connection.call(DESCRIBE_SIMILAR_SECURITY_EVENTS, task_id=task_id, current_page=page, page_size=page_size,
+                           lang=lang)
+    return body.security_events_response or [], (body.page_info.total_count if body.page_info else 0) or 0

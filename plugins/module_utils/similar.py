@@ -11,26 +11,26 @@ that API acts on the whole group with one operation, on alerts nobody reviewed, 
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import ListingRequest, read_alerts
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import read_all_pages
+from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import (
+    DESCRIBE_SIMILAR_EVENT_SCENARIOS,
+    SECURITY_EVENT_NOT_EXISTS,
+    Page,
+    create_similar_events_query,
+    similar_event_scenarios,
+    similar_events_page,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import MAX_PAGE_SIZE, STATUS_FILTERS
-
-DESCRIBE_SIMILAR_EVENT_SCENARIOS = "DescribeSimilarEventScenarios"
-CREATE_SIMILAR_SECURITY_EVENTS_QUERY_TASK = "CreateSimilarSecurityEventsQueryTask"
-DESCRIBE_SIMILAR_SECURITY_EVENTS = "DescribeSimilarSecurityEvents"
-SECURITY_EVENT_NOT_EXISTS = "SecurityEventNotExists"
 
 # The scenario codes of DescribeSimilarEventScenarios [SDK]: the same alert type; and besides, the same IP rule,
 # the same file content rule, the same URL rule.
 SCENARIOS = ("default", "same_ip", "same_file_content", "same_url")
 # The first read of a query task comes this soon after it is created; each later wait doubles, up to poll_interval.
 FIRST_WAIT = 0.25
-
-Page = Tuple[List[Any], int]  # (SecurityEventsResponse entries, TotalCount)
-
 
 class SimilarRequest:
     """What sas_alert_similar_info was asked, already checked."""
@@ -52,27 +52,13 @@ class AlertNotFound(Exception):
 def offered_scenarios(connection: Any, alert_id: int) -> List[str]:
     """The scenario codes the service offers for the alert; AlertNotFound if it does not know the alert."""
     try:
-        body = connection.call(DESCRIBE_SIMILAR_EVENT_SCENARIOS, security_event_id=alert_id)
+        return similar_event_scenarios(connection, alert_id)
     except SasApiError as error:
         if error.code != SECURITY_EVENT_NOT_EXISTS:
             raise
         reason = connection.member_unseen_by(DESCRIBE_SIMILAR_EVENT_SCENARIOS)
         raise AlertNotFound("Security Center does not know alert %d%s"
                             % (alert_id, ": " + reason if reason else "")) from None
-    return [scenario.code for scenario in body.scenarios or [] if scenario.code]
-
-
-def create_query(connection: Any, alert_id: int, scenario: str) -> int:
-    """A similar-events query task's id. Resending it is harmless (another query task, no alert changed)."""
-    body = connection.call(CREATE_SIMILAR_SECURITY_EVENTS_QUERY_TASK, security_event_id=alert_id,
-                           similar_event_scenario_code=scenario)
-    return body.create_similar_security_events_query_task_response.task_id
-
-
-def similar_page(connection: Any, task_id: int, page: int, page_size: int, lang: str) -> Page:
-    body = connection.call(DESCRIBE_SIMILAR_SECURITY_EVENTS, task_id=task_id, current_page=page, page_size=page_size,
-                           lang=lang)
-    return body.security_events_response or [], (body.page_info.total_count if body.page_info else 0) or 0
 
 
 def first_page(connection: Any, task_id: int, request: SimilarRequest, clock: Callable[[], float] = time.monotonic,
@@ -85,7 +71,7 @@ def first_page(connection: Any, task_id: int, request: SimilarRequest, clock: Ca
     deadline = clock() + request.wait_timeout
     wait = min(FIRST_WAIT, request.poll_interval)
     while True:
-        page = similar_page(connection, task_id, 1, MAX_PAGE_SIZE, request.lang)
+        page = similar_events_page(connection, task_id, 1, MAX_PAGE_SIZE, request.lang)
         if page[1]:
             return page
         if clock() + wait > deadline:
@@ -97,7 +83,9 @@ def first_page(connection: Any, task_id: int, request: SimilarRequest, clock: Ca
 def similar_ids(connection: Any, task_id: int, first: Page, lang: str) -> List[int]:
     """Every alert id the task lists, its first page already read."""
     def fetch(page: int, size: int) -> Page:
-        return first if (page, size) == (1, MAX_PAGE_SIZE) else similar_page(connection, task_id, page, size, lang)
+        if (page, size) == (1, MAX_PAGE_SIZE):
+            return first
+        return similar_events_page(connection, task_id, page, size, lang)
 
     listing = read_all_pages(fetch, key=lambda entry: entry.security_event_id)
     return [entry.security_event_id for entry in listing.items]
@@ -114,7 +102,7 @@ def read_similar_alerts(connection: Any, request: SimilarRequest, warn: Callable
                               "total_count": 0}
     if request.scenario not in scenarios:
         return result
-    result["task_id"] = task_id = create_query(connection, request.alert_id, request.scenario)
+    result["task_id"] = task_id = create_similar_events_query(connection, request.alert_id, request.scenario)
     first = first_page(connection, task_id, request, clock, sleep)
     if first is None:
         result["complete"] = False

@@ -135,7 +135,8 @@ def test_snake(action, snake):
 # The actions the collection calls, by their wire names (the service's; a typo breaks the real call).
 CALLED_ACTIONS = ("DescribeSuspEvents", "DescribeSuspEventDetail", "DescribeSecurityEventOperations",
                   "HandleSecurityEvents", "DescribeSecurityEventOperationStatus", "CreateSuspEventNote",
-                  "DescribeMonitorAccounts")
+                  "DescribeMonitorAccounts", "DescribeSimilarEventScenarios", "CreateSimilarSecurityEventsQueryTask",
+                  "DescribeSimilarSecurityEvents")
 # The actions whose SDK method takes no request, only the runtime: connection.call sends them no parameter.
 NO_REQUEST_MODEL = ("DescribeMonitorAccounts",)
 
