@@ -111,4 +111,5 @@ STRICTEST = {**readings.STRICTEST, "queue_ms": readings.DEFAULT_QUEUE_MS}
 LENIENT = {"final_status": "processing", "kill_and_quara_sub_operations": "six", "mark_miss_param": "optional",
            "bad_id_in_batch": "drop", "status_call": "either", "id_lookup": "all", "queue_ms": 300,
            "throttle_code": "Rejected.Throttling", "server_error_status": "502", "suggested_sub_operation": "no",
-           "empty_mark_miss_param": "clears", "note_refusal": "as_error"}
+           "empty_mark_miss_param": "clears", "note_refusal": "as_error", "member_alert_by_id": "found",
+           "similar_empty_reads": 0}
