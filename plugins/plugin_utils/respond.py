@@ -24,6 +24,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params 
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import NAME_LENGTH, shown
 from ansible_collections.alibabacloud.sas.plugins.module_utils.version import COLLECTION_VERSION
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.alert_table import operation_codes
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.policy_file import resolve
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_evidence import evidence_line
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan import (
@@ -67,15 +68,12 @@ OPERATIONS = tuple(code for code in TRIAGE_ACTIONS if code != NO_ACTION)
 def check_settings(settings: Dict[str, Any], cwd: Optional[str] = None,
                    now_ms: Optional[int] = None) -> Dict[str, Any]:
     """The role's settings checked on the controller before any call: the choice (read_choice), the alerts named
-    in one place, sas_respond_similar unset, the report directory and the audit trail as absolute paths (a relative one taken from where
+    in one place, the report directory and the audit trail as absolute paths (a relative one taken from where
     ansible-playbook runs, never the collection's); every mistake at once in problems."""
     checked = read_choice(settings.get("choice"), settings.get("operation"), settings.get("params"), now_ms)
     if (settings.get("alert_ids") is None) == (settings.get("filters") is None):
         checked["problems"].append("Say which alerts in one place: sas_respond_alert_ids (ids) or "
                                    "sas_respond_filters (as sas_alert_info takes them), not both and not neither.")
-    if settings.get("similar") is not None:  # reserved for issue 21's next step, never silently ignored
-        checked["problems"].append("sas_respond_similar: widening to similar alerts is not in this version of "
-                                   "alibabacloud.sas.")
     for name in ("report_dir", "audit_log"):
         value = settings.get(name)
         if isinstance(value, str) and value.strip():
@@ -152,6 +150,21 @@ def parse_params(params: Any) -> Any:
     return dict(pair.split("=", 1) for pair in pairs)
 
 
+def widen(alerts: List[Dict[str, Any]], similar: Optional[List[Dict[str, Any]]]) -> Dict[str, Any]:
+    """{alerts, similar_to}: the listed alerts, then the similar ones sas_alert_similar_info found for them (the
+    registered results of its loop over the listed ids), each once, with the alert and the scenario that brought it
+    in (similar_to: {similar id: {id, scenario}}, as view_alerts takes it)."""
+    merged, seen, similar_to = list(alerts), {alert.get("id") for alert in alerts}, {}
+    for result in similar or []:
+        for alert in result.get("alerts") or []:
+            if alert.get("id") in seen:
+                continue
+            seen.add(alert.get("id"))
+            merged.append(alert)
+            similar_to[str(alert.get("id"))] = {"id": result.get("item"), "scenario": result.get("scenario")}
+    return {"alerts": merged, "similar_to": similar_to}
+
+
 def view_alerts(alerts: List[Dict[str, Any]], operations: List[Dict[str, Any]], missing_ids: Any = (),
                 similar_to: Optional[Dict[Any, Dict[str, Any]]] = None) -> List[Dict[str, Any]]:
     """One entry per alert: what the triage keeps of it, the operations the service allows it now (allowed,
@@ -168,8 +181,7 @@ def view_alerts(alerts: List[Dict[str, Any]], operations: List[Dict[str, Any]], 
         lookup = looked_up.get(alert.get("id")) or {}
         entry = alert_summary(alert)
         entry.update(found=lookup.get("found", True), recommended=recommend(alert),
-                     allowed=[op.get("operation_code") for op in lookup.get("operations") or []
-                              if op.get("user_can_operate")],
+                     allowed=operation_codes(lookup, allowed=True),
                      similar_to=similar_to.get(str(alert.get("id"))))
         entries.append(entry)
     entries.extend({"id": alert_id, "found": False, "allowed": []} for alert_id in missing_ids or []

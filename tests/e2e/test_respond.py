@@ -149,6 +149,18 @@ def test_check_mode_shows_the_plan_and_writes_nothing(respond, emulator):
     assert run.audit() == []
 
 
+def test_similar_alerts_are_taken_in_before_the_choice_and_handled_one_by_one(respond, emulator):
+    webshells = [alert["id"] for alert in DATA.alerts(name="webshell_file")]  # pending ones, the same name: default
+    run = respond(sas_respond_alert_ids=[WEBSHELL], sas_respond_similar="default", sas_respond_choice="recommended",
+                  sas_respond_similar_wait_timeout=3)
+    assert run.rc == 0, run.output[-3000:]
+    assert sorted(written(emulator)["quara"]) == sorted(webshells) and len(webshells) > 1
+    for other in set(webshells) - {WEBSHELL}:
+        assert "ID: %d - similar to %d (default)" % (other, WEBSHELL) in run.output
+    assert calls(emulator, "HandleSimilarSecurityEvents") == []  # the collection's handler, alert by alert
+    assert run.report()["alerts"][1]["similar_to"] == {"id": WEBSHELL, "scenario": "default"}
+
+
 def test_the_summary_is_posted_to_the_chat(respond, emulator):
     receiver = Receiver()
     try:

@@ -12,6 +12,7 @@ from triage_samples import LOGON, WEBSHELL, make_alert
 
 from ansible_collections.alibabacloud.sas.plugins.filter.respond_plan import respond_plan
 from ansible_collections.alibabacloud.sas.plugins.filter.respond_settings import respond_settings
+from ansible_collections.alibabacloud.sas.plugins.filter.respond_similar import respond_similar
 from ansible_collections.alibabacloud.sas.plugins.filter.respond_summary import respond_summary
 from ansible_collections.alibabacloud.sas.plugins.filter.respond_view import respond_view
 
@@ -39,6 +40,7 @@ def test_the_filters_chain_as_the_role_chains_them():
 @pytest.mark.parametrize("call, message", [
     (lambda: respond_settings(None), "respond_settings takes a mapping"),
     (lambda: respond_view({"alerts": []}, []), "respond_view takes the alerts of sas_alert_info"),
+    (lambda: respond_similar([], {"results": []}), "respond_similar takes the alerts of sas_alert_info"),
     (lambda: respond_plan([], {}), "respond_plan takes a view"),
     (lambda: respond_plan({"alerts": []}, {"problems": ["x"]}), "without problems"),
     (lambda: respond_summary({"alerts": []}), "respond_summary takes a plan"),

@@ -20,6 +20,7 @@ from ansible_collections.alibabacloud.sas.plugins.plugin_utils.respond import (
     read_choice,
     view_alerts,
     view_lines,
+    widen,
 )
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.respond_summary import summarize
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan import recommend
@@ -95,7 +96,7 @@ def test_custom_params_come_as_typed_at_the_prompt_or_as_a_mapping(typed, params
     assert choice("2", "block_ip", typed)["params"] == params
 
 
-def test_settings_name_the_alerts_in_one_place_refuse_reserved_variables_and_resolve_paths(tmp_path):
+def test_settings_name_the_alerts_in_one_place_and_resolve_paths(tmp_path):
     checked = check_settings(SETTINGS, cwd=str(tmp_path))
     assert checked["problems"] == []
     assert checked["report_dir"] == os.path.join(str(tmp_path), "reports")
@@ -104,8 +105,7 @@ def test_settings_name_the_alerts_in_one_place_refuse_reserved_variables_and_res
     neither = check_settings(dict(SETTINGS, alert_ids=None), cwd=str(tmp_path))["problems"]
     assert both == neither == ["Say which alerts in one place: sas_respond_alert_ids (ids) or sas_respond_filters (as "
                                "sas_alert_info takes them), not both and not neither."]
-    reserved = check_settings(dict(SETTINGS, similar="same_ip", choice="x"))["problems"]
-    assert len(reserved) == 2 and reserved[1].startswith("sas_respond_similar: ")
+
 
 
 def test_each_alert_has_the_operations_the_service_allows_now_and_the_triage_s_recommendation():
@@ -138,10 +138,18 @@ def test_alert_text_is_shown_escaped_never_raw():
     assert not any(char in line for line in lines for char in "\n\r\x1b\x07\u202e")
 
 
-def test_similar_alerts_say_which_alert_and_scenario_brought_them():
-    entries = view_alerts([make_alert(1), make_alert(2)], [offered(1, "ignore"), offered(2, "ignore")],
-                          similar_to={"2": {"id": 1, "scenario": "same_ip"}})
-    assert view_lines(entries)[12] == "[Alert 2] ID: 2 - similar to 1 (same_ip)"
+def test_similar_alerts_join_the_listed_ones_once_and_say_which_alert_and_scenario_brought_them():
+    similar = [{"item": 1, "scenario": "same_ip", "alerts": [make_alert(2), make_alert(3)]},
+               {"item": 2, "skipped": True},  # not pending: the loop skipped it
+               {"item": 4, "scenario": "same_ip", "alerts": [make_alert(3), make_alert(1), make_alert(5)]}]
+    widened = widen([make_alert(1), make_alert(4)], similar)
+    assert [alert["id"] for alert in widened["alerts"]] == [1, 4, 2, 3, 5]
+    assert widened["similar_to"] == {"2": {"id": 1, "scenario": "same_ip"}, "3": {"id": 1, "scenario": "same_ip"},
+                                     "5": {"id": 4, "scenario": "same_ip"}}
+    entries = view_alerts(widened["alerts"], [offered(i, "ignore") for i in (1, 2, 3, 4, 5)], [],
+                          widened["similar_to"])
+    assert "[Alert 3] ID: 2 - similar to 1 (same_ip)" in view_lines(entries)
+    assert widen([make_alert(1)], []) == {"alerts": [make_alert(1)], "similar_to": {}}
 
 
 def test_recommended_sends_each_alert_its_own_action_where_the_service_allows_it():
