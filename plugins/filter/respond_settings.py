@@ -15,8 +15,9 @@ description:
     The operation and its parameters are checked as a triage policy's action and params are
     (P(alibabacloud.sas.triage_policy#filter)) - an operation code M(alibabacloud.sas.sas_alert_handle) takes, and
     only the options it takes, each valid - so that a mistake stops the run before any call that writes.
-  - The alerts named in one place (ids or filters), and the report directory and the audit trail as absolute paths
-    (a relative path is taken from the directory ansible-playbook runs in, never the collection's).
+  - The alerts named in one place (ids or filters), the similar-alerts scenario, and the report directory and the
+    audit trail as absolute paths (a relative path is taken from the directory ansible-playbook runs in, never the
+    collection's).
   - Never fails - the mistakes are returned in C(problems), each naming the variable and the valid values.
 positional: _input
 options:
@@ -25,8 +26,8 @@ options:
       - The settings - C(choice) (C(recommended), C(custom), C(cancel), C(1), C(2) or C(3); empty or null for none),
         C(operation) and C(params) (for C(custom); C(params) a mapping of the options of
         M(alibabacloud.sas.sas_alert_handle) the operation takes, or the text typed at a prompt - key=value pairs
-        separated by spaces or commas, or a JSON object), C(alert_ids), C(filters), C(report_dir), C(audit_log),
-        C(similar) and C(notify) (reserved, must be null).
+        separated by spaces, or a JSON object), C(alert_ids), C(filters), C(similar) (a scenario of
+        M(alibabacloud.sas.sas_alert_similar_info), or null), C(report_dir) and C(audit_log).
     type: dict
     required: true
 """

@@ -23,6 +23,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params 
     UNDO_OPERATIONS,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import NAME_LENGTH, shown
+from ansible_collections.alibabacloud.sas.plugins.module_utils.similar import SCENARIOS
 from ansible_collections.alibabacloud.sas.plugins.module_utils.version import COLLECTION_VERSION
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.alert_table import operation_codes
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.policy_file import resolve
@@ -68,12 +69,16 @@ OPERATIONS = tuple(code for code in TRIAGE_ACTIONS if code != NO_ACTION)
 def check_settings(settings: Dict[str, Any], cwd: Optional[str] = None,
                    now_ms: Optional[int] = None) -> Dict[str, Any]:
     """The role's settings checked on the controller before any call: the choice (read_choice), the alerts named
-    in one place, the report directory and the audit trail as absolute paths (a relative one taken from where
-    ansible-playbook runs, never the collection's); every mistake at once in problems."""
+    in one place, a similar-alerts scenario sas_alert_similar_info takes, the report directory and the audit trail
+    as absolute paths (a relative one taken from where ansible-playbook runs, never the collection's); every mistake
+    at once in problems."""
     checked = read_choice(settings.get("choice"), settings.get("operation"), settings.get("params"), now_ms)
     if (settings.get("alert_ids") is None) == (settings.get("filters") is None):
         checked["problems"].append("Say which alerts in one place: sas_respond_alert_ids (ids) or "
                                    "sas_respond_filters (as sas_alert_info takes them), not both and not neither.")
+    if settings.get("similar") not in (None,) + SCENARIOS:
+        checked["problems"].append("sas_respond_similar %s is none of %s (or null, to widen nothing)."
+                                   % (json.dumps(settings["similar"]), ", ".join(SCENARIOS)))
     for name in ("report_dir", "audit_log"):
         value = settings.get(name)
         if isinstance(value, str) and value.strip():

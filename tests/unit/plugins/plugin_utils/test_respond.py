@@ -103,6 +103,10 @@ def test_settings_name_the_alerts_in_one_place_and_resolve_paths(tmp_path):
     assert checked["audit_log"] == os.path.join(str(tmp_path), "reports", "respond-audit.jsonl")
     both = check_settings(dict(SETTINGS, filters={"levels": ["serious"]}), cwd=str(tmp_path))["problems"]
     neither = check_settings(dict(SETTINGS, alert_ids=None), cwd=str(tmp_path))["problems"]
+    assert check_settings(dict(SETTINGS, similar="same_ip"))["problems"] == []
+    assert check_settings(dict(SETTINGS, similar="same-ip"))["problems"] == [
+        'sas_respond_similar "same-ip" is none of default, same_ip, same_file_content, same_url (or null, to widen '
+        'nothing).']
     assert both == neither == ["Say which alerts in one place: sas_respond_alert_ids (ids) or sas_respond_filters (as "
                                "sas_alert_info takes them), not both and not neither."]
 
