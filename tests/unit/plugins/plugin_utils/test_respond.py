@@ -111,7 +111,6 @@ def test_settings_name_the_alerts_in_one_place_and_resolve_paths(tmp_path):
                                "sas_alert_info takes them), not both and not neither."]
 
 
-
 def test_each_alert_has_the_operations_the_service_allows_now_and_the_triage_s_recommendation():
     entries = by_id(sample_view())
     assert entries[2]["allowed"] == ["ignore"]  # block_ip offered, but UserCanOperate false
