@@ -43,9 +43,9 @@ from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy imp
     NO_ACTION,
     TRIAGE_ACTIONS,
     PolicyError,
+    check_action,
+    check_params,
 )
-from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import _check_action as check_action
-from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy import _check_params as check_params
 
 RECOMMENDED, CUSTOM, CANCEL = "recommended", "custom", "cancel"
 CHOICES = (RECOMMENDED, CUSTOM, CANCEL)

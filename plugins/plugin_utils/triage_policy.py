@@ -186,9 +186,9 @@ def _check_rule(index: int, raw: Any, now_ms: int, problems: List[str]) -> Optio
     description = raw.get("description")
     if description is not None and not isinstance(description, str):
         problems.append("%s: description must be text" % where)
-    action = _collect(problems, _check_action, where, raw.get("action"))
+    action = _collect(problems, check_action, where, raw.get("action"))
     conditions = _check_match(where, raw.get("match"), problems)
-    params = _collect(problems, _check_params, where, action, raw.get("params"), now_ms) if action else None
+    params = _collect(problems, check_params, where, action, raw.get("params"), now_ms) if action else None
     fallback = raw.get("fallback")
     if fallback is not None:
         fallback = _collect(problems, _check_fallback, where, action, params, fallback, now_ms)
@@ -218,11 +218,11 @@ def _check_fallback(where: str, action: Optional[str], params: Optional[Dict[str
     if not isinstance(codes, list) or not codes or not all(_is_text(code) for code in codes):
         problems.append("%s.on must be a non-empty list of result codes the action may end with, for example "
                         "[ProcessNotExist, AgentOffline] (or kill_and_quara.ProcessNotExist)" % where)
-    fallback_action = _collect(problems, _check_action, where, fallback.get("action"))
+    fallback_action = _collect(problems, check_action, where, fallback.get("action"))
     if fallback_action == NO_ACTION:
         problems.append("%s: action %s would do nothing; leave the fallback out instead" % (where, NO_ACTION))
         fallback_action = None
-    fallback_params = (_collect(problems, _check_params, where, fallback_action, fallback.get("params"), now_ms)
+    fallback_params = (_collect(problems, check_params, where, fallback_action, fallback.get("params"), now_ms)
                        if fallback_action else None)
     if fallback_action == action and fallback_params is not None and fallback_params == params:
         problems.append("%s repeats the rule's own action and params: give another action or other params" % where)
@@ -279,7 +279,7 @@ def _unknown_type_warning(name: str, field: str, unknown: List[Any]) -> str:
             % (name, field, _quote(unknown), _did_you_mean(unknown[0], KNOWN_TYPES)))
 
 
-def _check_action(where: str, action: Any) -> str:
+def check_action(where: str, action: Any) -> str:
     if action is None:
         raise PolicyError("%s has no action: use an operation code such as ignore or block_ip, or %s to leave "
                           "the alerts it matches alone" % (where, NO_ACTION))
@@ -389,7 +389,7 @@ def _compile(where: str, key: str, pattern: str):
                           % (where, key, pattern, detail)) from None
 
 
-def _check_params(where: str, action: str, params: Any, now_ms: int) -> Dict[str, Any]:
+def check_params(where: str, action: str, params: Any, now_ms: int) -> Dict[str, Any]:
     params = {} if params is None else params
     if not isinstance(params, dict):
         raise PolicyError("%s: params must be a mapping of sas_alert_handle options" % where)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pexpect  # ansible-runner's own dependency
 import pytest
+from chat_receiver import ACCEPTED, PATH_TOKEN, Receiver
 from conftest import base_env
 from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET, Data, calls, sent_ids, writes
-from test_notify import ACCEPTED, PATH_TOKEN, Receiver
 
 DATA = Data(seed=7, alerts=60)  # the e2e emulator's alerts
 # A logon whose source IP may be blocked, a web shell that may be quarantined, a miner the service does not let
