@@ -10,9 +10,9 @@ version_added: 0.2.0
 author:
   - alibabacloud.sas maintainers (@alibabacloud)
 description:
-  - Makes each directory that is missing, with its missing parents, on the controller, as M(ansible.builtin.file)
-    with C(state=directory) and C(mode=0750) makes them - every directory made, and the last one of each path, gets
-    mode C(0750) - and returns the paths.
+  - Makes each directory that is missing, with its missing parents, on the controller, each with mode C(0750)
+    whatever the umask, and returns the paths. A directory already there is left as it is - it may be a shared one,
+    such as C(/var/log).
   - The triage role makes its report directory and the audit trail's with it before any call to the service, also in
     check mode, in the C(ansible-playbook) process itself instead of a module run for each.
   - A path that cannot be a directory (a file is there, no permission) fails the task, naming the path and why.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, List
 
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report import render_markdown
 
@@ -21,31 +21,30 @@ class TriageFileError(Exception):
     """A directory or a report file that could not be made, and why."""
 
 
-def make_directories(paths: Iterable[str]) -> List[str]:
-    """Each directory made when missing, with its missing parents, as ansible.builtin.file (state directory) makes
-    them: every directory made, and the last of each path, gets DIRECTORY_MODE. The paths, in their order."""
-    made = []
+def make_directories(paths: List[str]) -> List[str]:
+    """Each directory made when missing, with its missing parents, each of them with DIRECTORY_MODE (whatever the
+    umask); a directory already there is left as it is (it may be a shared one, such as /var/log). The paths."""
     for path in paths:
         try:
             _make_directory(path)
         except OSError as exc:
             raise TriageFileError("cannot make the directory %s: %s" % (path, exc)) from None  # exc names its path
-        made.append(path)
-    return made
+    return paths
 
 
 def _make_directory(path: str) -> None:
-    if not os.path.isdir(path):
-        parent = os.path.dirname(path)
-        if parent != path:
-            _make_directory(parent)
-        try:
-            os.mkdir(path)
-        except FileExistsError:  # made meanwhile by the triage of another account, or a file is there
-            if not os.path.isdir(path):
-                raise
-    if (os.stat(path).st_mode & 0o7777) != DIRECTORY_MODE:
-        os.chmod(path, DIRECTORY_MODE)  # the exact mode, whatever the umask
+    if os.path.isdir(path):
+        return
+    parent = os.path.dirname(path)
+    if parent != path:
+        _make_directory(parent)
+    try:
+        os.mkdir(path)
+    except FileExistsError:  # made meanwhile by the triage of another account, or a file is there
+        if os.path.isdir(path):
+            return
+        raise
+    os.chmod(path, DIRECTORY_MODE)
 
 
 def write_report(report: Dict[str, Any], stem: str) -> Dict[str, Any]:
@@ -69,8 +68,8 @@ def _write_whole(path: str, text: str) -> None:
     directory, name = os.path.split(path)
     fd, temporary = tempfile.mkstemp(prefix="." + name + ".", dir=directory or ".")
     try:
-        os.fchmod(fd, REPORT_MODE)
         with os.fdopen(fd, "w", encoding="utf-8") as sink:
+            os.fchmod(sink.fileno(), REPORT_MODE)
             sink.write(text)
         os.replace(temporary, path)
     except BaseException:

@@ -42,11 +42,15 @@ def test_directories_are_made_with_their_parents_each_0750_whatever_the_umask(tm
     assert [mode(path) for path in (tmp_path / "a", tmp_path / "a" / "b", reports, audit)] == [0o750] * 4
 
 
-def test_an_existing_directory_gets_0750_and_keeps_its_files(tmp_path):
-    (tmp_path / "reports").mkdir(mode=0o777)
-    (tmp_path / "reports" / "old.json").write_text("{}")
-    triage_directories([str(tmp_path / "reports")])
-    assert mode(tmp_path / "reports") == 0o750 and (tmp_path / "reports" / "old.json").read_text() == "{}"
+def test_a_directory_already_there_keeps_its_mode_and_its_files(tmp_path):
+    """The role once ran ansible.builtin.file with mode 0750 on the audit trail's directory: /var/log made 0750."""
+    shared = tmp_path / "log"
+    shared.mkdir()
+    shared.chmod(0o755)
+    (shared / "old.json").write_text("{}")
+    triage_directories([str(shared), str(shared / "reports")])
+    assert (mode(shared), mode(shared / "reports")) == (0o755, 0o750)
+    assert (shared / "old.json").read_text() == "{}"
 
 
 def test_a_file_where_a_directory_goes_fails_naming_the_path(tmp_path):
