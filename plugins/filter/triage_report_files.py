@@ -53,8 +53,9 @@ RETURN = r"""
 _value:
   description:
     - The files written - C(json) (C(<path>.json)) and C(markdown) (C(<path>.md)) - and what a play goes on with,
-      the report's C(summary) and C(warnings), so that it need not keep the whole report (Ansible copies a large
-      fact at every task that reads it).
+      the report's C(summary), C(warnings) and C(needs_attention) (its alerts that need a person, with C(id),
+      C(name), C(level), C(host), C(rule), C(action), C(outcome), C(reason), C(error_code) and C(hint)), so that it
+      need not keep the whole report (Ansible copies a large fact at every task that reads it).
   type: dict
 """
 

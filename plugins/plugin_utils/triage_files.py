@@ -11,7 +11,7 @@ import os
 import tempfile
 from typing import Any, Dict, List
 
-from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report import render_markdown
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report import attention_alerts, render_markdown
 
 DIRECTORY_MODE = 0o750
 REPORT_MODE = 0o640
@@ -50,7 +50,8 @@ def _make_directory(path: str) -> None:
 def write_report(report: Dict[str, Any], stem: str) -> Dict[str, Any]:
     """The report as <stem>.json (the data, keys sorted, as to_nice_json(indent=2) writes it) and <stem>.md (for
     people, every value escaped: render_markdown), each file whole or not at all. Returns the paths (json,
-    markdown) and what a play goes on with (the report's summary and warnings), so that it need not hold the whole
+    markdown) and what a play goes on with (the report's summary, warnings and the alerts that need a person:
+    attention_alerts), so that it need not hold the whole
     report, which Ansible copies at every task that reads it."""
     written = {"json": stem + ".json", "markdown": stem + ".md"}
     texts = {"json": json.dumps(report, indent=2, sort_keys=True, separators=(",", ": ")) + "\n",
@@ -60,7 +61,8 @@ def write_report(report: Dict[str, Any], stem: str) -> Dict[str, Any]:
             _write_whole(path, texts[kind])
         except OSError as exc:
             raise TriageFileError("cannot write the report %s: %s" % (path, exc)) from None
-    return dict(written, summary=report["summary"], warnings=report.get("warnings", []))
+    return dict(written, summary=report["summary"], warnings=report.get("warnings", []),
+                needs_attention=attention_alerts(report))
 
 
 def _write_whole(path: str, text: str) -> None:

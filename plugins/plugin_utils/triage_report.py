@@ -204,6 +204,16 @@ def summarize(alerts: List[Dict[str, Any]]) -> Dict[str, Any]:
     }
 
 
+# What a message about a run (a chat notification) shows of each alert that needs a person.
+ATTENTION_KEYS = ("id", "name", "level", "host", "rule", "action", "outcome", "reason", "error_code", "hint")
+
+
+def attention_alerts(report: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The alerts of the report that need a person (ATTENTION_OUTCOMES), each with ATTENTION_KEYS, in report order."""
+    return [{key: alert.get(key) for key in ATTENTION_KEYS} for alert in report["alerts"]
+            if alert["outcome"] in ATTENTION_OUTCOMES]
+
+
 def _count(counts: Dict[str, int], outcome: str) -> None:
     counts[outcome] = counts.get(outcome, 0) + 1
 

@@ -18,7 +18,11 @@ from test_triage_report import make_plan
 
 from ansible_collections.alibabacloud.sas.plugins.filter.triage_directories import triage_directories
 from ansible_collections.alibabacloud.sas.plugins.filter.triage_report_files import triage_report_files
-from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report import build_report, render_markdown
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report import (
+    attention_alerts,
+    build_report,
+    render_markdown,
+)
 
 
 def mode(path) -> int:
@@ -66,7 +70,8 @@ def test_the_report_is_written_as_the_copy_tasks_wrote_it_0640_and_the_play_keep
     stem = str(tmp_path / "triage-prod-20270115T000000.000000Z")
     written = triage_report_files(report, stem)
     assert written == {"json": stem + ".json", "markdown": stem + ".md", "summary": report["summary"],
-                       "warnings": report["warnings"]} and report["warnings"]
+                       "warnings": report["warnings"], "needs_attention": attention_alerts(report)}
+    assert report["warnings"] and written["needs_attention"]
     # byte for byte what `content: "{{ report | to_nice_json(indent=2) }}\n"` gave
     assert (tmp_path / (stem + ".json")).read_text(encoding="utf-8") == to_nice_json(report, indent=2) + "\n"
     assert json.loads((tmp_path / (stem + ".json")).read_text(encoding="utf-8")) == report

@@ -106,6 +106,15 @@ def test_outcomes_come_from_the_module_results():
     assert alerts[1]["host"]["instance_name"] == "web-prod-01"
 
 
+def test_the_alerts_that_need_a_person_are_those_of_the_attention_outcomes_in_report_order():
+    plan = make_plan()
+    attention = triage_report.attention_alerts(report_of(plan, handled_all(plan)))
+    assert [(alert["id"], alert["outcome"]) for alert in attention] == [(2, "failed"), (7, "timed_out")]
+    assert list(attention[0]) == list(triage_report.ATTENTION_KEYS)
+    assert (attention[0]["error_code"], attention[0]["hint"], attention[0]["rule"]) == (
+        "BlockIp.AgentOffline", "start the agent", "block-logons")
+
+
 def test_unmatched_and_excluded_alerts_say_why():
     plan = make_plan()
     alerts = {alert["id"]: alert for alert in report_of(plan, handled_all(plan))["alerts"]}
