@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import base_env
 from sas_data import ACCESS_KEY_SECRET, LENIENT, QUOTA, STRICTEST, sent_ids, writes
-from triage_run import TriageRunner
+from triage_run import triage_runner
 
 from sas_emulator.testing import start_emulator
 
@@ -41,9 +40,7 @@ SENT_OUTCOMES = {"handled", "failed", "timed_out", "submitted"}
 @pytest.fixture
 def triage(tmp_path, collections_path):
     """triage(emulator, rules=POLICY, check=False, extra=None, inventory=None, stdin=DEVNULL) -> Triage."""
-    home = tmp_path / "home"
-    home.mkdir()
-    return TriageRunner(tmp_path, base_env(home, collections_path), POLICY)
+    return triage_runner(tmp_path, collections_path, POLICY)
 
 
 def assert_each_alert_once(report: dict, pending_before: set[int]) -> None:
@@ -305,6 +302,7 @@ def test_two_accounts_in_one_inventory(tmp_path, triage):
         run = triage(None, inventory=inventory, extra=policy)
         reports = {json.loads(path.read_text())["account"]: json.loads(path.read_text()) for path in run.reports()}
         assert set(reports) == set(emulators), run.output
+        assert sorted(entry["account"] for entry in run.summary()["accounts"]) == sorted(emulators)
         for name, handle in emulators.items():
             report = reports[name]
             handled = {alert["id"] for alert in report["alerts"] if alert["outcome"] == "handled"}

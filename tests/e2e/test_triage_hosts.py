@@ -7,9 +7,8 @@ import subprocess
 
 import pytest
 import yaml
-from conftest import base_env
 from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET
-from triage_run import TriageRunner
+from triage_run import triage_runner
 
 LOCAL = {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}
 RULES = [{"name": "ignore-reminders", "match": {"level": "remind"}, "action": "ignore"}]
@@ -17,9 +16,7 @@ RULES = [{"name": "ignore-reminders", "match": {"level": "remind"}, "action": "i
 
 @pytest.fixture
 def triage(tmp_path, collections_path):
-    home = tmp_path / "home"
-    home.mkdir()
-    return TriageRunner(tmp_path, base_env(home, collections_path), RULES)
+    return triage_runner(tmp_path, collections_path, RULES)
 
 
 def write_inventory(path, groups: dict) -> str:

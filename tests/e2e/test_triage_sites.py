@@ -4,9 +4,8 @@ two endpoints; the triage reads one and says how many are pending at the other. 
 from __future__ import annotations
 
 import pytest
-from conftest import base_env
 from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET, QUOTA, Data, writes
-from triage_run import TriageRunner
+from triage_run import triage_runner
 
 from sas_emulator.testing import start_emulator
 
@@ -24,9 +23,7 @@ def other_site(tmp_path):
 
 @pytest.fixture
 def triage(tmp_path, collections_path):
-    home = tmp_path / "home"
-    home.mkdir()
-    return TriageRunner(tmp_path, base_env(home, collections_path), POLICY)
+    return triage_runner(tmp_path, collections_path, POLICY)
 
 
 def pending(emulator, seed: int = 11, alerts: int = 25) -> int:

@@ -6,9 +6,8 @@ state tell what was sent and what it did."""
 from __future__ import annotations
 
 import pytest
-from conftest import base_env
 from sas_data import Data, calls, sent_ids, writes
-from triage_run import TriageRunner
+from triage_run import triage_runner
 
 PENDING = 1
 DATA = Data(seed=7, alerts=60)
@@ -55,9 +54,7 @@ BLOCKABLE = {alert["id"] for alert in pending(UNUSUAL_LOGON)
 
 @pytest.fixture
 def triage(tmp_path, collections_path):
-    home = tmp_path / "home"
-    home.mkdir()
-    return TriageRunner(tmp_path, base_env(home, collections_path), POLICY)
+    return triage_runner(tmp_path, collections_path, POLICY)
 
 
 def test_the_data_has_each_case():

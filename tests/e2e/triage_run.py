@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any, Callable
 
+from playbook_env import base_env
 from sas_data import ACCESS_KEY_ID, ACCESS_KEY_SECRET
 
 
@@ -21,7 +22,14 @@ class Triage:
         self.audit_log = audit_log
 
     def reports(self, suffix: str = ".json") -> list[Path]:
-        return sorted(self.report_dir.glob("triage-*" + suffix))
+        """The accounts' reports (not the summary across them)."""
+        return sorted(path for path in self.report_dir.glob("triage-*" + suffix)
+                      if not path.name.startswith("triage-summary-"))
+
+    def summary(self) -> dict:
+        """The summary across accounts of the run."""
+        [found] = self.report_dir.glob("triage-summary-*.json")
+        return json.loads(found.read_text())
 
     def report(self) -> dict:
         found = self.reports()
@@ -83,3 +91,10 @@ class TriageRunner:
         process = runner(command, env=self.env, capture_output=True, text=True, timeout=1800, check=False,
                          stdin=stdin)
         return Triage(process, report_dir, self.audit_log)
+
+
+def triage_runner(tmp_path: Path, collections_path: Path, rules: list) -> TriageRunner:
+    """A TriageRunner in tmp_path with a home of its own and the installed collection (the tests' triage fixture)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    return TriageRunner(tmp_path, base_env(home, collections_path), rules)
