@@ -21,6 +21,9 @@ TAKES_ACCOUNT = {
     service_calls.CREATE_SUSP_EVENT_NOTE: True,
     service_calls.DESCRIBE_SECURITY_EVENT_OPERATIONS: False,
     service_calls.DESCRIBE_SECURITY_EVENT_OPERATION_STATUS: False,
+    service_calls.CREATE_SIMILAR_SECURITY_EVENTS_QUERY_TASK: True,
+    service_calls.DESCRIBE_SIMILAR_EVENT_SCENARIOS: False,
+    service_calls.DESCRIBE_SIMILAR_SECURITY_EVENTS: False,
 }
 
 
