@@ -4,9 +4,11 @@ and where a run's time went."""
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 
 THROTTLED = "Throttling"  # in every throttling code the service answers (Throttling.User, Rejected.Throttling, ...)
+MEMBER = "ResourceDirectoryAccountId"
+ADMINISTRATOR = "administrator"  # per_account's key for the calls about no member account
 
 
 def refused_by_quota(entry: dict) -> bool:
@@ -50,3 +52,31 @@ def listing_pages(alerts: int, page_size: int = 100) -> int:
 
 def write_calls(alerts: int, per_call: int = 20) -> int:
     return math.ceil(alerts / per_call)
+
+
+def per_account(log: list, account_of_alert: dict) -> dict:
+    """Account -> calls per API the service took about it. A call about a member carries its
+    ResourceDirectoryAccountId; the two APIs that take none (SDK 10.3.2) count for the account of the alert they
+    look up (SecurityEventId, through account_of_alert) or of the write that started the task they read (TaskId).
+    The rest (the inventory's DescribeMonitorAccounts) count for ADMINISTRATOR."""
+    task_account = {str(entry["task_id"]): entry["params"].get(MEMBER) for entry in log if entry.get("task_id")}
+    accounts: dict = defaultdict(Counter)
+    for entry in log:
+        if refused_by_quota(entry):
+            continue
+        params = entry["params"]
+        account = (params.get(MEMBER) or account_of_alert.get(params.get("SecurityEventId"))
+                   or task_account.get(params.get("TaskId")) or ADMINISTRATOR)
+        accounts[account][entry["action"]] += 1
+    return dict(accounts)
+
+
+def triage_minimum(listed: int, groups: list, handled: int) -> Counter:
+    """The least calls per API a triage of one account can make: its listing pages, one
+    DescribeSecurityEventOperations per alert to handle, ceil(n / 20) HandleSecurityEvents for each group of n alerts
+    sharing an operation and its parameters, one DescribeSecurityEventOperationStatus per write (each task read once,
+    done), one CreateSuspEventNote per alert handled."""
+    writes = sum(write_calls(size) for size in groups)
+    return Counter({"DescribeSuspEvents": listing_pages(listed), "DescribeSecurityEventOperations": sum(groups),
+                    "HandleSecurityEvents": writes, "DescribeSecurityEventOperationStatus": writes,
+                    "CreateSuspEventNote": handled})

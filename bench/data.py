@@ -37,6 +37,18 @@ def grouped(per_group: int, seed: int = SEED) -> dict:
     return _runnable(data, [alert for taken in _by_group(found).values() for alert in taken[:per_group]])
 
 
+def organisation(members: int, member_alerts: int, seed: int = SEED) -> dict:
+    """A data set of a Resource Directory administrator with members member accounts of member_alerts pending
+    alerts each, and no alert of its own (the organisation's triage leaves the administrator out)."""
+    data = dataset.generate(seed=seed, alerts=0, members=members, member_alerts=member_alerts)
+    return dict(data, members=[_runnable(member, member["alerts"]) for member in data["members"]])
+
+
+def accounts_of_alerts(data: dict) -> dict:
+    """Alert id (as the service's parameters carry it) -> the member account (id string) that holds it."""
+    return {str(alert["id"]): str(member["ali_uid"]) for member in data["members"] for alert in member["alerts"]}
+
+
 def policy() -> list:
     """The triage rules that send each group's alerts to its action (the last rule takes every other alert)."""
     rules = []
@@ -83,6 +95,7 @@ def _generated(enough: Callable[[list], bool], alerts: int, seed: int) -> tuple:
 
 
 def _runnable(data: dict, alerts: list) -> dict:
+    """data (a data set, or one member account of it) with alerts alone, each one that can be handled."""
     for host in data["hosts"]:
         host["agent_online"] = True
     for alert in alerts:

@@ -89,26 +89,33 @@ class Workbench:
     """The collection installed once in work, and the runs made there."""
 
     def __init__(self, work: Path):
-        self.work = work = work.resolve()  # the modules run elsewhere: every path given them is absolute
         work.mkdir(parents=True, exist_ok=True)
-        home = work / "home"
-        home.mkdir(exist_ok=True)
-        self.collections = playbook_env.install_collection(Path(tempfile.mkdtemp(prefix="collection-", dir=work)))
+        # A directory of its own in work: the request logs, reports and audit trails of an earlier run there are
+        # appended to, and would be counted, if their names were reused. Absolute: the modules run elsewhere.
+        self.work = work = Path(tempfile.mkdtemp(prefix="run-", dir=work.resolve()))
+        home, collection = work / "home", work / "collection"
+        home.mkdir()
+        collection.mkdir()
+        self.collections = playbook_env.install_collection(collection)
         self.env = playbook_env.base_env(home, self.collections)
         self.runs = 0
 
-    def emulator(self, alerts: dict, qps: float = 0, latency_ms: int = 0, task_delay_ms: int = TASK_DELAY_MS):
-        """A fresh emulator serving alerts (bench.data), with the quota and latency given."""
+    def emulator(self, alerts: dict, qps: float = 0, latency_ms: int = 0, task_delay_ms: int = TASK_DELAY_MS,
+                 readings: Optional[dict] = None):
+        """A fresh emulator serving alerts (bench.data), with the quota, latency and readings given."""
         self.runs += 1
         dataset = data.write(alerts, self.work / ("dataset-%d.json" % self.runs))
+        played = [part for name, value in (readings or {}).items() for part in ("--reading", "%s=%s" % (name, value))]
         return start_emulator("--dataset", dataset, "--qps", qps, "--latency-ms", latency_ms,
                               "--task-delay-ms", task_delay_ms, "--access-key-id", ACCESS_KEY_ID,
-                              "--access-key-secret", ACCESS_KEY_SECRET,
+                              "--access-key-secret", ACCESS_KEY_SECRET, *played,
                               request_log=self.work / ("requests-%d.jsonl" % self.runs))
 
-    def run(self, label: str, command: list, emulator: Any = None, measure_modules: bool = False) -> Run:
-        """command timed; with measure_modules, each module process's memory is noted (a module_memory.py log)."""
-        env = dict(self.env)
+    def run(self, label: str, command: list, emulator: Any = None, measure_modules: bool = False,
+            env: Optional[dict] = None) -> Run:
+        """command timed, with env's variables too; with measure_modules, each module process's memory is noted (a
+        module_memory.py log)."""
+        env = dict(self.env, **(env or {}))
         module_log = self.work / ("modules-%s.jsonl" % label)
         if measure_modules:
             env[module_memory.LOG_VARIABLE] = str(module_log)
@@ -147,8 +154,28 @@ class Workbench:
         command, report_dir = runner.command(
             extra=dict(settings, sas_connection=connection(emulator, rate_limit=rate_limit)), check=check)
         run = self.run(label, command, emulator, measure_modules)
-        reports = sorted(report_dir.glob("triage-*.json"))
-        run.registered = {"report": json.loads(reports[0].read_text())} if reports else {}
+        reports = account_reports(report_dir)
+        run.registered = {"report": reports[0]} if reports else {}
+        return run
+
+    def organisation_triage(self, label: str, emulator: Any, rules: list, settings: dict, forks: int) -> Run:
+        """The triage of every member account of emulator's organisation, as its administrator runs it: the
+        sas_accounts inventory (include_self: false: the members alone), the administrator's keys in the environment,
+        forks accounts at once; the role's defaults but for settings. Registered: each account's report, by host,
+        and the summaries across accounts."""
+        runner = TriageRunner(self.work / label, self.env, rules)
+        runner.work.mkdir(exist_ok=True)
+        inventory = runner.work / "org.sas_accounts.yml"
+        inventory.write_text(yaml.safe_dump({"plugin": "alibabacloud.sas.sas_accounts", "endpoint": emulator.url,
+                                             "include_self": False}))
+        command, report_dir = runner.command(extra=settings, inventory=inventory)
+        administrator = {"ALIBABA_CLOUD_ACCESS_KEY_ID": ACCESS_KEY_ID,
+                         "ALIBABA_CLOUD_ACCESS_KEY_SECRET": ACCESS_KEY_SECRET,
+                         "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "true"}  # a listing that fails fails the run
+        run = self.run(label, command + ["--forks", str(forks)], emulator, env=administrator)
+        summaries = report_dir.glob("triage-summary-*.json")
+        run.registered = {"reports": {report["account"]: report for report in account_reports(report_dir)},
+                          "summaries": [json.loads(path.read_text()) for path in summaries]}
         return run
 
     def sequential(self, label: str, emulator: Any, poll_interval: float) -> Run:
@@ -167,6 +194,12 @@ class Workbench:
     def close(self) -> None:
         """End whatever a run left running (a run that timed out)."""
         run_processes.end(run_processes.left_running(grace_s=2))
+
+
+def account_reports(report_dir: Path) -> list:
+    """The accounts' triage reports in report_dir (not the summary across them)."""
+    return [json.loads(path.read_text()) for path in sorted(report_dir.glob("triage-*.json"))
+            if not path.name.startswith("triage-summary-")]
 
 
 def connection(emulator: Any, **options: Any) -> dict:

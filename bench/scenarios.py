@@ -3,8 +3,9 @@ judged from what was measured, and the reason when it is not met."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import yaml
 from sas_data import FAST
@@ -35,6 +36,9 @@ class Sizes(NamedTuple):
     loop: int  # single-alert tasks of the loop
     tasks: int  # tasks of each play of the fixed cost
     check_mode: int  # alerts of the check-mode triage
+    members: int  # member accounts of the organisation's triage
+    member_alerts: int  # pending alerts of each
+    forks: int  # accounts triaged at once
     # The waits users get (the defaults of the module and the role), or the e2e tests' shorter ones: the tiny run
     # counts calls, and polls for a task 0.3 s apart instead of 2 s.
     fast_waits: bool
@@ -52,9 +56,9 @@ class Sizes(NamedTuple):
 # size would take at the pace it measured).
 ASKED = {"latency": 2000, "loop": 100}
 FULL = Sizes("full", latency=1000, quota=1000, unknown_quota=300, per_group=80, loop=25, tasks=10, check_mode=10000,
-             fast_waits=False)
+             members=50, member_alerts=40, forks=10, fast_waits=False)
 TINY = Sizes("tiny", latency=5, quota=25, unknown_quota=8, per_group=2, loop=3, tasks=2, check_mode=30,
-             fast_waits=True)
+             members=3, member_alerts=2, forks=2, fast_waits=True)
 
 
 def fewer_than_asked(sizes: Sizes, key: str, size: int, wall_s: float, unit: str, what: str, why: str = "") -> str:
@@ -315,8 +319,79 @@ def check_mode(bench: Workbench, sizes: Sizes, documented: dict) -> list:
                 {"triage": calls.per_api(run.log), "to handle": {OPERATIONS: to_handle}})]
 
 
+def organisation(bench: Workbench, sizes: Sizes, documented: dict) -> list:
+    org = data.organisation(sizes.members, sizes.member_alerts)
+    # The reading under which a member's alerts can be handled at all: DescribeSecurityEventOperations and
+    # DescribeSecurityEventOperationStatus take no ResourceDirectoryAccountId (under "refused" nothing is sent).
+    with bench.emulator(org, readings={"member_alert_by_id": "found"}) as emulator:
+        run = bench.organisation_triage("organisation", emulator, data.policy(), sizes.triage_settings(), sizes.forks)
+    members = [str(member["ali_uid"]) for member in org["members"]]
+    reports = run.registered.get("reports", {})
+    used = calls.per_account(run.log, data.accounts_of_alerts(org))
+    least = {member: account_minimum(reports.get(ACCOUNT_HOST % member)) for member in members}
+    alerts = sizes.members * sizes.member_alerts
+    left = organisation_left(run, [ACCOUNT_HOST % member for member in members], alerts)
+    scenario = "organisation: %s member accounts x %s pending alerts through the administrator's keys " \
+               "(sas_accounts inventory, include_self: false), forks %d, no quota, the role's defaults " \
+               "(rate_limit 8 for each account)" % (count(sizes.members), count(sizes.member_alerts), sizes.forks)
+    measured = "%s; peak memory: ansible-playbook %s; %s; %s" % (
+        seconds(run.wall_s), megabytes(run.peak_kb), calls_per_account(used, least),
+        left or "%s reports and the summary across them written, all %s alerts handled" % (
+            count(len(members)), count(alerts)))
+    return [Row("organisation", scenario, measured, "-", verdict(False, left) if left else NO_GOAL,
+                {"accounts": used, "minimum": least})]
+
+
+ACCOUNT_HOST = "sas_%s"  # the sas_accounts inventory's host of an account
+
+
+def account_minimum(report: Optional[dict]) -> Counter:
+    """calls.triage_minimum of the account whose report this is (none without a report)."""
+    if report is None:
+        return Counter()
+    alerts = report["alerts"]
+    groups = Counter((alert["action"], json.dumps(alert["params"], sort_keys=True))
+                     for alert in alerts if alert.get("action"))
+    handled = sum(1 for alert in alerts if alert["outcome"] == "handled")
+    return calls.triage_minimum(len(alerts), list(groups.values()), handled)
+
+
+def calls_per_account(used: dict, least: dict) -> str:
+    """The calls about the accounts against their minimum, in all and account by account; which APIs went above it;
+    and the calls about no account (the inventory's)."""
+    made = {account: sum(used.get(account, Counter()).values()) for account in least}
+    minimum = {account: sum(per_api.values()) for account, per_api in least.items()}
+    ratios = sorted(made[account] / minimum[account] for account in least if minimum[account])
+    spread = "%.2fx" % ratios[0] if ratios[0] == ratios[-1] else "%.2fx to %.2fx" % (ratios[0], ratios[-1])
+    above = sum((used.get(account, Counter()) - least[account] for account in least), Counter())
+    return "%s about the %s accounts = %.2fx their minimum (%s), %s for each account; above it: %s; besides, " \
+           "the inventory's %s" % (
+               counted(sum(made.values()), "call"), count(len(least)), sum(made.values()) / sum(minimum.values()),
+               count(sum(minimum.values())), spread, listed(above), listed(used.get(calls.ADMINISTRATOR, Counter())))
+
+
+def listed(per_api: Counter) -> str:
+    """'12 DescribeSuspEvents, 2 ...', the most called first; 'none'."""
+    return ", ".join("%s %s" % (count(number), api) for api, number in per_api.most_common()) or "none"
+
+
+def organisation_left(run: Run, hosts: list, alerts: int) -> str:
+    """'' when every account's report and the one summary across them were written and every alert handled; else
+    what was not."""
+    reports = run.registered.get("reports", {})
+    summaries = run.registered.get("summaries", [])
+    missing = [host for host in hosts if host not in reports]
+    written = [counted(len(missing), "account") + " without a report"] if missing else []
+    if [sorted(entry["host"] for entry in summary["accounts"]) for summary in summaries] != [sorted(hosts)]:
+        written.append("not one summary across the %s accounts (%s written)" % (count(len(hosts)),
+                                                                                count(len(summaries))))
+    outcomes = Counter(alert["outcome"] for report in reports.values() for alert in report["alerts"])
+    return ", ".join(part for part in written + [left_over(run, outcomes, alerts)] if part)
+
+
 def megabytes(kilobytes) -> str:
     return "%d MB" % round(kilobytes / 1024) if kilobytes else "not read"
 
 
-SCENARIOS = (latency_bound, quota_bound, unknown_quota, triage, groups_call, loop_vs_one_call, fixed_cost, check_mode)
+SCENARIOS = (latency_bound, quota_bound, unknown_quota, triage, groups_call, loop_vs_one_call, fixed_cost, check_mode,
+             organisation)
