@@ -14,7 +14,7 @@ and left_out - so an alert is moved by one thread at a time.
 
 from __future__ import annotations
 
-from typing import Any, Dict, NamedTuple, Optional, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import AlertState
 from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts import status_name
@@ -84,6 +84,8 @@ class Alert:
         self.hint: Optional[str] = None
         self.status_after: Optional[int] = None
         self.note: Optional[str] = None  # what happened to its note (notes.NOTE_STATES); None when none was asked
+        # the codes the service let the caller run on it when looked up (UserCanOperate); None: not looked up
+        self.allowed_operations: Optional[List[str]] = None
 
     @property
     def operation(self) -> str:
@@ -105,6 +107,7 @@ class Alert:
             "reason": self.reason,
             "hint": self.hint,
             "note": self.note,
+            "allowed_operations": self.allowed_operations,
         }
 
 

@@ -20,7 +20,10 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_state impor
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import AlertState, lookup_among_handled
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_plan import OperationPlan, gone_ending, plan_for
-from ansible_collections.alibabacloud.sas.plugins.module_utils.offered_operations import describe_operations
+from ansible_collections.alibabacloud.sas.plugins.module_utils.offered_operations import (
+    allowed_codes,
+    describe_operations,
+)
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import OptionError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import DESCRIBE_SECURITY_EVENT_OPERATIONS
 
@@ -87,6 +90,7 @@ class Planner:
             if offered is None:  # the service stopped knowing it since it was read: handled meanwhile, or gone
                 end(alert, *self.unknown_ending(gone))
             else:
+                alert.allowed_operations = allowed_codes(offered)  # a fact learnt, not a stage: said in every result
                 self.take(alert, plan_for(alert, offered))
         finally:
             with self.changed:

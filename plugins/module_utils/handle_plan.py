@@ -22,6 +22,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_state impor
 from ansible_collections.alibabacloud.sas.plugins.module_utils.alert_status import AlertState
 from ansible_collections.alibabacloud.sas.plugins.module_utils.offered_operations import (
     OfferedOperation,
+    allowed_codes,
     find_operation,
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.operation_params import (
@@ -126,14 +127,13 @@ def plan_operation(operations: List[OfferedOperation], operation: str, whitelist
     params = dict(operation_params or {})
     offered = find_operation(operations, operation)
     if offered is None:
-        codes = [entry.get("operation_code") for entry in operations]
-        if not codes:
+        if not operations:
             return OperationPlan("the service offers no operation for this alert")
-        return OperationPlan("the service does not offer %s for this alert; it offers %s"
-                             % (operation, ", ".join(str(code) for code in codes)))
+        return OperationPlan("the service does not offer %s for this alert; %s" % (operation, allowed_now(operations)))
     if not offered.get("user_can_operate"):
         return OperationPlan("the service does not let you run %s on this alert (UserCanOperate is false: "
-                             "the Security Center edition or the alert does not allow it)" % operation)
+                             "the Security Center edition or the alert does not allow it); %s"
+                             % (operation, allowed_now(operations)))
     if operation in SUB_OPERATIONS:
         return plan_sub_operation(operation, params, offered.get("operation_params"))
     if operation != ADVANCE_MARK_MIS_INFO:
@@ -176,6 +176,12 @@ def plan_sub_operation(operation: str, params: Dict[str, Any], offered_params: A
         return OperationPlan("the service suggests a subOperation for %s on this alert that this collection does "
                              "not know: give sub_operation" % operation)
     return OperationPlan(params=dict(params, **{SUB_OPERATION_KEY: known}))
+
+
+def allowed_now(operations: List[OfferedOperation]) -> str:
+    """What an unsupported alert's reason says the service does allow (its allowed_operations hold the codes)."""
+    allowed = allowed_codes(operations)
+    return "it allows %s" % ", ".join(allowed) if allowed else "it allows no operation now"
 
 
 def plan_for(alert: Alert, offered: List[OfferedOperation]) -> OperationPlan:

@@ -73,3 +73,8 @@ def lookup_operations_each(connection: Any, alert_ids: List[int], concurrency: i
 
 def find_operation(operations: List[OfferedOperation], code: str) -> Optional[OfferedOperation]:
     return next((operation for operation in operations if operation.get("operation_code") == code), None)
+
+
+def allowed_codes(operations: List[OfferedOperation]) -> List[str]:
+    """The codes of the operations the service lets the caller run on the alert now (UserCanOperate), in its order."""
+    return [str(operation.get("operation_code")) for operation in operations if operation.get("user_can_operate")]

@@ -584,6 +584,16 @@ results:
         - C(skipped) - no note sent - the alert did not end C(handled), or the run was killed before its note.
       type: str
       sample: added
+    allowed_operations:
+      description:
+        - The operation codes the service let you run on the alert when the module looked them up
+          (C(DescribeSecurityEventOperations), C(UserCanOperate) true), in the service's order - for an
+          C(unsupported) alert, what you could send instead (its RV(results[].reason) names them too).
+        - Null when the module did not look them up (the alert was not pending, not found, or settled from the
+          listing).
+      type: list
+      elements: str
+      sample: [quara, advance_mark_mis_info, ignore, manual_handled]
 summary:
   description: How many alerts ended in each outcome (every outcome is listed, zeros included).
   returned: always

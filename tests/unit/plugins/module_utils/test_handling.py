@@ -153,8 +153,12 @@ def ops(*entries):
 def test_plan_operation_says_why_it_is_unsupported():
     assert plan_operation([], "ignore", None).unsupported == "the service offers no operation for this alert"
     assert plan_operation(ops(operation("quara"), operation("ignore")), "block_ip", None).unsupported == (
-        "the service does not offer block_ip for this alert; it offers quara, ignore")
-    assert "UserCanOperate is false" in plan_operation(ops(operation("quara", can=False)), "quara", None).unsupported
+        "the service does not offer block_ip for this alert; it allows quara, ignore")
+    assert plan_operation(ops(operation("quara", can=False), operation("ignore")), "quara", None).unsupported == (
+        "the service does not let you run quara on this alert (UserCanOperate is false: the Security Center edition "
+        "or the alert does not allow it); it allows ignore")
+    assert plan_operation(ops(operation("quara", can=False)), "ignore", None).unsupported == (
+        "the service does not offer ignore for this alert; it allows no operation now")
     plan = plan_operation(ops(operation("quara")), "quara", None)
     assert plan.unsupported is None and plan.mark_rules is None
 
@@ -261,6 +265,12 @@ def test_mix_of_outcomes_and_duplicates(sas):
     by_id = {result["id"]: result for result in report.results}
     assert "does not offer block_ip" in by_id[no_block]["reason"]
     assert "UserCanOperate is false" in by_id[restricted]["reason"]
+    for unsupported in (no_block, restricted):  # what it does allow, as a value and in its reason
+        allowed = by_id[unsupported]["allowed_operations"]
+        assert allowed and "block_ip" not in allowed
+        assert by_id[unsupported]["reason"].endswith("it allows " + ", ".join(allowed))
+    assert "block_ip" in by_id[first]["allowed_operations"]
+    assert by_id[ignored]["allowed_operations"] is None and by_id[unknown]["allowed_operations"] is None
     failed = by_id[offline]
     assert failed["error_code"] == "block_ip.AgentOffline" and "agent" in failed["hint"]
     assert failed["status_after"] == "pending" and sas.status(offline) == PENDING
