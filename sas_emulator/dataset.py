@@ -341,8 +341,8 @@ def _members(seed: int, count: int, alerts: int, admin: dict[str, Any]) -> list[
         for record in member["alerts"]:
             _set_status(rng, record, C.STATUS_PENDING)  # a member's alerts wait for its triage
         next_id = _renumber(member["alerts"], next_id + rng.randint(1, 400))
-        members.append({"ali_uid": uid, "sas_version": rng.choices(list(MEMBER_EDITIONS),
-                                                                    weights=list(MEMBER_EDITIONS.values()))[0],
+        edition = rng.choices(list(MEMBER_EDITIONS), weights=list(MEMBER_EDITIONS.values()))[0]
+        members.append({"ali_uid": uid, "sas_version": edition,
                         "added_ago_s": rng.randint(86400, 400 * 86400), "post_basic_service": 1,
                         "hosts": member["hosts"], "alerts": member["alerts"],
                         "whitelist_rules": member["whitelist_rules"]})

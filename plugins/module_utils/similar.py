@@ -32,6 +32,7 @@ SCENARIOS = ("default", "same_ip", "same_file_content", "same_url")
 # The first read of a query task comes this soon after it is created; each later wait doubles, up to poll_interval.
 FIRST_WAIT = 0.25
 
+
 class SimilarRequest:
     """What sas_alert_similar_info was asked, already checked."""
 

@@ -98,4 +98,3 @@ def _row(entry: Dict[str, Any]) -> List[str]:
     why = [entry["stopped"]] + entry["warnings"] if entry["stopped"] else entry["warnings"]
     return [cell(entry["account"]), cell(entry["state"]), outcomes or cell(None), cell(entry["report_markdown"]),
             "; ".join(cell(reason) for reason in why) or cell(None)]
-
