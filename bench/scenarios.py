@@ -333,9 +333,11 @@ def organisation(bench: Workbench, sizes: Sizes, documented: dict) -> list:
     left = organisation_left(run, [ACCOUNT_HOST % member for member in members], alerts)
     scenario = "organisation: %s member accounts x %s pending alerts through the administrator's keys " \
                "(sas_accounts inventory, include_self: false), forks %d, no quota, the role's defaults " \
-               "(rate_limit 8 for each account)" % (count(sizes.members), count(sizes.member_alerts), sizes.forks)
-    measured = "%s; peak memory: ansible-playbook %s; %s; %s" % (
-        seconds(run.wall_s), megabytes(run.peak_kb), calls_per_account(used, least),
+               "(rate_limit %s for each account)" % (count(sizes.members), count(sizes.member_alerts), sizes.forks,
+                                                     documented.get("rate_limit", {}).get("default", "unknown"))
+    measured = "%s (%s); peak memory: ansible-playbook %s; %s; %s" % (
+        seconds(run.wall_s), calls.where_time_went(run.log, run.started, run.wall_s) if run.log else "no call",
+        megabytes(run.peak_kb), calls_per_account(used, least),
         left or "%s reports and the summary across them written, all %s alerts handled" % (
             count(len(members)), count(alerts)))
     return [Row("organisation", scenario, measured, "-", verdict(False, left) if left else NO_GOAL,
@@ -362,7 +364,10 @@ def calls_per_account(used: dict, least: dict) -> str:
     made = {account: sum(used.get(account, Counter()).values()) for account in least}
     minimum = {account: sum(per_api.values()) for account, per_api in least.items()}
     ratios = sorted(made[account] / minimum[account] for account in least if minimum[account])
-    spread = "%.2fx" % ratios[0] if ratios[0] == ratios[-1] else "%.2fx to %.2fx" % (ratios[0], ratios[-1])
+    if not ratios:
+        return "%s about the accounts, none with a report to weigh them against" % counted(sum(made.values()), "call")
+    low, high = "%.2fx" % ratios[0], "%.2fx" % ratios[-1]
+    spread = low if low == high else "%s to %s" % (low, high)
     above = sum((used.get(account, Counter()) - least[account] for account in least), Counter())
     return "%s about the %s accounts = %.2fx their minimum (%s), %s for each account; above it: %s; besides, " \
            "the inventory's %s" % (

@@ -121,10 +121,50 @@ def test_check_mode_writes_nothing_and_looks_up_each_alert_once(bench, documente
     assert "ansible-playbook " in row.measured and "sas_alert_handle " in row.measured  # both peaks were read
 
 
+def test_an_organisation_is_triaged_account_by_account_through_the_administrators_keys(bench, documented):
+    row = rows_of(scenarios.organisation, bench, documented)["organisation"]
+    assert row.result == NO_GOAL, row
+    assert "%d reports and the summary across them written, all %d alerts handled" % (
+        SIZES.members, SIZES.members * SIZES.member_alerts) in row.measured
+    assert "ansible-playbook " in row.measured and " MB" in row.measured  # its peak was read
+    accounts, minimum = dict(row.calls["accounts"]), row.calls["minimum"]
+    # the inventory's listing is the one call about no member: every other carried its member's account id, or
+    # looked up its alert or read its task
+    assert accounts.pop(calls.ADMINISTRATOR) == {"DescribeMonitorAccounts": 1}
+    org = scenarios.data.organisation(SIZES.members, SIZES.member_alerts)
+    for member in org["members"]:
+        used = accounts.pop(str(member["ali_uid"]))
+        # the bench's policy sends each member's alerts in one write per group (none holds more than 20)
+        writes = sum(1 for _action, _params, ids in scenarios.data.groups_of(member) if ids)
+        assert minimum[str(member["ali_uid"])] == {LISTING: 1, OPERATIONS: SIZES.member_alerts, WRITES: writes,
+                                                   TASK_STATUS: writes, NOTES: SIZES.member_alerts}
+        assert (used[OPERATIONS], used[WRITES], used[NOTES]) == (SIZES.member_alerts, writes, SIZES.member_alerts)
+        assert used[TASK_STATUS] >= writes and used[LISTING] >= 1
+    assert accounts == {}
+
+
+def test_calls_are_counted_for_the_account_they_are_about():
+    member = {"ResourceDirectoryAccountId": "1001"}
+    log = [{"action": "DescribeMonitorAccounts", "params": {}, "error_code": None},
+           {"action": LISTING, "params": member, "error_code": None},
+           {"action": WRITES, "params": dict(member, SecurityEventIds="7"), "error_code": None, "task_id": 55},
+           {"action": OPERATIONS, "params": {"SecurityEventId": "7"}, "error_code": None},
+           {"action": OPERATIONS, "params": {"SecurityEventId": "7"}, "error_code": "Throttling.User"},
+           {"action": TASK_STATUS, "params": {"TaskId": "55"}, "error_code": None}]
+    assert calls.per_account(log, {"7": "1001"}) == {
+        "1001": {LISTING: 1, WRITES: 1, OPERATIONS: 1, TASK_STATUS: 1},
+        calls.ADMINISTRATOR: {"DescribeMonitorAccounts": 1}}
+
+
+def test_the_minimum_of_a_triage_writes_each_group_twenty_alerts_a_call():
+    assert calls.triage_minimum(listed=140, groups=[25, 15], handled=39) == {
+        LISTING: 2, OPERATIONS: 40, WRITES: 3, TASK_STATUS: 3, NOTES: 39}
+
+
 def test_every_scenario_is_run_and_its_table_written_into_the_document(tmp_path):
     assert {scenario.__name__ for scenario in scenarios.SCENARIOS} == {
         "latency_bound", "quota_bound", "unknown_quota", "triage", "groups_call", "loop_vs_one_call", "fixed_cost",
-        "check_mode"}
+        "check_mode", "organisation"}
     doc = tmp_path / "performance.md"
     doc.write_text("# P\n\n%s\nold table\n%s\n\n## After\n" % (BEGIN, END))
     rows = [Row("k", "a | b", "1 s", "-", NO_GOAL)]
