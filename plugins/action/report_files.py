@@ -21,6 +21,7 @@ ARGUMENT_SPEC = {
     "path": {"type": "path"},
     "data": {"type": "dict"},
     "markdown": {"type": "str"},
+    "keep": {"type": "list", "elements": "str"},
 }
 
 
@@ -38,11 +39,13 @@ class ActionModule(ActionBase):
         except ReportFileError as exc:
             raise AnsibleActionFail(str(exc)) from None
         result.update(changed=bool(made or written), directories=made, files=written)
+        if args["keep"] is not None:
+            result["kept"] = {key: args["data"][key] for key in args["keep"] if key in args["data"]}
         return result
 
     def _checked_args(self) -> dict:
         args = self.validate_argument_spec(ARGUMENT_SPEC, required_one_of=[["directories", "path"]],
-                                           required_by={"data": "path", "markdown": "path"})[1]
+                                           required_by={"data": "path", "markdown": "path", "keep": "data"})[1]
         if args["path"] and args["data"] is None and args["markdown"] is None:
             raise AnsibleActionFail("path needs data or markdown: the files written are <path>.json and <path>.md")
         return args

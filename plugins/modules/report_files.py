@@ -45,6 +45,12 @@ options:
       - The report for people, written as C(<path>.md) as it is - render alert text escaped, as
         P(alibabacloud.sas.triage_markdown#filter) does.
     type: str
+  keep:
+    description:
+      - The keys of I(data) to return in RV(kept) - what the play goes on with, so that it need not keep the whole
+        report as a fact (Ansible copies a large fact at every task that reads it). A key I(data) lacks is left out.
+    type: list
+    elements: str
 attributes:
   action:
     support: full
@@ -74,25 +80,25 @@ EXAMPLES = r"""
   alibabacloud.sas.sas_alert_info:
   register: pending
 
-- name: Build the report of what a dry run of the policy would do
-  ansible.builtin.set_fact:
-    report: "{{ pending.alerts | alibabacloud.sas.triage_plan(policy)
-      | alibabacloud.sas.triage_report(none, account=inventory_hostname, check_mode=true) }}"
-  vars:
-    policy: [{name: ignore-reminders, match: {level: remind}, action: ignore}]
-
-- name: Write it for programs and for people, in ./reports, also in check mode
+# The report is templated twice, for data and for markdown: triage_report is a pure filter, so both are the same
+# report, and the play keeps only its summary, never the whole report as a fact.
+- name: Write what a dry run of the policy would do, for programs and for people, in ./reports, also in check mode
   alibabacloud.sas.report_files:
     directories: ["{{ playbook_dir }}/reports"]
     path: "{{ playbook_dir }}/reports/triage-dry-run"
     data: "{{ report }}"
     markdown: "{{ report | alibabacloud.sas.triage_markdown }}"
+    keep: [summary]
+  vars:
+    report: "{{ pending.alerts | alibabacloud.sas.triage_plan(policy)
+      | alibabacloud.sas.triage_report(none, account=inventory_hostname, check_mode=true) }}"
+    policy: [{name: ignore-reminders, match: {level: remind}, action: ignore}]
   check_mode: false
   register: written
 
 - name: Say what was written
   ansible.builtin.debug:
-    msg: "{{ written.files }}"
+    msg: "{{ written.kept.summary.needs_attention }} alerts need attention: {{ written.files }}"
 """
 
 RETURN = r"""
@@ -114,4 +120,9 @@ files:
   type: list
   elements: str
   sample: [/srv/triage/reports/triage-dry-run.json, /srv/triage/reports/triage-dry-run.md]
+kept:
+  description: The keys of I(data) that I(keep) names, with their values.
+  returned: when I(keep) is given
+  type: dict
+  sample: {summary: {needs_attention: 0, by_outcome: {handled: 3}}}
 """

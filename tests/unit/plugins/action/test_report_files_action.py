@@ -52,6 +52,13 @@ def test_check_mode_says_what_it_would_do_and_does_nothing(tmp_path, report_args
     assert open(stem + ".md", encoding="utf-8").read() == "# Triage of prod\n"
 
 
+def test_keep_returns_those_keys_of_data_and_only_them(tmp_path):
+    data = {"summary": {"handled": 1}, "warnings": [], "alerts": [{"id": 1}] * 400}
+    result = run({"path": str(tmp_path / "triage"), "data": data, "keep": ["summary", "warnings", "absent"]})
+    assert result["kept"] == {"summary": {"handled": 1}, "warnings": []}
+    assert "kept" not in run({"path": str(tmp_path / "triage"), "data": data})
+
+
 def test_directories_alone_or_files_alone(tmp_path):
     assert run({"directories": [str(tmp_path / "reports")]})["directories"] == [str(tmp_path / "reports")]
     assert run({"path": str(tmp_path / "respond"), "data": {}})["files"] == [str(tmp_path / "respond.json")]
@@ -62,6 +69,7 @@ def test_directories_alone_or_files_alone(tmp_path):
     ({"path": "/tmp/report"}, "path needs data or markdown"),
     ({"directories": ["/tmp"], "markdown": "# x"}, "required by .markdown.: path"),
     ({"path": "/tmp/report", "data": "not a dict"}, "data"),
+    ({"path": "/tmp/report", "markdown": "# x", "keep": ["summary"]}, "required by .keep.: data"),
 ])
 def test_arguments_that_cannot_work_are_refused(args, message):
     with pytest.raises(AnsibleActionFail, match=message):
