@@ -127,7 +127,9 @@ _value:
       C(other_site), C(warnings) (what a
       person must know beyond the outcomes - the other data site's pending alerts), C(summary) (C(alerts),
       C(needs_attention), C(by_outcome) with every outcome, C(by_action) and C(by_rule) with the outcomes
-      that occur) and C(alerts) - one entry per listed alert with C(id), C(name), C(type), C(level), C(host),
+      that occur), C(needs_attention) (the alerts that need a person - failed, timed out or errored - in short,
+      with C(id), C(name), C(level), C(host), C(rule), C(action), C(outcome), C(reason), C(error_code) and
+      C(hint)) and C(alerts) - one entry per listed alert with C(id), C(name), C(type), C(level), C(host),
       C(evidence) (as in the alerts of P(alibabacloud.sas.triage_plan#filter)), C(rule), C(action), C(params),
       C(recommended), C(outcome), C(reason), C(error_code), C(hint), C(task_id), C(status_before), C(status_after).
   type: dict

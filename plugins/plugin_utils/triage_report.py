@@ -84,6 +84,8 @@ def build_report(plan: Dict[str, Any], handled: Registered, context: Dict[str, A
         "warnings": [warning for warning in (other_site_warning(context.get("other_site")),) if warning],
         "api_stats": api_stats(handled, fallback_handled),
         "summary": summarize(alerts),
+        # first what needs a person, in short (a chat message, a reader of the JSON); every alert whole below
+        "needs_attention": attention_alerts(alerts),
         "alerts": alerts,
     }
     return report
@@ -208,9 +210,9 @@ def summarize(alerts: List[Dict[str, Any]]) -> Dict[str, Any]:
 ATTENTION_KEYS = ("id", "name", "level", "host", "rule", "action", "outcome", "reason", "error_code", "hint")
 
 
-def attention_alerts(report: Dict[str, Any]) -> List[Dict[str, Any]]:
-    """The alerts of the report that need a person (ATTENTION_OUTCOMES), each with ATTENTION_KEYS, in report order."""
-    return [{key: alert.get(key) for key in ATTENTION_KEYS} for alert in report["alerts"]
+def attention_alerts(alerts: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The report's alerts that need a person (ATTENTION_OUTCOMES), each with ATTENTION_KEYS, in report order."""
+    return [{key: alert.get(key) for key in ATTENTION_KEYS} for alert in alerts
             if alert["outcome"] in ATTENTION_OUTCOMES]
 
 

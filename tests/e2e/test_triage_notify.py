@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from chat_receiver import ACCEPTED, PATH_TOKEN, Receiver
+from sas_data import Data
 from triage_run import triage_runner
 
 RULES = [{"name": "ignore-reminders", "match": {"level": "remind"}, "action": "ignore"}]
@@ -36,6 +37,23 @@ def test_a_triage_posts_its_account_s_summary(triage, emulator, receiver):
     assert summary["by_outcome"]["handled"] == report["summary"]["by_outcome"]["handled"] > 0
     assert summary["report"] == str(run.reports(".md")[0])
     assert PATH_TOKEN not in run.output
+
+
+def test_the_message_lists_the_alerts_that_need_a_person(triage, emulator, receiver):
+    """An alert whose agent went offline fails (AgentOffline): the message names it with its code."""
+    data = Data(seed=7, alerts=60)
+    [offline] = [alert for alert in data.alerts(op="block_ip", online=True, allowed=True)][:1]
+    emulator.set_agent_online(offline["host_uuid"], False)
+    rules = [{"name": "block-on-that-host", "match": {"uuid": offline["host_uuid"]}, "action": "block_ip",
+              "params": {"block_duration": "1d"}}]
+    receiver.answer = ACCEPTED["generic"]
+    run = triage(emulator, rules=rules, extra={
+        "sas_triage_notify": {"url": receiver.url("generic"), "format": "generic", "only_when": "needs_attention"}})
+    assert run.rc == 2, run.output  # an alert needs a person
+    [message] = receiver.requests
+    attention = {alert["id"]: alert for alert in message["body"]["summary"]["needs_attention"]}
+    assert attention[offline["id"]]["error_code"].endswith("AgentOffline")
+    assert attention == {alert["id"]: alert for alert in run.report()["needs_attention"]}
 
 
 def test_a_bad_notification_setting_stops_the_run_before_any_call(triage, emulator, receiver):

@@ -108,7 +108,9 @@ def test_outcomes_come_from_the_module_results():
 
 def test_the_alerts_that_need_a_person_are_those_of_the_attention_outcomes_in_report_order():
     plan = make_plan()
-    attention = triage_report.attention_alerts(report_of(plan, handled_all(plan)))
+    report = report_of(plan, handled_all(plan))
+    attention = report["needs_attention"]
+    assert attention == triage_report.attention_alerts(report["alerts"])
     assert [(alert["id"], alert["outcome"]) for alert in attention] == [(2, "failed"), (7, "timed_out")]
     assert list(attention[0]) == list(triage_report.ATTENTION_KEYS)
     assert (attention[0]["error_code"], attention[0]["hint"], attention[0]["rule"]) == (
