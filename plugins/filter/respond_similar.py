@@ -10,9 +10,10 @@ version_added: 0.2.0
 author:
   - alibabacloud.sas maintainers (@alibabacloud)
 description:
-  - Takes the alerts of M(alibabacloud.sas.sas_alert_info) and the registered results of a loop of
-    M(alibabacloud.sas.sas_alert_similar_info) over their ids, and returns the listed alerts followed by the similar
-    ones, each alert once, with the alert and the scenario that brought each similar one in - as
+  - Takes the alerts of M(alibabacloud.sas.sas_alert_info) and the registered result of one
+    M(alibabacloud.sas.sas_alert_similar_info) call given their ids as I(alert_ids), and returns the listed alerts
+    followed by the similar ones, each alert once, with the alert and the scenario that brought each similar one in
+    (the first group that lists it) - as
     P(alibabacloud.sas.respond_view#filter) shows them (C(similar to <id> (<scenario>))).
   - The widened alerts are then handled one by one by the collection's handler (each alert's allowed operations,
     each its outcome), never by the service's HandleSimilarSecurityEvents.
@@ -25,10 +26,9 @@ options:
     required: true
   similar:
     description:
-      - The C(results) of a loop of M(alibabacloud.sas.sas_alert_similar_info) whose items are the listed alert ids;
-        skipped items are ignored.
-    type: list
-    elements: dict
+      - The registered result of M(alibabacloud.sas.sas_alert_similar_info) with I(alert_ids) - its C(groups) and
+        C(alerts); a skipped task brings in nothing.
+    type: dict
     required: true
 """
 
@@ -38,16 +38,15 @@ EXAMPLES = r"""
     alert_ids: [702173474, 702173480]
   register: chosen
 
-- name: The pending alerts with the same source IP as each
+- name: The pending alerts with the same source IP as each, in one module run
   alibabacloud.sas.sas_alert_similar_info:
-    alert_id: "{{ item }}"
+    alert_ids: "{{ chosen.alerts | map(attribute='id') | list }}"
     scenario: same_ip
-  loop: "{{ chosen.alerts | map(attribute='id') | list }}"
   register: similar
 
 - name: All of them, each once
   ansible.builtin.set_fact:
-    widened: "{{ chosen.alerts | alibabacloud.sas.respond_similar(similar.results) }}"
+    widened: "{{ chosen.alerts | alibabacloud.sas.respond_similar(similar) }}"
 """
 
 RETURN = r"""
@@ -70,9 +69,9 @@ from ansible_collections.alibabacloud.sas.plugins.plugin_utils.respond import wi
 
 
 def respond_similar(alerts, similar):
-    if not isinstance(alerts, list) or not isinstance(similar, list):
-        raise AnsibleFilterError("respond_similar takes the alerts of sas_alert_info and the results of a loop of "
-                                 "sas_alert_similar_info")
+    if not isinstance(alerts, list) or not isinstance(similar, dict):
+        raise AnsibleFilterError("respond_similar takes the alerts of sas_alert_info and the registered result of "
+                                 "sas_alert_similar_info with alert_ids")
     return widen(alerts, similar)
 
 

@@ -34,11 +34,10 @@ FIRST_WAIT = 0.25
 
 
 class SimilarRequest:
-    """What sas_alert_similar_info was asked, already checked."""
+    """How sas_alert_similar_info reads (every option but the alert ids), already checked."""
 
-    def __init__(self, alert_id: int, scenario: str = "default", lang: str = "en", wait_timeout: float = 10.0,
+    def __init__(self, scenario: str = "default", lang: str = "en", wait_timeout: float = 10.0,
                  poll_interval: float = 2.0, concurrency: int = 8):
-        self.alert_id = alert_id
         self.scenario = scenario
         self.lang = lang
         self.wait_timeout = wait_timeout
@@ -92,30 +91,67 @@ def similar_ids(connection: Any, task_id: int, first: Page, lang: str) -> List[i
     return [entry.security_event_id for entry in listing.items]
 
 
-def read_similar_alerts(connection: Any, request: SimilarRequest, warn: Callable[[str], None],
-                        clock: Callable[[], float] = time.monotonic,
-                        sleep: Callable[[float], None] = time.sleep) -> Dict[str, Any]:
-    """sas_alert_similar_info's result: the pending alerts similar to the alert (never the alert itself), as
-    sas_alert_info returns alerts, and what the service said on the way."""
-    scenarios = offered_scenarios(connection, request.alert_id)
-    result: Dict[str, Any] = {"scenario": request.scenario, "scenarios": scenarios, "task_id": None,
-                              "complete": True, "similar_ids": [], "not_pending_ids": [], "alerts": [],
-                              "total_count": 0}
+def find_group(connection: Any, alert_id: int, request: SimilarRequest, warn: Callable[[str], None],
+               clock: Callable[[], float] = time.monotonic,
+               sleep: Callable[[float], None] = time.sleep) -> Dict[str, Any]:
+    """The alert's group as its query task lists it: scenarios, task_id, complete and similar_ids (never the alert
+    itself, pending or not); AlertNotFound if the service does not know the alert."""
+    scenarios = offered_scenarios(connection, alert_id)
+    group: Dict[str, Any] = {"scenarios": scenarios, "task_id": None, "complete": True, "similar_ids": []}
     if request.scenario not in scenarios:
-        return result
-    result["task_id"] = task_id = create_similar_events_query(connection, request.alert_id, request.scenario)
+        return group
+    group["task_id"] = task_id = create_similar_events_query(connection, alert_id, request.scenario)
     first = first_page(connection, task_id, request, clock, sleep)
     if first is None:
-        result["complete"] = False
+        group["complete"] = False
         warn("the similar-events query task %d listed no alert within %g seconds: either alert %d has no similar "
              "alert, or the task was still retrieving its data (raise wait_timeout to wait longer)"
-             % (task_id, request.wait_timeout, request.alert_id))
-        return result
-    result["similar_ids"] = ids = [i for i in similar_ids(connection, task_id, first, request.lang)
-                                   if i != request.alert_id]
-    if ids:
-        listing = read_alerts(connection, ListingRequest(dict(STATUS_FILTERS["pending"]), ids, lang=request.lang,
-                                                         concurrency=request.concurrency))
-        result.update(alerts=listing["alerts"], total_count=listing["total_count"],
-                      not_pending_ids=listing["missing_ids"])
-    return result
+             % (task_id, request.wait_timeout, alert_id))
+        return group
+    group["similar_ids"] = [i for i in similar_ids(connection, task_id, first, request.lang) if i != alert_id]
+    return group
+
+
+def pending_alerts(connection: Any, alert_ids: List[int], request: SimilarRequest) -> Dict[str, Any]:
+    """read_alerts' result for those of the ids still pending (missing_ids: the others); no call for no id."""
+    if not alert_ids:
+        return {"alerts": [], "total_count": 0, "missing_ids": []}
+    return read_alerts(connection, ListingRequest(dict(STATUS_FILTERS["pending"]), alert_ids, lang=request.lang,
+                                                  concurrency=request.concurrency))
+
+
+def read_similar_alerts(connection: Any, alert_id: int, request: SimilarRequest, warn: Callable[[str], None],
+                        clock: Callable[[], float] = time.monotonic,
+                        sleep: Callable[[float], None] = time.sleep) -> Dict[str, Any]:
+    """sas_alert_similar_info's result for alert_id: the pending alerts similar to the alert (never the alert
+    itself), as sas_alert_info returns alerts, and what the service said on the way."""
+    group = find_group(connection, alert_id, request, warn, clock, sleep)
+    listing = pending_alerts(connection, group["similar_ids"], request)
+    return dict(group, scenario=request.scenario, alerts=listing["alerts"], total_count=listing["total_count"],
+                not_pending_ids=listing["missing_ids"])
+
+
+def read_similar_groups(connection: Any, alert_ids: List[int], request: SimilarRequest,
+                        warn: Callable[[str], None], clock: Callable[[], float] = time.monotonic,
+                        sleep: Callable[[float], None] = time.sleep) -> Dict[str, Any]:
+    """sas_alert_similar_info's result for alert_ids: one group per alert, in their order, the groups found side by
+    side (at most request.concurrency at once, each task waited for within wait_timeout), then the pending alerts of
+    all of them read in one listing - each once, and none of the asked alerts, which the caller has already.
+
+    An alert the service does not know gives its group a reason instead of failing the others."""
+    def group_of(alert_id: int) -> Dict[str, Any]:
+        try:
+            return {"alert_id": alert_id, **find_group(connection, alert_id, request, warn, clock, sleep)}
+        except AlertNotFound as error:
+            return {"alert_id": alert_id, "scenarios": [], "task_id": None, "complete": False, "similar_ids": [],
+                    "reason": str(error)}
+
+    groups = connection.map(group_of, alert_ids, request.concurrency)
+    listing = pending_alerts(connection, list(dict.fromkeys(i for group in groups for i in group["similar_ids"])),
+                             request)
+    not_pending = set(listing["missing_ids"])
+    for group in groups:
+        group["not_pending_ids"] = [i for i in group["similar_ids"] if i in not_pending]
+    asked = set(alert_ids)
+    alerts = [alert for alert in listing["alerts"] if alert["id"] not in asked]
+    return {"scenario": request.scenario, "groups": groups, "alerts": alerts, "total_count": len(alerts)}

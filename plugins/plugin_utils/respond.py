@@ -155,18 +155,19 @@ def parse_params(params: Any) -> Any:
     return dict(pair.split("=", 1) for pair in pairs)
 
 
-def widen(alerts: List[Dict[str, Any]], similar: Optional[List[Dict[str, Any]]]) -> Dict[str, Any]:
-    """{alerts, similar_to}: the listed alerts, then the similar ones sas_alert_similar_info found for them (the
-    registered results of its loop over the listed ids), each once, with the alert and the scenario that brought it
-    in (similar_to: {similar id: {id, scenario}}, as view_alerts takes it)."""
+def widen(alerts: List[Dict[str, Any]], similar: Dict[str, Any]) -> Dict[str, Any]:
+    """{alerts, similar_to}: the listed alerts, then the similar ones sas_alert_similar_info found for them (its
+    registered result with alert_ids: groups, alerts), each once, with the alert and the scenario that brought it in
+    (similar_to: {similar id: {id, scenario}}, as view_alerts takes it). A skipped task brings in nothing."""
+    found = {alert.get("id"): alert for alert in similar.get("alerts") or []}
     merged, seen, similar_to = list(alerts), {alert.get("id") for alert in alerts}, {}
-    for result in similar or []:
-        for alert in result.get("alerts") or []:
-            if alert.get("id") in seen:
+    for group in similar.get("groups") or []:
+        for alert_id in group.get("similar_ids") or []:
+            if alert_id in seen or alert_id not in found:  # listed already, or no longer pending
                 continue
-            seen.add(alert.get("id"))
-            merged.append(alert)
-            similar_to[str(alert.get("id"))] = {"id": result.get("item"), "scenario": result.get("scenario")}
+            seen.add(alert_id)
+            merged.append(found[alert_id])
+            similar_to[str(alert_id)] = {"id": group.get("alert_id"), "scenario": similar.get("scenario")}
     return {"alerts": merged, "similar_to": similar_to}
 
 

@@ -151,14 +151,21 @@ def test_check_mode_shows_the_plan_and_writes_nothing(respond, emulator):
 
 def test_similar_alerts_are_taken_in_before_the_choice_and_handled_one_by_one(respond, emulator):
     webshells = [alert["id"] for alert in DATA.alerts(name="webshell_file")]  # pending ones, the same name: default
-    run = respond(sas_respond_alert_ids=[WEBSHELL], sas_respond_similar="default", sas_respond_choice="recommended",
+    listed = [WEBSHELL, next(i for i in webshells if i != WEBSHELL)]
+    run = respond(sas_respond_alert_ids=listed, sas_respond_similar="default", sas_respond_choice="recommended",
                   sas_respond_similar_wait_timeout=3)
     assert run.rc == 0, run.output[-3000:]
-    assert sorted(written(emulator)["quara"]) == sorted(webshells) and len(webshells) > 1
-    for other in set(webshells) - {WEBSHELL}:
+    assert sorted(written(emulator)["quara"]) == sorted(webshells) and len(webshells) > 2
+    for other in set(webshells) - set(listed):
         assert "ID: %d - similar to %d (default)" % (other, WEBSHELL) in run.output
+    assert "ID: %d - similar to" % listed[1] not in run.output  # listed already: taken in once, as listed
     assert calls(emulator, "HandleSimilarSecurityEvents") == []  # the collection's handler, alert by alert
-    assert run.report()["alerts"][1]["similar_to"] == {"id": WEBSHELL, "scenario": "default"}
+    assert run.report()["alerts"][2]["similar_to"] == {"id": WEBSHELL, "scenario": "default"}
+    # One sas_alert_similar_info run for both listed alerts, not a loop of one per alert.
+    similar_task = run.output.split("Find the pending alerts similar to the listed ones")[1].split("TASK [")[0]
+    assert similar_task.count("localhost") == 1 and "item=" not in similar_task, similar_task
+    assert sorted(int(call["params"]["SecurityEventId"]) for call in calls(emulator, "DescribeSimilarEventScenarios")) \
+        == sorted(listed)
 
 
 def test_the_summary_is_posted_to_the_chat(respond, emulator):

@@ -40,7 +40,7 @@ def test_the_filters_chain_as_the_role_chains_them():
 @pytest.mark.parametrize("call, message", [
     (lambda: respond_settings(None), "respond_settings takes a mapping"),
     (lambda: respond_view({"alerts": []}, []), "respond_view takes the alerts of sas_alert_info"),
-    (lambda: respond_similar([], {"results": []}), "respond_similar takes the alerts of sas_alert_info"),
+    (lambda: respond_similar([], [{"alerts": []}]), "respond_similar takes the alerts of sas_alert_info"),
     (lambda: respond_plan([], {}), "respond_plan takes a view"),
     (lambda: respond_plan({"alerts": []}, {"problems": ["x"]}), "without problems"),
     (lambda: respond_summary({"alerts": []}), "respond_summary takes a plan"),

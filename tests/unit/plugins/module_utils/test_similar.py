@@ -5,6 +5,8 @@ again while it lists nothing, its pages, and the similar alerts still pending as
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils import similar
@@ -28,21 +30,25 @@ class FakeTime:
         self.now += seconds
 
 
-def md5_group(sas):
-    """The ids of the largest group of pending alerts of one name sharing a file MD5, lowest first."""
+def md5_groups(sas):
+    """The ids of the groups of pending alerts of one name sharing a file MD5, each lowest first, largest first."""
     groups = {}
     for alert_id in sas.alert_ids():
         view = sas.alert(alert_id)
         if view["status"] == PENDING and view["details"].get("md5"):
             groups.setdefault((view["name_key"], view["details"]["md5"]), []).append(alert_id)
-    return max(groups.values(), key=len)
+    return sorted(groups.values(), key=len, reverse=True)
+
+
+def md5_group(sas):
+    return md5_groups(sas)[0]
 
 
 def read(sas, alert_id, scenario="default", warnings=None, **options):
     fake = FakeTime()
-    request = similar.SimilarRequest(alert_id, scenario, **options)
+    request = similar.SimilarRequest(scenario, **options)
     warn = warnings.append if warnings is not None else pytest.fail
-    return similar.read_similar_alerts(sas.connection, request, warn, fake.clock, fake.sleep), fake
+    return similar.read_similar_alerts(sas.connection, alert_id, request, warn, fake.clock, fake.sleep), fake
 
 
 def test_lists_the_other_pending_alerts_of_the_group_as_sas_alert_info_does(sas):
@@ -106,3 +112,51 @@ def test_a_members_alert_not_found_by_id_says_why(start_sas):
     assert result["complete"] is True
     assert all(call["params"]["ResourceDirectoryAccountId"] == str(member)
                for call in sas.calls("CreateSimilarSecurityEventsQueryTask") + sas.calls("DescribeSuspEvents"))
+
+
+def test_several_alerts_are_looked_up_side_by_side_and_their_pending_alerts_listed_once(sas, monkeypatch):
+    (a0, a1, a2), (b0, b1) = md5_groups(sas)[:2]
+    listings = []
+
+    def read_alerts(connection, request):
+        listings.append(request.alert_ids)
+        return similar_read_alerts(connection, request)
+
+    similar_read_alerts = similar.read_alerts
+    monkeypatch.setattr(similar, "read_alerts", read_alerts)
+    # Each known alert's first read is empty and waits once: the three waits meet only if the lookups run at once.
+    together = threading.Barrier(3, timeout=10)
+    request = similar.SimilarRequest("same_file_content")
+    result = similar.read_similar_groups(sas.connection, [a0, b0, a1, sas.unknown_id()], request, pytest.fail,
+                                         sleep=lambda seconds: together.wait())
+    assert [(g["alert_id"], g["similar_ids"], g["not_pending_ids"], g["complete"]) for g in result["groups"]] == [
+        (a0, [a1, a2], [], True), (b0, [b1], [], True), (a1, [a0, a2], [], True),
+        (sas.unknown_id(), [], [], False)]
+    assert result["groups"][3]["reason"] == "Security Center does not know alert %d" % sas.unknown_id()
+    assert not any("reason" in group for group in result["groups"][:3])
+    assert all("same_file_content" in group["scenarios"] and group["task_id"] for group in result["groups"][:3])
+    # One listing of every similar id; the asked alerts (a0, a1) are left out of alerts: the caller has them.
+    assert listings == [[a1, a2, b1, a0]]
+    assert [alert["id"] for alert in result["alerts"]] == [a2, b1] and result["total_count"] == 2
+    assert {alert["status"] for alert in result["alerts"]} == {"pending"}
+    assert result["scenario"] == "same_file_content"
+    actions = sas.actions()
+    creates = [i for i, action in enumerate(actions) if action == "CreateSimilarSecurityEventsQueryTask"]
+    reads = [i for i, action in enumerate(actions) if action == "DescribeSimilarSecurityEvents"]
+    assert len(creates) == 3 and len(reads) == 6 and max(creates) < reads[3]  # every task created, then read again
+
+
+def test_a_group_lists_the_alerts_handled_meanwhile_as_not_pending(sas):
+    (a0, a1, a2), (b0, b1) = md5_groups(sas)[:2]
+    sas.on_request("DescribeSuspEvents", lambda params: sas.patch_alert(a2, status=32))  # after the tasks' reads
+    request = similar.SimilarRequest("same_file_content", concurrency=1)
+    fake = FakeTime()
+    result = similar.read_similar_groups(sas.connection, [a0, b0], request, pytest.fail, fake.clock, fake.sleep)
+    assert [(g["similar_ids"], g["not_pending_ids"]) for g in result["groups"]] == [([a1, a2], [a2]), ([b1], [])]
+    assert [alert["id"] for alert in result["alerts"]] == [a1, b1]
+
+
+def test_no_alert_makes_no_call(sas):
+    result = similar.read_similar_groups(sas.connection, [], similar.SimilarRequest(), pytest.fail)
+    assert result == {"scenario": "default", "groups": [], "alerts": [], "total_count": 0}
+    assert sas.requests() == []

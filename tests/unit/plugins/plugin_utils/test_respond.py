@@ -142,9 +142,10 @@ def test_alert_text_is_shown_escaped_never_raw():
 
 
 def test_similar_alerts_join_the_listed_ones_once_and_say_which_alert_and_scenario_brought_them():
-    similar = [{"item": 1, "scenario": "same_ip", "alerts": [make_alert(2), make_alert(3)]},
-               {"item": 2, "skipped": True},  # not pending: the loop skipped it
-               {"item": 4, "scenario": "same_ip", "alerts": [make_alert(3), make_alert(1), make_alert(5)]}]
+    similar = {"scenario": "same_ip", "alerts": [make_alert(2), make_alert(3), make_alert(5)],  # pending, each once
+               "groups": [{"alert_id": 1, "similar_ids": [2, 3, 6]},  # 6 no longer pending: not in alerts
+                          {"alert_id": 4, "similar_ids": [3, 1, 5]},
+                          {"alert_id": 7, "similar_ids": [], "reason": "Security Center does not know alert 7"}]}
     widened = widen([make_alert(1), make_alert(4)], similar)
     assert [alert["id"] for alert in widened["alerts"]] == [1, 4, 2, 3, 5]
     assert widened["similar_to"] == {"2": {"id": 1, "scenario": "same_ip"}, "3": {"id": 1, "scenario": "same_ip"},
@@ -152,7 +153,7 @@ def test_similar_alerts_join_the_listed_ones_once_and_say_which_alert_and_scenar
     entries = view_alerts(widened["alerts"], [offered(i, "ignore") for i in (1, 2, 3, 4, 5)], [],
                           widened["similar_to"])
     assert "[Alert 3] ID: 2 - similar to 1 (same_ip)" in view_lines(entries)
-    assert widen([make_alert(1)], []) == {"alerts": [make_alert(1)], "similar_to": {}}
+    assert widen([make_alert(1)], {"skipped": True}) == {"alerts": [make_alert(1)], "similar_to": {}}
 
 
 def test_recommended_sends_each_alert_its_own_action_where_the_service_allows_it():
