@@ -42,11 +42,19 @@ class Planner:
         self.error: Optional[BaseException] = None  # anything else raised while planning (a bug)
         self.misfits: Dict[int, str] = {}  # alert id -> why whitelist_rules do not fit it
         self.warnings: Dict[int, str] = {}  # alert id -> a warning about what is sent for it
+        # Alerts whose lookup spent its retries on transient errors (throttled, unavailable): looked up once more
+        # after the others, when a burst of throttling has had time to pass, before they end failed.
+        self.unread: List[Alert] = []
+        self.last_try = False
         self._thread: Optional[threading.Thread] = None
 
     def plan(self, alerts: List[Alert]) -> None:
-        """Plan alerts now."""
+        """Plan alerts now: each looked up, and those whose lookup failed for a transient reason once more."""
         self.connection.map(self.plan_one, alerts, self.concurrency)
+        again, self.unread = self.unread, []
+        if again and not self.stopped:
+            self.last_try = True
+            self.connection.map(self.plan_one, again, self.concurrency)
 
     def start(self, alerts: List[Alert]) -> None:
         """Plan alerts in the background."""
@@ -83,9 +91,11 @@ class Planner:
         except SasApiError as error:
             if not error.transient:
                 self.refusal, self.stopped = self.refusal or error, True
-            else:  # among thousands of lookups on a bad night one is likely to fail: it must not sink the others
-                end(alert, FAILED, "not sent: what the service allows for it could not be read (%s); run again"
-                    % error.describe(), error_code=error.code or error.kind)
+            elif not self.last_try:  # among thousands of lookups on a bad night some fail: once more, at the end
+                self.unread.append(alert)
+            else:  # and one that fails twice must not sink the others
+                end(alert, FAILED, "not sent: what the service allows for it could not be read, twice (%s); run "
+                    "again" % error.describe(), error_code=error.code or error.kind)
         else:
             if offered is None:  # the service stopped knowing it since it was read: handled meanwhile, or gone
                 end(alert, *self.unknown_ending(gone))

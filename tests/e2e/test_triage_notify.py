@@ -42,7 +42,7 @@ def test_a_triage_posts_its_account_s_summary(triage, emulator, receiver):
 def test_the_message_lists_the_alerts_that_need_a_person(triage, emulator, receiver):
     """An alert whose agent went offline fails (AgentOffline): the message names it with its code."""
     data = Data(seed=7, alerts=60)
-    [offline] = [alert for alert in data.alerts(op="block_ip", online=True, allowed=True)][:1]
+    offline = data.alerts(op="block_ip", online=True, allowed=True)[0]
     emulator.set_agent_online(offline["host_uuid"], False)
     rules = [{"name": "block-on-that-host", "match": {"uuid": offline["host_uuid"]}, "action": "block_ip",
               "params": {"block_duration": "1d"}}]

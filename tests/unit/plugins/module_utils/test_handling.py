@@ -655,15 +655,32 @@ def test_without_wait_a_host_operation_whose_answer_was_lost_is_submitted_and_no
 
 
 @pytest.mark.parametrize("fault", ["throttle", "unavailable"])
-def test_an_alert_whose_operations_cannot_be_read_fails_alone(start_sas, fault):
-    # issue 10: among thousands of lookups on a bad night, one that exhausts its retries must not sink the rest
+def test_an_alert_whose_operations_cannot_be_read_is_looked_up_again_after_the_others(start_sas, fault):
+    # a burst of throttling that spends one lookup's retries: the alert is looked up once more, at the end
     sas = start_sas()
     first, second, third = alert_ids = sas.pick(3)
     sas.set_faults([{"action": "DescribeSecurityEventOperations", "fault": fault, "times": 4}])  # every attempt
     report, _time = run(sas, alert_ids=alert_ids, concurrency=1)
+    assert outcomes(report) == {first: "handled", second: "handled", third: "handled"}
+    lookups = [call["params"]["SecurityEventId"] for call in sas.calls("DescribeSecurityEventOperations")]
+    assert lookups == [str(first)] * 4 + [str(second), str(third), str(first)]  # first again, after the others
+    assert sorted(alert_id for write in sas.writes() for alert_id in sent_ids(write)) == sorted(alert_ids)
+
+
+@pytest.mark.parametrize("fault", ["throttle", "unavailable"])
+def test_an_alert_whose_operations_cannot_be_read_twice_fails_alone(start_sas, fault):
+    # issue 10: among thousands of lookups on a bad night, one that exhausts its retries must not sink the rest
+    sas = start_sas()
+    first, second, third = alert_ids = sas.pick(3)
+    refuse_every_attempt = [{"action": "DescribeSecurityEventOperations", "fault": fault, "times": 4}]
+    sas.set_faults(refuse_every_attempt)
+    # and again once the first pass is over (the lookup of the last alert has arrived): the second try fails too
+    sas.on_request("DescribeSecurityEventOperations", lambda params: sas.set_faults(refuse_every_attempt)
+                   if params["SecurityEventId"] == str(third) else None, times=2)
+    report, _time = run(sas, alert_ids=alert_ids, concurrency=1)
     assert outcomes(report) == {first: "failed", second: "handled", third: "handled"}
     failed = report.results[0]
-    assert failed["reason"].startswith("not sent: what the service allows for it could not be read")
+    assert failed["reason"].startswith("not sent: what the service allows for it could not be read, twice")
     assert failed["error_code"] in ("Throttling.User", "ServiceUnavailable") and failed["task_id"] is None
     assert [sent_ids(write) for write in sas.writes()] == [[second, third]]
 
