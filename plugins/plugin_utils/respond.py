@@ -10,7 +10,6 @@ policy's: one home each. Every value taken from an alert is shown escaped (shown
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import shlex
@@ -45,6 +44,7 @@ from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_policy imp
     PolicyError,
     check_action,
     check_params,
+    did_you_mean,
 )
 
 RECOMMENDED, CUSTOM, CANCEL = "recommended", "custom", "cancel"
@@ -128,10 +128,8 @@ def check_operation(operation: str) -> None:
         return
     if operation in REFUSED_OPERATIONS or operation in UNDO_OPERATIONS:
         check_action("sas_respond_operation", operation)  # the policy's words for why it is not sent
-    close = difflib.get_close_matches(operation, OPERATIONS, n=1)
     raise PolicyError("sas_respond_operation %s is not an operation code%s; use one of %s (cancel handles nothing)"
-                      % (json.dumps(operation), " (did you mean %s?)" % close[0] if close else "",
-                         ", ".join(OPERATIONS)))
+                      % (json.dumps(operation), did_you_mean(operation, OPERATIONS), ", ".join(OPERATIONS)))
 
 
 def parse_params(params: Any) -> Any:

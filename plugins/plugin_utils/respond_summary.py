@@ -17,8 +17,12 @@ from ansible_collections.alibabacloud.sas.plugins.plugin_utils.respond import (
     why_not_sent,
 )
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan import describe_action
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report import (
+    ATTENTION_OUTCOMES,
+    ERROR,
+    attention_alerts,
+)
 
-ERROR = "error"  # sent in a call that failed before it gave this alert an outcome
 # Every outcome, in the order the summary shows them, with its heading.
 SECTIONS = (
     ("cancelled", "⏹️ Cancelled, nothing sent"),
@@ -35,7 +39,6 @@ SECTIONS = (
     ("expired", "⌛ Expired"),
     ("not_found", "❓ Not found"),
 )
-NEEDS_ATTENTION = ("failed", "timed_out", ERROR)
 WHOLE_RUN = ("cancelled", "not_chosen")  # the same for every alert: counted, not listed
 TOTAL_NAMES = {"handled": "Success", "failed": "Failed"}
 RESULT_FIELDS = ("error_code", "hint", "reason", "task_id", "note", "status_after")
@@ -54,8 +57,9 @@ def summarize(plan: Dict[str, Any], handled: Optional[Dict[str, Any]], check_mod
               "check_mode": bool(check_mode), "choice": plan["choice"], "operation": plan["operation"],
               "params": plan["params"], "alerts": alerts,
               "summary": {"alerts": len(alerts), "by_outcome": by_outcome,
-                          "needs_attention": sum(by_outcome[outcome] for outcome in NEEDS_ATTENTION)},
-              "needs_attention": [alert for alert in alerts if alert["outcome"] in NEEDS_ATTENTION]}
+                          "needs_attention": sum(by_outcome[outcome] for outcome in ATTENTION_OUTCOMES)},
+              # what a chat message lists: the triage's short entries, never the evidence
+              "needs_attention": attention_alerts(alerts)}
     report["lines"] = summary_lines(report)
     return report
 
@@ -67,7 +71,8 @@ def _outcome(entry: Dict[str, Any], result: Optional[Dict[str, Any]], handled: O
     if entry["disposition"] != SEND:
         alert["outcome"] = entry["disposition"]
     elif result is None:  # the call failed before any alert had an outcome, or was never made
-        alert.update(outcome=ERROR, reason=(handled or {}).get("msg") or "no result: the handling did not run")
+        alert.update(outcome=ERROR, reason=(handled or {}).get("msg") or "no result: the handling did not run",
+                     error_code=((handled or {}).get("error") or {}).get("code"))
     else:
         alert.update({key: result.get(key) for key in RESULT_FIELDS}, outcome=result.get("outcome"))
     return alert

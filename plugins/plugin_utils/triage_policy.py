@@ -179,7 +179,7 @@ def _check_rule(index: int, raw: Any, now_ms: int, problems: List[str]) -> Optio
     unknown = [key for key in raw if key not in RULE_KEYS]
     if unknown:
         problems.append("%s: unknown key %s%s; a rule takes %s"
-                        % (where, _quote(unknown), _did_you_mean(unknown[0], RULE_KEYS), ", ".join(RULE_KEYS)))
+                        % (where, _quote(unknown), did_you_mean(unknown[0], RULE_KEYS), ", ".join(RULE_KEYS)))
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         problems.append("%s: enabled must be true or false, got %r" % (where, enabled))
@@ -211,7 +211,7 @@ def _check_fallback(where: str, action: Optional[str], params: Optional[Dict[str
     unknown = [key for key in fallback if key not in FALLBACK_KEYS]
     if unknown:
         problems.append("%s: unknown key %s%s; a fallback takes %s" % (
-            where, _quote(unknown), _did_you_mean(unknown[0], FALLBACK_KEYS), ", ".join(FALLBACK_KEYS)))
+            where, _quote(unknown), did_you_mean(unknown[0], FALLBACK_KEYS), ", ".join(FALLBACK_KEYS)))
     if action == NO_ACTION:
         problems.append("%s: action %s sends nothing, so nothing can fail" % (where, NO_ACTION))
     codes = fallback.get("on")
@@ -276,7 +276,7 @@ def policy_warnings(rules: List[Rule]) -> List[str]:
 def _unknown_type_warning(name: str, field: str, unknown: List[Any]) -> str:
     return ("rule %r: match.%s %s is none of the alert types this collection knows%s; the service's wording "
             "differs by site and language, so the rule is kept: check that it matches what sas_alert_info returns"
-            % (name, field, _quote(unknown), _did_you_mean(unknown[0], KNOWN_TYPES)))
+            % (name, field, _quote(unknown), did_you_mean(unknown[0], KNOWN_TYPES)))
 
 
 def check_action(where: str, action: Any) -> str:
@@ -292,7 +292,7 @@ def check_action(where: str, action: Any) -> str:
                           "pending alerts (use sas_alert_handle with force=true instead)" % (where, action))
     if action not in TRIAGE_ACTIONS:
         raise PolicyError("%s: unknown action %r%s; use one of %s"
-                          % (where, action, _did_you_mean(action, TRIAGE_ACTIONS), ", ".join(TRIAGE_ACTIONS)))
+                          % (where, action, did_you_mean(action, TRIAGE_ACTIONS), ", ".join(TRIAGE_ACTIONS)))
     return action
 
 
@@ -341,7 +341,7 @@ def _check_condition(where: str, key: Any, expected: Any, shown_key: Optional[st
     if field not in ALERT_FIELDS:
         raise PolicyError("%s: match key %r is not an alert field%s (sas_alert_info returns fields such as "
                           "level, alarm_event_type, alarm_event_name_display, instance_name, uuid, status, details)"
-                          % (where, key, _did_you_mean(str(field), sorted(ALERT_FIELDS))))
+                          % (where, key, did_you_mean(str(field), sorted(ALERT_FIELDS))))
     key = shown_key or key
     if is_regex:
         if not isinstance(expected, str) or not expected:
@@ -368,7 +368,7 @@ def _check_known(where: str, field: str, values: List[Any]) -> None:
     unknown = [value for value in values if str(value) not in {str(name) for name in known}]
     if unknown:
         raise PolicyError("%s: match.%s %s is not a value sas_alert_info gives%s; it gives %s"
-                          % (where, field, _quote(unknown), _did_you_mean(unknown[0], [str(v) for v in known]),
+                          % (where, field, _quote(unknown), did_you_mean(unknown[0], [str(v) for v in known]),
                              ", ".join(str(name) for name in known)))
 
 
@@ -444,6 +444,6 @@ def _quote(keys: List[Any]) -> str:
     return ", ".join(repr(key) for key in keys)
 
 
-def _did_you_mean(word: str, choices) -> str:
+def did_you_mean(word: str, choices) -> str:
     close = difflib.get_close_matches(str(word), list(choices), n=1)
     return " (did you mean %s?)" % close[0] if close else ""
