@@ -14,6 +14,7 @@ import time
 from typing import Any, Callable, Dict, List, Optional
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
+from ansible_collections.alibabacloud.sas.plugins.module_utils.handle_settle import FIRST_POLL
 from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import ListingRequest, read_alerts
 from ansible_collections.alibabacloud.sas.plugins.module_utils.pagination import read_all_pages
 from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import (
@@ -30,7 +31,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.service_facts imp
 # the same file content rule, the same URL rule.
 SCENARIOS = ("default", "same_ip", "same_file_content", "same_url")
 # The first read of a query task comes this soon after it is created; each later wait doubles, up to poll_interval.
-FIRST_WAIT = 0.25
+FIRST_WAIT = FIRST_POLL  # as a handling task is first read: it may be done in 0.2 s
 
 
 class SimilarRequest:
@@ -82,9 +83,11 @@ def first_page(connection: Any, task_id: int, request: SimilarRequest, clock: Ca
 
 def similar_ids(connection: Any, task_id: int, first: Page, lang: str) -> List[int]:
     """Every alert id the task lists, its first page already read."""
+    unread = [first]  # served once: a second pass (the listing moved) reads page 1 again
+
     def fetch(page: int, size: int) -> Page:
-        if (page, size) == (1, MAX_PAGE_SIZE):
-            return first
+        if (page, size) == (1, MAX_PAGE_SIZE) and unread:
+            return unread.pop()
         return similar_events_page(connection, task_id, page, size, lang)
 
     listing = read_all_pages(fetch, key=lambda entry: entry.security_event_id)

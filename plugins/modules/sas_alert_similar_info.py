@@ -287,6 +287,8 @@ def main():
         alert_ids, request = asked_ids(module.params), similar_request(module.params)
     except OptionError as error:
         module.fail_json(msg=str(error))
+    if module.params["alert_ids"] is not None and not alert_ids:  # nothing to look up: no call, not even a connection
+        module.exit_json(changed=False, scenario=request.scenario, groups=[], alerts=[], total_count=0)
     try:
         if module.params["alert_ids"] is not None:
             result = read_similar_groups(module.connection, alert_ids, request, module.warn)
