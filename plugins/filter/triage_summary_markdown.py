@@ -24,15 +24,14 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Write the summary across accounts once
-  ansible.builtin.copy:
-    content: "{{ summary | alibabacloud.sas.triage_summary_markdown }}"
-    dest: "reports/triage-summary.md"
-    mode: "0640"
+- name: Write the summary across accounts once, JSON and Markdown
+  alibabacloud.sas.report_files:
+    path: reports/triage-summary
+    data: "{{ summary }}"
+    markdown: "{{ summary | alibabacloud.sas.triage_summary_markdown }}"
   vars:
     summary: "{{ ansible_play_hosts_all | alibabacloud.sas.triage_summary(hostvars) }}"
   run_once: true
-  delegate_to: localhost
 """
 
 RETURN = r"""

@@ -174,7 +174,6 @@ region: cn-shanghai
 # cache_timeout: 3600
 """
 
-import importlib.util
 from typing import Any, Dict, Iterator, List, Mapping, NamedTuple, Optional
 
 from ansible.errors import AnsibleParserError
@@ -194,7 +193,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.connection import
 )
 from ansible_collections.alibabacloud.sas.plugins.module_utils.credentials import CredentialError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
-from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SDK_PACKAGES
+from ansible_collections.alibabacloud.sas.plugins.module_utils.module import missing_sdk_packages
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     CONNECTION_OPTIONS,
     OptionError,
@@ -417,7 +416,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 def list_accounts(params: Mapping[str, Any], site: Site) -> Dict[str, Any]:
     """One DescribeMonitorAccounts call at site, with the administrator's credentials; AnsibleParserError names
     what failed, never a secret."""
-    missing = [pip for name, pip in SDK_PACKAGES.items() if importlib.util.find_spec(name) is None]
+    missing = missing_sdk_packages()
     if missing:
         raise AnsibleParserError("%s needs the Python packages %s on the controller: pip install them (the "
                                  "collection's requirements.txt lists them)" % (NAME, " and ".join(missing)))

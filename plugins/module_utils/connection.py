@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple, TypeVar
 from urllib.parse import urlsplit
@@ -125,9 +124,6 @@ class SasConnection:
         self._policy = policy
         self._pacer = pacer or Pacer(rate=0)
         self._secrets = tuple(secrets)
-        self._lock = threading.Lock()
-        self.calls = 0      # API requests sent, retries included
-        self.retries = 0
 
     def call(self, action: str, write: bool = False, **params: Any) -> Any:
         """Call action with wire-named-in-snake_case params; returns the response body model. An action the SDK
@@ -141,8 +137,6 @@ class SasConnection:
 
         def once() -> Any:
             slot = self._pacer.wait(action)
-            with self._lock:
-                self.calls += 1
             try:
                 body = method(*arguments).body
             except Exception as exc:  # every SDK stack raises differently; errors.py sorts it out
@@ -155,6 +149,15 @@ class SasConnection:
 
         return call_with_retries(once, self._policy, write=write, on_retry=self._count_retry)
 
+    @property
+    def calls(self) -> int:
+        """API requests sent, retries included (the pacer counts them per API)."""
+        return sum(stats["calls"] for stats in self._pacer.stats().values())
+
+    @property
+    def retries(self) -> int:
+        return sum(stats["retries"] for stats in self._pacer.stats().values())
+
     def member_unseen_by(self, action: str) -> Optional[str]:
         """Why action may not find an alert or task of the member account the connection is about by its id: its
         request takes no ResourceDirectoryAccountId. None for the caller's own account, or an action that takes it."""
@@ -165,8 +168,6 @@ class SasConnection:
 
     def _count_retry(self, error: SasApiError, delay: float) -> None:
         self._pacer.retried(error.action)
-        with self._lock:
-            self.retries += 1
 
     def api_stats(self) -> dict:
         """Per API called: calls (retries included), retries, throttles and the rate its pace settled at."""

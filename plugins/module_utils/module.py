@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import importlib.util
-from typing import Any, NoReturn, Optional
+from typing import Any, List, NoReturn, Optional
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -32,6 +32,12 @@ SDK_PACKAGES = {
 }
 
 
+def missing_sdk_packages() -> List[str]:
+    """The pip names of the SDK packages this Python cannot import (the modules, the event source and the
+    inventory plugin each say so in their own words)."""
+    return [pip for name, pip in SDK_PACKAGES.items() if importlib.util.find_spec(name) is None]
+
+
 class SasModule(AnsibleModule):
     """AnsibleModule with the shared options merged in and a lazily built SAS connection."""
 
@@ -41,7 +47,7 @@ class SasModule(AnsibleModule):
         self._validated = False
         super().__init__(argument_spec=spec, **kwargs)
         self._validated = True
-        missing = [pip for name, pip in SDK_PACKAGES.items() if importlib.util.find_spec(name) is None]
+        missing = missing_sdk_packages()
         if missing:
             self.fail_json(msg=missing_required_lib(" and ".join(missing)))
         try:

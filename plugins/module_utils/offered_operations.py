@@ -9,9 +9,8 @@ to another ([3P] alert-handler skill, "Strict Constraint").
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional
 
-from ansible_collections.alibabacloud.sas.plugins.module_utils.errors import SasApiError
 from ansible_collections.alibabacloud.sas.plugins.module_utils.service_calls import (
     DEFAULT_LANG,
     security_event_operations,
@@ -53,22 +52,6 @@ def lookup_operations(connection: Any, alert_ids: List[int], concurrency: int,
     """describe_operations for each id, a bounded number at a time; the first API error is raised."""
     found = connection.map(lambda alert_id: describe_operations(connection, alert_id, lang), alert_ids, concurrency)
     return dict(zip(alert_ids, found))
-
-
-def lookup_operations_each(connection: Any, alert_ids: List[int], concurrency: int,
-                           lang: str = DEFAULT_LANG) -> Dict[int, Union[None, List[OfferedOperation], SasApiError]]:
-    """As lookup_operations, but an alert whose lookup still fails after its retries (throttled, unavailable,
-    unreachable) gets its error instead of sinking the others: among thousands of lookups on a bad night one
-    such is likely. An error no retry can help (credentials, permissions, a bad request) is raised."""
-    def describe(alert_id: int) -> Union[None, List[OfferedOperation], SasApiError]:
-        try:
-            return describe_operations(connection, alert_id, lang)
-        except SasApiError as error:
-            if not error.transient:
-                raise
-            return error
-
-    return dict(zip(alert_ids, connection.map(describe, alert_ids, concurrency)))
 
 
 def find_operation(operations: List[OfferedOperation], code: str) -> Optional[OfferedOperation]:

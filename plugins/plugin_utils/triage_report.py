@@ -243,8 +243,7 @@ def render_markdown(report: Dict[str, Any]) -> str:
     blocks.extend("**Warning:** %s." % cell(warning) for warning in report["warnings"])
     if report["stopped"]:
         blocks.append("**Stopped before handling:** %s." % cell(report["stopped"]))
-    blocks.append(table(["Outcome", "Alerts"], [[cell(outcome), cell(by_outcome[outcome])] for outcome in occurring],
-                        right=[1]))
+    blocks.append(outcome_table(by_outcome))
     if summary["by_rule"]:
         blocks.append(table(["Rule", "Outcomes"], [
             [cell(rule), ", ".join("%s %s" % (cell(count), cell(outcome)) for outcome, count in counts.items())]
@@ -253,6 +252,12 @@ def render_markdown(report: Dict[str, Any]) -> str:
         alerts = [alert for alert in report["alerts"] if alert["outcome"] == outcome]
         blocks.append("## %s (%s)\n\n%s" % (cell(outcome), cell(by_outcome[outcome]), alert_table(outcome, alerts)))
     return "\n\n".join(blocks) + "\n"
+
+
+def outcome_table(by_outcome: Dict[str, int]) -> str:
+    """The alerts per outcome that occurs, those that need a person first (report_order)."""
+    return table(["Outcome", "Alerts"], [[cell(outcome), cell(by_outcome[outcome])]
+                                         for outcome in report_order(by_outcome) if by_outcome[outcome]], right=[1])
 
 
 def provenance_line(found: Dict[str, Any]) -> str:

@@ -11,7 +11,7 @@ from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan impor
 from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_report import (
     REPORT_OUTCOMES,
     cell,
-    report_order,
+    outcome_table,
     table,
 )
 
@@ -84,10 +84,8 @@ def render_summary_markdown(summary: Dict[str, Any]) -> str:
         blocks.append("**Alerts need a person in:** %s." % ", ".join(
             "%s (%s)" % (cell(entry["account"]), cell(entry["needs_attention"]))
             for entry in accounts if entry["state"] == NEEDS_ATTENTION))
-    occurring = [outcome for outcome in report_order(summary["by_outcome"]) if summary["by_outcome"][outcome]]
-    if occurring:
-        blocks.append(table(["Outcome", "Alerts"], [[cell(outcome), cell(summary["by_outcome"][outcome])]
-                                                    for outcome in occurring], right=[1]))
+    if any(summary["by_outcome"].values()):
+        blocks.append(outcome_table(summary["by_outcome"]))
     blocks.append(table(["Account", "State", "Outcomes", "Report", "Why"], [_row(entry) for entry in accounts]))
     return "\n\n".join(blocks) + "\n"
 

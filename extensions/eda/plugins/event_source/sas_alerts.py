@@ -241,7 +241,7 @@ from ansible_collections.alibabacloud.sas.plugins.module_utils.listing import (
     is_known_type,
     pending_listing_request,
 )
-from ansible_collections.alibabacloud.sas.plugins.module_utils.module import SDK_PACKAGES
+from ansible_collections.alibabacloud.sas.plugins.module_utils.module import missing_sdk_packages
 from ansible_collections.alibabacloud.sas.plugins.module_utils.options import (
     OptionError,
     check_aliases,
@@ -353,7 +353,7 @@ class Settings:
         if messages:
             text = "; ".join(dict.fromkeys(messages))
             raise SourceArgumentError("%s: %s" % (SOURCE, redact(text, secrets)))
-        missing = [pip for name, pip in SDK_PACKAGES.items() if importlib.util.find_spec(name) is None]
+        missing = missing_sdk_packages()
         if missing:
             raise SourceArgumentError("%s needs the Python packages %s on the host that runs ansible-rulebook: "
                                       "pip install them (the collection's requirements.txt lists them)"
