@@ -15,6 +15,7 @@ import unicodedata
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import shown
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan import host_name_ip
 
 Column = Tuple[str, Callable[[Dict[str, Any]], Any], int]  # header, the value of an entry, its length at most
 GAP = "  "
@@ -51,8 +52,7 @@ def width(text: str) -> int:
 
 
 def server(alert: Dict[str, Any]) -> str:
-    address = alert.get("internet_ip") or alert.get("intranet_ip")
-    name = alert.get("instance_name") or alert.get("uuid") or ""
+    name, address = host_name_ip(alert)  # sas_alert_info keeps the host's fields on the alert itself
     return "%s (%s)" % (name, address) if name and address else name or address or ""
 
 

@@ -21,6 +21,7 @@ from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 from urllib.parse import quote_plus
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.shown import NAME_LENGTH, shown
+from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan import host_name_ip
 
 FORMATS = ("slack", "dingtalk", "teams", "generic")
 ALWAYS = "always"
@@ -100,9 +101,7 @@ def server_name(host: Any) -> Optional[str]:
     """A server as the triage report holds it (a dict: name or id, then IP) or as a plain string."""
     if not isinstance(host, dict):
         return host or None
-    name = host.get("instance_name") or host.get("instance_id") or host.get("uuid")
-    address = host.get("internet_ip") or host.get("intranet_ip")
-    return " ".join(part for part in (name, address) if part) or None
+    return " ".join(str(part) for part in host_name_ip(host) if part) or None
 
 
 def counts_text(found: Content) -> str:

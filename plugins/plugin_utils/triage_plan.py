@@ -10,7 +10,7 @@ import datetime
 import json
 import re
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.alibabacloud.sas.plugins.module_utils.handling import FAILED
 from ansible_collections.alibabacloud.sas.plugins.module_utils.notes import MAX_NOTE_LENGTH
@@ -92,10 +92,16 @@ def alert_summary(alert: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
+def host_name_ip(host: Dict[str, Any]) -> Tuple[Any, Any]:
+    """What names an alert's host for a person: its name (else its instance id, else its uuid) and its IP (public
+    first); raw values, for the caller to show escaped in its own form."""
+    return (host.get("instance_name") or host.get("instance_id") or host.get("uuid"),
+            host.get("internet_ip") or host.get("intranet_ip"))
+
+
 def host_label(host: Dict[str, Any]) -> str:
     """The host of an alert on one line, for a person: its name (or id) and its IP, each shown escaped."""
-    name = host.get("instance_name") or host.get("instance_id") or host.get("uuid")
-    ip = host.get("internet_ip") or host.get("intranet_ip")
+    name, ip = host_name_ip(host)
     label = shown(name, limit=NAME_LENGTH) if name else "no host"
     return "%s (%s)" % (label, shown(ip, limit=NAME_LENGTH)) if ip else label
 

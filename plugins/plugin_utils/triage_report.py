@@ -24,6 +24,7 @@ from ansible_collections.alibabacloud.sas.plugins.plugin_utils.triage_plan impor
     describe_action,
     duration_text,
     fallback_groups,
+    host_name_ip,
 )
 
 NOT_RUN = "not_run"  # planned, but the run stopped before handling (not confirmed, over the cap)
@@ -288,9 +289,7 @@ def alert_table(outcome: str, alerts: List[Dict[str, Any]]) -> str:
 
 
 def _described(alert: Dict[str, Any]) -> List[str]:
-    host = alert["host"]
-    name = host.get("instance_name") or host.get("instance_id") or host.get("uuid")
-    ip = host.get("internet_ip") or host.get("intranet_ip")
+    name, ip = host_name_ip(alert["host"])
     return ["%s %s" % (cell(alert["id"]), cell(alert["name"])), cell(alert["level"]),
             cell(name) + (" " + cell(ip) if ip else ""), evidence_line(alert["evidence"], markdown=True)]
 
