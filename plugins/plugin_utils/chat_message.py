@@ -69,17 +69,21 @@ def chat_message(summary: Dict[str, Any], fmt: str, only_when: str = ALWAYS) -> 
 
 # --- what every format says -------------------------------------------------------------------------------------
 
+def headline(summary: Dict[str, Any], escape: Escape) -> str:
+    """title: account, and whether it was a dry run."""
+    return "%s: %s%s" % (escape(summary.get("title") or DEFAULT_TITLE, NAME_LENGTH),
+                         escape(summary.get("account"), NAME_LENGTH),
+                         " (dry run, nothing sent)" if summary.get("check_mode") else "")
+
+
 def content(summary: Dict[str, Any], escape: Escape) -> Content:
     listed = summary.get("needs_attention") or []
-    headline = "%s: %s%s" % (escape(summary.get("title") or DEFAULT_TITLE, NAME_LENGTH),
-                             escape(summary.get("account"), NAME_LENGTH),
-                             " (dry run, nothing sent)" if summary.get("check_mode") else "")
     counts = [(escape(outcome, CODE_LENGTH), escape(count, ID_LENGTH))
               for outcome, count in (summary.get("by_outcome") or {}).items() if count]
     notes = ["Stopped before handling: %s" % escape(summary["stopped"], LINE_LENGTH)] if summary.get("stopped") else []
     notes += ["Warning: %s" % escape(warning, LINE_LENGTH) for warning in summary.get("warnings") or []]
     report = escape(summary["report"], LINE_LENGTH) if summary.get("report") else None
-    return Content(headline, counts, [attention_line(entry, escape) for entry in listed[:MAX_LISTED]],
+    return Content(headline(summary, escape), counts, [attention_line(entry, escape) for entry in listed[:MAX_LISTED]],
                    max(len(listed) - MAX_LISTED, 0), notes, report, bool(summary.get("stopped")))
 
 
@@ -171,7 +175,7 @@ def dingtalk(summary: Dict[str, Any]) -> Dict[str, Any]:
         paragraphs.append("\n".join("- " + line for line in found.attention))
     paragraphs += not_listed_line(found) + found.notes + report_line(found)
     return {"msgtype": "markdown",
-            "markdown": {"title": content(summary, plain).headline, "text": "\n\n".join(paragraphs)},
+            "markdown": {"title": headline(summary, plain), "text": "\n\n".join(paragraphs)},
             "at": {"isAtAll": False}}
 
 
